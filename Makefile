@@ -1,0 +1,214 @@
+# redress: build, deps, tests, fuzzing, benchmarks, demo and install.
+# Sources are found by wildcard: plugin/*.c and responders/*.c make the
+# library, plugin/main.c the binary, tests/unit/test_*.c one cmocka binary
+# each, tests/fuzz/fuzz_*.c one libFuzzer harness each.
+
+PREFIX		?= /usr/local
+DESTDIR		?=
+SYSCONFDIR	?= /etc
+LOCALSTATEDIR	?= /var
+MANDIR		?= $(PREFIX)/share/man
+DATADIR		?= $(PREFIX)/share/redress
+UNITDIR		?= /lib/systemd/system
+
+CC		?= cc
+PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme libesmtp-1.0 \
+		   libcurl libpsl libnftables libipset libcap libpcap
+WARN		:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wno-unused-parameter
+OPT		?= -O2 -g
+CFLAGS		?= $(OPT)
+DEFS		:= -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+		   -DREDRESS_SYSCONFDIR='"$(SYSCONFDIR)"' \
+		   -DREDRESS_DATADIR='"$(DATADIR)"' \
+		   -DREDRESS_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
+PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldaq -ldl \
+		   -lpthread -lm
+ALL_CFLAGS	 = $(DEFS) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Iplugin \
+		   -Iresponders $(PKG_CFLAGS) -MMD -MP
+LDFLAGS		?=
+
+BUILD		?= build
+LIB_SRCS	:= $(sort $(filter-out plugin/main.c, $(wildcard plugin/*.c)) \
+		   $(wildcard responders/*.c))
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJ	:= $(BUILD)/plugin/main.o
+UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS	:= $(sort $(wildcard tests/tools/*.c) $(wildcard bench/*.c))
+TOOL_BINS	:= $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
+FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps test check check-unit check-integration test-asan asan \
+	fuzz fuzz-smoke bench demo install uninstall clean lint man
+
+all: $(BUILD)/redress $(TOOL_BINS)
+
+# ---------------------------------------------------------------- deps
+DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
+	libyaml-dev libsqlite3-dev sqlite3 libjansson-dev libgmime-3.0-dev \
+	libgpgme-dev libesmtp-dev libcurl4-openssl-dev libpsl-dev \
+	libnftables-dev libipset-dev libdaq-dev libpcap-dev libcap-dev \
+	libcmocka-dev nftables ipset iptables iproute2 iputils-ping \
+	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
+	tcpdump scdoc time perl procps util-linux openssl
+
+deps:
+	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
+	    $(DEB_PKGS) 2>/dev/null | awk '$$1 == "ii" { print $$2 }' | \
+	    sort > $(BUILD).deps.ok; \
+	    for p in $(DEB_PKGS); do grep -qx "$$p" $(BUILD).deps.ok || \
+	    echo $$p; done); rm -f $(BUILD).deps.ok; \
+	if [ -n "$$missing" ]; then \
+	    echo "deps: installing" $$missing; \
+	    if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: run 'make deps' as root (apt-get)" >&2; exit 1; fi; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && \
+	    apt-get install -y -qq --no-install-recommends $$missing \
+		>/dev/null || exit 1; \
+	fi
+
+# ---------------------------------------------------------------- build
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libredress.a: $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/redress: $(MAIN_OBJ) $(BUILD)/libredress.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libredress.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libredress.a $(PKG_LIBS) -lcmocka
+
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libredress.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libredress.a \
+	    $(PKG_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libredress.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libredress.a \
+	    $(PKG_LIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- tests
+# make test: everything a user needs to trust a build. Unit tests, the
+# integration tests against real components, then a short fuzz run.
+test: deps
+	$(MAKE) all $(UNIT_BINS)
+	$(MAKE) check-unit
+	$(MAKE) check-integration
+	$(MAKE) fuzz-smoke
+	@echo "make test: all suites passed"
+
+check: test
+
+check-unit: $(UNIT_BINS)
+	@tests/lib/run_unit.sh $(UNIT_BINS)
+
+check-integration: $(BUILD)/redress $(TOOL_BINS)
+	@REDRESS=$(abspath $(BUILD)/redress) BUILD=$(abspath $(BUILD)) \
+	    tests/lib/run_integration.sh
+
+# ASan + UBSan build of everything, then the same suites.
+test-asan asan: deps
+	$(MAKE) BUILD=build-asan CC=clang \
+	    OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" \
+	    all build-asan-unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(MAKE) BUILD=build-asan CC=clang \
+	    OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" check-unit check-integration
+
+build-asan-unit: $(UNIT_BINS)
+
+# libFuzzer harnesses (clang), built against an ASan+UBSan library.
+FUZZ_BUILD := build-fuzz
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+fuzz-build: deps
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_FLAGS)" \
+	    $(FUZZ_BUILD)/libredress.a
+	@for f in $(FUZZ_SRCS); do \
+	    b=$(FUZZ_BUILD)/fuzz/$$(basename $$f .c); mkdir -p $$(dirname $$b); \
+	    echo "  FUZZ    $$f"; \
+	    clang $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Iplugin -Iresponders $(PKG_CFLAGS) -o $$b $$f \
+		$(FUZZ_BUILD)/libredress.a $(PKG_LIBS) || exit 1; \
+	done
+
+fuzz-smoke: fuzz-build
+	@tests/lib/run_fuzz.sh $(FUZZ_BUILD)/fuzz 20
+
+fuzz: fuzz-build
+	@tests/lib/run_fuzz.sh $(FUZZ_BUILD)/fuzz $${FUZZ_SECONDS:-300}
+
+# ---------------------------------------------------------------- bench
+bench: deps all
+	@bench/run.sh $(abspath $(BUILD))
+
+# ---------------------------------------------------------------- demo
+demo: deps all
+	@demo/run.sh $(abspath $(BUILD)/redress)
+
+# ---------------------------------------------------------------- lint
+lint:
+	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|gets|system|popen|atoi)\(' \
+	    plugin/*.c responders/*.c | grep -v 'lint: ok' || \
+	    { echo "lint: banned call above"; exit 1; }
+
+# ---------------------------------------------------------------- man
+MAN_SRCS := $(wildcard docs/*.scd)
+MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(BUILD)/man/%)
+$(BUILD)/man/%: docs/%.scd
+	@mkdir -p $(dir $@)
+	$(Q)scdoc < $< > $@
+man: $(MAN_PAGES)
+
+# ---------------------------------------------------------------- install
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(DATADIR)/templates \
+	    $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(SYSCONFDIR)/redress \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BUILD)/redress $(DESTDIR)$(PREFIX)/sbin/redress
+	install -m 0644 templates/* $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 config/* $(DESTDIR)$(DATADIR)/config/
+	@for f in config/*; do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
+	    if [ -e "$$t" ]; then echo "install: keeping existing $$t"; \
+	    else install -m 0640 $$f $$t; fi; done
+	@for p in $(MAN_PAGES); do s=$${p##*.}; \
+	    install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done
+	@if [ -f dist/redress.service ]; then \
+	    install -m 0644 dist/redress.service $(DESTDIR)$(UNITDIR)/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/redress $(DESTDIR)$(UNITDIR)/redress.service
+	rm -rf $(DESTDIR)$(DATADIR)
+	@for p in $(MAN_PAGES); do s=$${p##*.}; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$p); done
+	@echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/redress kept (your configuration)"
+
+clean:
+	rm -rf build build-asan build-fuzz

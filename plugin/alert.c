@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Alert helpers: protocol names, EVE timestamps, and the JSON line form
+ * `redress replay` prints (EVE field names plus redress.input).
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "alert.h"
+
+const char *
+alert_input_name(enum alert_input in)
+{
+	switch (in) {
+	case ALERT_INPUT_UNIFIED2:	return "unified2";
+	case ALERT_INPUT_EVE:		return "eve";
+	case ALERT_INPUT_SNORT_JSON:	return "snort_json";
+	default:			return "none";
+	}
+}
+
+static const struct { uint8_t p; const char *n; } protos[] = {
+	{ IPPROTO_TCP, "TCP" }, { IPPROTO_UDP, "UDP" },
+	{ IPPROTO_ICMP, "ICMP" }, { IPPROTO_ICMPV6, "IPv6-ICMP" },
+	{ IPPROTO_SCTP, "SCTP" }, { IPPROTO_GRE, "GRE" },
+	{ IPPROTO_ESP, "ESP" }, { IPPROTO_AH, "AH" },
+};
+
+const char *
+alert_proto_name(uint8_t p, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].p == p)
+			return protos[i].n;
+	snprintf(buf, len, "%03u", p);
+	return buf;
+}
+
+int
+alert_proto_parse(const char *s, uint8_t *p)
+{
+	size_t i;
+	unsigned v;
+	char *end;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcasecmp(s, protos[i].n) == 0) {
+			*p = protos[i].p;
+			return 0;
+		}
+	if (strcasecmp(s, "ICMPV6") == 0 || strcasecmp(s, "ICMP6") == 0) {
+		*p = IPPROTO_ICMPV6;
+		return 0;
+	}
+	v = (unsigned)strtoul(s, &end, 10);
+	if (*s && *end == '\0' && v < 256) {
+		*p = (uint8_t)v;
+		return 0;
+	}
+	return -1;
+}
+
+char *
+alert_time_format(int64_t ts_usec, int tz_min, char *buf, size_t len)
+{
+	time_t t = (time_t)(ts_usec / 1000000) + (time_t)tz_min * 60;
+	long us = (long)(ts_usec % 1000000);
+	struct tm tm;
+	int a = tz_min < 0 ? -tz_min : tz_min;
+
+	if (us < 0) {
+		us += 1000000;
+		t--;
+	}
+	gmtime_r(&t, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%c%02d%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, us, tz_min < 0 ? '-' : '+', a / 60, a % 60);
+	return buf;
+}
+
+static int
+digits(const char *s, size_t n, int *out)
+{
+	size_t i;
+	int v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+alert_time_parse(const char *s, size_t n, int64_t *ts, int16_t *tz)
+{
+	int Y, M, D, h, m, sec, usec = 0, tzh = 0, tzm = 0, sign = 1;
+	size_t i = 19, fd = 0;
+
+	if (n < 19 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+		return -1;
+	if (digits(s, 4, &Y) || digits(s + 5, 2, &M) || digits(s + 8, 2, &D) ||
+	    digits(s + 11, 2, &h) || digits(s + 14, 2, &m) ||
+	    digits(s + 17, 2, &sec))
+		return -1;
+	if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
+		return -1;
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, fd++)
+			if (fd < 6)
+				usec = usec * 10 + (s[i] - '0');
+		if (fd == 0)
+			return -1;
+		for (; fd < 6; fd++)
+			usec *= 10;
+	}
+	if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+		i++;
+	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i] == '-' ? -1 : 1;
+		i++;
+		if (i + 2 > n || digits(s + i, 2, &tzh))
+			return -1;
+		i += 2;
+		if (i < n && s[i] == ':')
+			i++;
+		if (i + 2 <= n && digits(s + i, 2, &tzm) == 0)
+			i += 2;
+		else
+			return -1;
+		if (tzh > 23 || tzm > 59)
+			return -1;
+	}
+	if (i != n)
+		return -1;
+	*tz = (int16_t)(sign * (tzh * 60 + tzm));
+	*ts = ((days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec) -
+	    (int64_t)*tz * 60) * 1000000 + usec;
+	return 0;
+}
+
+struct jbuf {
+	char	*p;
+	size_t	 len, off;
+};
+
+static void
+jb_putn(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->off < b->len) {
+		size_t room = b->len - b->off;
+
+		memcpy(b->p + b->off, s, n < room ? n : room);
+	}
+	b->off += n;
+}
+
+static void
+jb_puts(struct jbuf *b, const char *s)
+{
+	jb_putn(b, s, strlen(s));
+}
+
+static void
+jb_str(struct jbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	char esc[7];
+
+	jb_putn(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jb_putn(b, run, (size_t)(s - run));
+		run = s + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			jb_putn(b, esc, 2);
+		} else if (c == '\n') {
+			jb_putn(b, "\\n", 2);
+		} else if (c == '\r') {
+			jb_putn(b, "\\r", 2);
+		} else if (c == '\t') {
+			jb_putn(b, "\\t", 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			jb_putn(b, esc, 6);
+		}
+	}
+	jb_putn(b, run, (size_t)(s - run));
+	jb_putn(b, "\"", 1);
+}
+
+static void
+jb_u64(struct jbuf *b, unsigned long long v)
+{
+	char t[24];
+	int i = 23;
+
+	t[i] = '\0';
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	jb_putn(b, t + i, (size_t)(23 - i));
+}
+
+size_t
+alert_json(const struct alert *al, char *buf, size_t len)
+{
+	struct jbuf b = { buf, len, 0 };
+	char t[64], a[ADDR_STRLEN], pb[8];
+
+	jb_puts(&b, "{\"timestamp\":\"");
+	jb_puts(&b, alert_time_format(al->ts_usec, al->tz_min, t, sizeof(t)));
+	jb_puts(&b, "\",\"event_type\":\"alert\",\"src_ip\":\"");
+	jb_puts(&b, addr_format(&al->src, a, sizeof(a)));
+	jb_puts(&b, "\",\"src_port\":");
+	jb_u64(&b, al->sport);
+	jb_puts(&b, ",\"dest_ip\":\"");
+	jb_puts(&b, addr_format(&al->dst, a, sizeof(a)));
+	jb_puts(&b, "\",\"dest_port\":");
+	jb_u64(&b, al->dport);
+	jb_puts(&b, ",\"proto\":\"");
+	jb_puts(&b, alert_proto_name(al->proto, pb, sizeof(pb)));
+	jb_puts(&b, "\"");
+	if (al->flow_id) {
+		jb_puts(&b, ",\"flow_id\":");
+		jb_u64(&b, al->flow_id);
+	}
+	if (al->app_proto[0]) {
+		jb_puts(&b, ",\"app_proto\":");
+		jb_str(&b, al->app_proto);
+	}
+	if (al->iface[0]) {
+		jb_puts(&b, ",\"in_iface\":");
+		jb_str(&b, al->iface);
+	}
+	jb_puts(&b, ",\"alert\":{");
+	if (al->action[0]) {
+		jb_puts(&b, "\"action\":");
+		jb_str(&b, al->action);
+		jb_puts(&b, ",");
+	}
+	jb_puts(&b, "\"gid\":");
+	jb_u64(&b, al->gid);
+	jb_puts(&b, ",\"signature_id\":");
+	jb_u64(&b, al->sid);
+	jb_puts(&b, ",\"rev\":");
+	jb_u64(&b, al->rev);
+	jb_puts(&b, ",\"signature\":");
+	jb_str(&b, al->signature);
+	jb_puts(&b, ",\"category\":");
+	jb_str(&b, al->category);
+	jb_puts(&b, ",\"severity\":");
+	jb_u64(&b, (unsigned)(al->severity < 0 ? 0 : al->severity));
+	jb_puts(&b, "}");
+	if (al->pkts_toserver || al->pkts_toclient) {
+		jb_puts(&b, ",\"flow\":{\"pkts_toserver\":");
+		jb_u64(&b, al->pkts_toserver);
+		jb_puts(&b, ",\"pkts_toclient\":");
+		jb_u64(&b, al->pkts_toclient);
+		jb_puts(&b, ",\"bytes_toserver\":");
+		jb_u64(&b, al->bytes_toserver);
+		jb_puts(&b, ",\"bytes_toclient\":");
+		jb_u64(&b, al->bytes_toclient);
+		jb_puts(&b, "}");
+	}
+	jb_puts(&b, ",\"redress\":{\"input\":{\"type\":\"");
+	jb_puts(&b, alert_input_name(al->input));
+	jb_puts(&b, "\",\"file\":");
+	jb_str(&b, al->file);
+	jb_puts(&b, ",\"offset\":");
+	jb_u64(&b, al->offset);
+	if (al->line) {
+		jb_puts(&b, ",\"line\":");
+		jb_u64(&b, al->line);
+	}
+	jb_puts(&b, "},\"established\":");
+	jb_puts(&b, al->established == ALERT_EST_YES ? "true" :
+	    al->established == ALERT_EST_NO ? "false" : "null");
+	if (al->packet_len) {
+		jb_puts(&b, ",\"packet_len\":");
+		jb_u64(&b, al->packet_len);
+	}
+	jb_puts(&b, "}}");
+	if (b.off < len)
+		buf[b.off] = '\0';
+	else if (len)
+		buf[len - 1] = '\0';
+	return b.off;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Subcommands of the redress binary. Each lives in plugin/cmd_<name>.c and
+ * is listed in main.c's table. A command returns the process exit code:
+ * 0 success, 1 failure (reported on stderr), 2 usage error.
+ */
+#ifndef REDRESS_CMD_H
+#define REDRESS_CMD_H
+
+#include "config.h"
+
+struct cli {
+	const char	*config_path;	/* -c, or the default */
+	int		 config_given;	/* -c was used */
+	int		 verbose;
+	int		 quiet;
+	struct config	*cfg;		/* loaded when the command wants it */
+};
+
+/*
+ * Loads cli->config_path into cli->cfg, printing every error to stderr.
+ * Returns 0 or -1.
+ */
+int	cli_load_config(struct cli *);
+/* Prints "redress: <msg>" to stderr for command-level errors. */
+void	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+int	cmd_check_config(struct cli *, int, char **);
+int	cmd_replay(struct cli *, int, char **);
+int	cmd_run(struct cli *, int, char **);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One interface for every alert source (unified2 spool, EVE file, EVE unix
+ * socket, Snort 3 alert_json file). The run loop polls input_fd(), calls
+ * next() until it returns 0, and saves the bookmark text in the same store
+ * transaction as the decisions those alerts caused, so a restart resumes
+ * exactly after the last committed alert.
+ */
+#ifndef REDRESS_INPUT_H
+#define REDRESS_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "conf.h"
+#include "err.h"
+
+#define INPUT_BOOKMARK_MAX	1024
+
+struct input_stats {
+	uint64_t	events;		/* records or lines read */
+	uint64_t	alerts;		/* alerts produced */
+	uint64_t	bad;		/* invalid records or lines skipped */
+	uint64_t	too_long;	/* lines over max_line skipped */
+	uint64_t	bytes;		/* bytes consumed */
+	uint64_t	lag_bytes;	/* bytes not yet read behind the end */
+};
+
+struct input;
+
+struct input_ops {
+	const char	*name;		/* value of "type:" in YAML */
+	size_t		 priv_size;	/* core callocs in->priv */
+	/* Validates its YAML mapping, no side effects. Returns errors added. */
+	size_t	(*configure)(struct input *, const struct conf_node *,
+		    struct diag *);
+	/*
+	 * Opens, resuming from in->bookmark when it is not empty. When
+	 * in->follow is 0 (replay) the input reads to the end once.
+	 */
+	int	(*open)(struct input *, struct err *);
+	/* A descriptor to poll for readability, or -1 to poll on a timer. */
+	int	(*fd)(struct input *);
+	/*
+	 * 1: *al holds an alert. 0: nothing more now (end of data, or not an
+	 * alert event and nothing else buffered). -1: one bad record skipped,
+	 * e says where (file:line or record offset); call again. -2: the
+	 * input failed (e says why); the core closes it and retries later.
+	 */
+	int	(*next)(struct input *, struct alert *al, struct err *);
+	/* Writes the position after the last record returned into in->bookmark. */
+	void	(*bookmark)(struct input *);
+	/* Fills stats lag etc.; may be NULL. */
+	void	(*stat)(struct input *);
+	void	(*close)(struct input *);
+	void	(*release)(struct input *);	/* frees what configure kept */
+};
+
+struct input {
+	const struct input_ops	*ops;
+	char			 id[128];	/* "eve:/var/log/eve.json", the bookmark key */
+	const struct conf_node	*conf;		/* its YAML mapping, may be NULL */
+	char			*path;		/* file, spool dir or socket path */
+	int			 follow;	/* 1: daemon, 0: replay once */
+	int			 once_eof;	/* set when a replay reached the end */
+	size_t			 max_line;	/* longest accepted line (bytes) */
+	void			*priv;
+	char			 bookmark[INPUT_BOOKMARK_MAX];
+	struct input_stats	 stats;
+};
+
+extern const struct input_ops input_unified2;
+extern const struct input_ops input_eve_file;
+extern const struct input_ops input_eve_socket;
+extern const struct input_ops input_snort_json;
+
+/* Registry lookup by name ("unified2", "eve", "eve_socket", "snort_json"). */
+const struct input_ops	*input_lookup(const char *name);
+/*
+ * Detects the format of a file from its first bytes: returns the ops of
+ * unified2, eve_file or snort_json, or NULL with e set.
+ */
+const struct input_ops	*input_detect(const char *path, struct err *e);
+
+struct input	*input_new(const struct input_ops *, const char *path,
+		    int follow);
+void		 input_free(struct input *);
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The redress binary: global options, then one subcommand from the table
+ * below. Each command is implemented in plugin/cmd_<name>.c.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+
+struct command {
+	const char	*name;
+	int		(*fn)(struct cli *, int, char **);
+	const char	*usage;
+};
+
+static const struct command commands[] = {
+	{ "check-config", cmd_check_config, "check-config" },
+	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] FILE..." },
+	{ "run", cmd_run, "run [-d] [--once]" },
+	{ NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *f)
+{
+	const struct command *c;
+
+	fprintf(f, "usage: redress [-c FILE] [-v] [-q] COMMAND [ARGS]\n\n"
+	    "  -c FILE   configuration (default %s)\n"
+	    "  -v        more detail (debug logging)\n"
+	    "  -q        errors only\n\ncommands:\n", CONFIG_DEFAULT_PATH);
+	for (c = commands; c->name; c++)
+		fprintf(f, "  redress %s\n", c->usage);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("redress: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_load_config(struct cli *cli)
+{
+	struct diag d;
+	char line[2048];
+	size_t i;
+
+	if (cli->cfg)
+		return 0;
+	diag_init(&d);
+	cli->cfg = config_load(cli->config_path, &d);
+	for (i = 0; i < d.n; i++) {
+		diag_format(&d, i, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	if (d.errors > d.n)
+		fprintf(stderr, "... and %zu more errors\n", d.errors - d.n);
+	diag_clear(&d);
+	if (cli->cfg == NULL)
+		return -1;
+	if (cli->cfg->general.log_level && !cli->verbose && !cli->quiet) {
+		enum log_level l;
+
+		if (log_level_parse(cli->cfg->general.log_level, &l) == 0)
+			log_set_level(l);
+	}
+	return 0;
+}
+
+int
+cmd_check_config(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 1) {
+		cli_error("check-config takes no arguments");
+		return 2;
+	}
+	if (cli_load_config(cli) < 0) {
+		fprintf(stderr, "%s: configuration has errors\n",
+		    cli->config_path);
+		return 1;
+	}
+	printf("%s: configuration OK\n", cli->config_path);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .config_path = CONFIG_DEFAULT_PATH };
+	const struct command *c;
+	int ch, rc;
+
+	log_init(1, 0);
+	while ((ch = getopt_long(argc, argv, "+c:vqh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cli.config_path = optarg;
+			cli.config_given = 1;
+			break;
+		case 'v':
+			cli.verbose++;
+			log_set_level(LOG_LEVEL_DEBUG);
+			break;
+		case 'q':
+			cli.quiet = 1;
+			log_set_level(LOG_LEVEL_ERROR);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return 2;
+	}
+	for (c = commands; c->name; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			break;
+	if (c->name == NULL) {
+		cli_error("unknown command \"%s\"", argv[0]);
+		usage(stderr);
+		return 2;
+	}
+	optind = 1;
+	rc = c->fn(&cli, argc, argv);
+	config_free(cli.cfg);
+	return rc;
+}

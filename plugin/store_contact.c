@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contact area of the state store: its tables and every query on them.
+ * (Schema filled in by the module that owns this area.)
+ */
+#include "store.h"
+
+const char store_sql_contact[] = "";
