@@ -135,14 +135,16 @@ cidr_parse(const char *s, struct cidr *c)
 	if (slash[1] < '0' || slash[1] > '9')
 		return -1;
 	len = strtol(slash + 1, &end, 10);
-	if (*end != '\0' || len < 0 || len > (long)addr_maxlen(&a))
+	if (*end != '\0' || len < 0 || len > 128)
 		return -1;
 	/* An IPv4-mapped IPv6 prefix such as ::ffff:10.0.0.0/104 */
-	if (a.family == AF_INET && strchr(s, ':') != NULL) {
+	if (a.family == AF_INET && memchr(s, ':', (size_t)(slash - s))) {
 		if (len < 96)
 			return -1;
 		len -= 96;
 	}
+	if (len > (long)addr_maxlen(&a))
+		return -1;
 	return cidr_from_addr(c, &a, (unsigned)len);
 }
 

@@ -85,6 +85,7 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 	yaml_event_t ev;
 	struct conf_node *root = NULL, *stack[CONF_MAX_DEPTH], *n;
 	char *pending_key[CONF_MAX_DEPTH];
+	yaml_mark_t key_mark[CONF_MAX_DEPTH];
 	int depth = -1, done = 0, failed = 0;
 	char *file = xstrdup(name);
 
@@ -136,6 +137,7 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 					failed = 1;
 				}
 				pending_key[depth] = xstrdup(k);
+				key_mark[depth] = ev.start_mark;
 				break;
 			}
 			if (ev.type == YAML_SCALAR_EVENT) {
@@ -163,6 +165,8 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 			} else {
 				if (top->type == CONF_MAP) {
 					n->key = pending_key[depth];
+					n->kline = (int)key_mark[depth].line + 1;
+					n->kcol = (int)key_mark[depth].column + 1;
 					pending_key[depth] = NULL;
 				}
 				node_append(top, n);
@@ -610,9 +614,10 @@ conf_apply(const struct conf_node *map, const struct conf_field *fields,
 				len += strlen(f->key) + 2;
 			known = p = xcalloc(1, len);
 			for (f = fields; f->key; f++)
-				p += sprintf(p, "%s%s", p == known ? "" : ", ",
-				    f->key);
-			conf_error(d, c, "unknown key; known keys: %s", known);
+				p += snprintf(p, len - (size_t)(p - known),
+				    "%s%s", p == known ? "" : ", ", f->key);
+			diag_add(d, c->file, c->kline, c->kcol, "%s: unknown "
+			    "key; known keys: %s", c->path, known);
 			free(known);
 		}
 	}

@@ -24,7 +24,8 @@ enum conf_type {
 struct conf_node {
 	enum conf_type		 type;
 	const char		*file;	/* shared, owned by the root */
-	int			 line, col;
+	int			 line, col;	/* of the value */
+	int			 kline, kcol;	/* of the key (map entries) */
 	char			*key;	/* key of a map entry, else NULL */
 	char			*value;	/* scalar text, else NULL */
 	int			 quoted;/* scalar was quoted ("" or '') */

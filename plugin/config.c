@@ -4,6 +4,7 @@
  * schema, and the driver that runs every section loader.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,8 @@ config_build(struct conf_node *root, const char *path, struct diag *d)
 					off += (size_t)snprintf(known + off,
 					    sizeof(known) - off, "%s%s",
 					    off ? ", " : "", s->key);
-				conf_error(d, c, "unknown section; known: %s",
+				diag_add(d, c->file, c->kline, c->kcol,
+				    "%s: unknown section; known: %s", c->key,
 				    known);
 			}
 		}

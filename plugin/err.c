@@ -37,7 +37,14 @@ err_prefix(struct err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s%s", pre, old);
+	{
+		size_t n = strlen(pre);
+
+		if (n >= sizeof(e->msg))
+			n = sizeof(e->msg) - 1;
+		memcpy(e->msg, pre, n);
+		strlcpy_r(e->msg + n, old, sizeof(e->msg) - n);
+	}
 	e->set = 1;
 }
 

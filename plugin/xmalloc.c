@@ -38,7 +38,7 @@ xreallocarray(void *ptr, size_t n, size_t sz)
 
 	if (sz && n > SIZE_MAX / sz)
 		fatalx("reallocarray: overflow");
-	p = realloc(ptr, n * sz ? n * sz : 1);
+	p = realloc(ptr, (n * sz) != 0 ? n * sz : 1);
 	if (p == NULL)
 		fatal("realloc");
 	return p;

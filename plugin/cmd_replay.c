@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `redress replay FILE...`: read unified2, EVE or Snort 3 JSON files once
+ * (format detected from content), print normalized alerts, incidents and
+ * decisions as JSON lines on stdout; counts, errors and a progress bar on
+ * stderr. Nothing is contained or mailed: replay only shows decisions.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "input.h"
+#include "log.h"
+#include "policy.h"
+#include "store.h"
+#include "store_policy.h"
+#include "xmalloc.h"
+
+#define REPLAY_BATCH	5000
+
+struct replay {
+	int		 alerts_out;	/* print alerts */
+	int		 tty;		/* stderr is a terminal */
+	uint64_t	 incidents, decisions, contain, report;
+	struct store	*st;
+	char		*buf;
+	size_t		 buflen;
+	/* summary table: the last state of each incident */
+	struct replay_inc {
+		int64_t	id;
+		char	line[200];
+	}		*inc;
+	size_t		 ninc, capinc;
+};
+
+static void
+replay_incident(void *arg, const struct incident_row *ir, const char *json)
+{
+	struct replay *r = arg;
+	size_t i;
+
+	fputs(json, stdout);
+	fputc('\n', stdout);
+	for (i = 0; i < r->ninc; i++)
+		if (r->inc[i].id == ir->id)
+			break;
+	if (i == r->ninc) {
+		if (r->ninc == r->capinc) {
+			r->capinc = r->capinc ? r->capinc * 2 : 64;
+			r->inc = xreallocarray(r->inc, r->capinc,
+			    sizeof(*r->inc));
+		}
+		r->ninc++;
+		r->incidents++;
+	}
+	r->inc[i].id = ir->id;
+	snprintf(r->inc[i].line, sizeof(r->inc[i].line),
+	    "%6lld  %-11s  %-39s  %8lld  %s", (long long)ir->id,
+	    incident_kind_name(ir->kind), ir->src[0] ? ir->src : ir->dst,
+	    (long long)ir->alerts, ir->state);
+}
+
+static void
+replay_decision(void *arg, const struct decision_row *dr, const char *json)
+{
+	struct replay *r = arg;
+
+	fputs(json, stdout);
+	fputc('\n', stdout);
+	r->decisions++;
+	if (strcmp(dr->action, DECISION_CONTAIN) == 0)
+		r->contain++;
+	else
+		r->report++;
+}
+
+static void
+progress(const char *path, uint64_t done, uint64_t total, uint64_t alerts)
+{
+	int pct = total ? (int)(done * 100 / total) : 100, i;
+	char bar[31];
+
+	for (i = 0; i < 30; i++)
+		bar[i] = i < pct * 30 / 100 ? '#' : '.';
+	bar[30] = '\0';
+	fprintf(stderr, "\r%-30.30s [%s] %3d%% %llu alerts", path, bar, pct,
+	    (unsigned long long)alerts);
+}
+
+static double
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Reads one file to its end. Returns 0, or -1 when it could not be read. */
+static int
+replay_file(struct replay *r, const char *path, struct policy *pol,
+    const struct policy_sink *sink, uint64_t *alerts_total, uint64_t *bad)
+{
+	const struct input_ops *ops;
+	struct input *in;
+	struct alert al;
+	struct err e = { 0 };
+	struct stat sb;
+	uint64_t total = 0, batch = 0;
+	double last = 0;
+	int rc;
+
+	ops = input_detect(path, &e);
+	if (ops == NULL) {
+		cli_error("%s", e.msg);
+		return -1;
+	}
+	if (stat(path, &sb) == 0)
+		total = (uint64_t)sb.st_size;
+	in = input_new(ops, path, 0);
+	if (ops->configure) {
+		struct diag d;
+
+		diag_init(&d);
+		ops->configure(in, NULL, &d);
+		diag_clear(&d);
+	}
+	if (ops->open(in, &e) < 0) {
+		cli_error("%s", e.msg);
+		input_free(in);
+		return -1;
+	}
+	if (pol && store_begin(r->st, &e) < 0)
+		goto fail;
+	for (;;) {
+		err_clear(&e);
+		rc = ops->next(in, &al, &e);
+		if (rc == 0)
+			break;
+		if (rc == -2) {
+			cli_error("%s", e.msg);
+			break;
+		}
+		if (rc < 0) {
+			(*bad)++;
+			if (r->tty)
+				fputc('\n', stderr);
+			cli_error("%s", e.msg);
+			continue;
+		}
+		(*alerts_total)++;
+		if (r->alerts_out) {
+			size_t n = alert_json(&al, r->buf, r->buflen);
+
+			if (n >= r->buflen) {
+				r->buflen = n + 1024;
+				r->buf = xreallocarray(r->buf, r->buflen, 1);
+				alert_json(&al, r->buf, r->buflen);
+			}
+			r->buf[n] = '\n';
+			fwrite(r->buf, 1, n + 1, stdout);
+		}
+		if (pol) {
+			if (policy_feed(pol, &al, sink, &e) < 0) {
+				cli_error("%s: offset %llu: %s", path,
+				    (unsigned long long)al.offset, e.msg);
+				err_clear(&e);
+			}
+			if (++batch == REPLAY_BATCH) {
+				batch = 0;
+				if (store_commit(r->st, &e) < 0 ||
+				    store_begin(r->st, &e) < 0)
+					goto fail;
+			}
+		}
+		if (r->tty && ((*alerts_total) & 1023) == 0 &&
+		    now_sec() - last > 0.2) {
+			last = now_sec();
+			progress(path, in->stats.bytes, total, *alerts_total);
+		}
+	}
+	if (pol && store_commit(r->st, &e) < 0)
+		goto fail;
+	if (r->tty) {
+		progress(path, total, total, *alerts_total);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "replay: %s: %s, %llu events, %llu alerts, %llu bad, "
+	    "%llu over max_line\n", path, ops->name,
+	    (unsigned long long)in->stats.events,
+	    (unsigned long long)in->stats.alerts,
+	    (unsigned long long)in->stats.bad,
+	    (unsigned long long)in->stats.too_long);
+	ops->close(in);
+	input_free(in);
+	return 0;
+fail:
+	cli_error("%s", e.msg);
+	if (pol)
+		store_rollback(r->st);
+	ops->close(in);
+	input_free(in);
+	return -1;
+}
+
+int
+cmd_replay(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "store", required_argument, NULL, 's' },
+		{ "no-policy", no_argument, NULL, 'n' },
+		{ "no-alerts", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct replay r = { .alerts_out = 1 };
+	struct policy_sink sink = { replay_incident, replay_decision, &r };
+	struct policy *pol = NULL;
+	const char *store_path = ":memory:";
+	struct err e = { 0 };
+	uint64_t alerts = 0, bad = 0;
+	int ch, i, use_policy = 1, failed = 0;
+	static char obuf[1 << 16];
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			store_path = optarg;
+			break;
+		case 'n':
+			use_policy = 0;
+			break;
+		case 'a':
+			r.alerts_out = 0;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		cli_error("usage: redress replay [--store DB] [--no-policy] "
+		    "[--no-alerts] FILE...");
+		return 2;
+	}
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	r.tty = isatty(STDERR_FILENO);
+	r.buflen = 1 << 16;
+	r.buf = xmalloc(r.buflen);
+	if (use_policy) {
+		/* The configuration is optional for replay: without -c and
+		 * without the default file, documented defaults apply. */
+		if (cli->config_given || access(cli->config_path, R_OK) == 0) {
+			if (cli_load_config(cli) < 0)
+				return 1;
+		} else {
+			struct diag d;
+
+			diag_init(&d);
+			cli->cfg = config_parse("(defaults)", "", 0, &d);
+			diag_clear(&d);
+			if (cli->cfg == NULL)
+				return 1;
+		}
+		if (store_open(store_path, &r.st, &e) < 0 ||
+		    (pol = policy_new(cli->cfg, r.st, &e)) == NULL) {
+			cli_error("%s", e.msg);
+			store_close(r.st);
+			free(r.buf);
+			return 1;
+		}
+	}
+	for (i = optind; i < argc; i++)
+		if (replay_file(&r, argv[i], pol, &sink, &alerts, &bad) < 0)
+			failed++;
+	if (pol) {
+		int64_t now = store_now_usec();
+
+		err_clear(&e);
+		if (store_begin(r.st, &e) < 0 ||
+		    policy_flush(pol, now, 1, &sink, &e) < 0 ||
+		    store_commit(r.st, &e) < 0) {
+			cli_error("%s", e.msg);
+			failed++;
+		}
+	}
+	fflush(stdout);
+	if (pol) {
+		fprintf(stderr, "replay: %llu alerts, %llu bad, %llu incidents, "
+		    "%llu decisions (%llu contain, %llu report)\n",
+		    (unsigned long long)alerts, (unsigned long long)bad,
+		    (unsigned long long)r.incidents,
+		    (unsigned long long)r.decisions,
+		    (unsigned long long)r.contain,
+		    (unsigned long long)r.report);
+		if (r.tty && r.ninc) {
+			size_t k;
+
+			fprintf(stderr, "\n%6s  %-11s  %-39s  %8s  %s\n", "id",
+			    "kind", "source", "alerts", "state");
+			for (k = 0; k < r.ninc && k < 40; k++)
+				fprintf(stderr, "%s\n", r.inc[k].line);
+			if (r.ninc > 40)
+				fprintf(stderr, "... %zu more\n", r.ninc - 40);
+		}
+		policy_free(pol);
+	} else {
+		fprintf(stderr, "replay: %llu alerts, %llu bad\n",
+		    (unsigned long long)alerts, (unsigned long long)bad);
+	}
+	store_close(r.st);
+	free(r.inc);
+	free(r.buf);
+	return failed ? 1 : 0;
+}
