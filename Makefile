@@ -158,7 +158,7 @@ fuzz-build: deps
 	done
 
 fuzz-smoke: fuzz-build
-	@tests/lib/run_fuzz.sh $(FUZZ_BUILD)/fuzz 20
+	@tests/lib/run_fuzz.sh $(FUZZ_BUILD)/fuzz 10
 
 fuzz: fuzz-build
 	@tests/lib/run_fuzz.sh $(FUZZ_BUILD)/fuzz $${FUZZ_SECONDS:-300}
