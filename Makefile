@@ -13,7 +13,7 @@ UNITDIR		?= /lib/systemd/system
 
 CC		?= cc
 PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme libesmtp-1.0 \
-		   libcurl libpsl libnftables libipset libcap libpcap
+		   libcurl libpsl libnftables libipset libcap libpcap openssl
 WARN		:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter
 OPT		?= -O2 -g

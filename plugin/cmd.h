@@ -26,6 +26,7 @@ int	cli_load_config(struct cli *);
 void	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 int	cmd_check_config(struct cli *, int, char **);
+int	cmd_queue(struct cli *, int, char **);
 int	cmd_replay(struct cli *, int, char **);
 int	cmd_run(struct cli *, int, char **);
 

@@ -20,6 +20,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "check-config", cmd_check_config, "check-config" },
+	{ "queue", cmd_queue, "queue [--store DB] list|show ID|approve ID...|--all|"
+	    "reject ID... [--reason TEXT]|send" },
 	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] FILE..." },
 	{ "run", cmd_run, "run [-d] [--once]" },
 	{ NULL, NULL, NULL },

@@ -674,8 +674,10 @@ run_loop(struct run *r)
 			if (run_commit(r) < 0)
 				return 1;
 		}
-		status_update(&r->status, r->cfg, r->st, r->inputs ?
-		    &r->inputs[0].in : NULL, 0);
+		for (size_t k = 0; k < r->ninputs; k++)
+			status_set_input(&r->status, k, r->inputs[k].in,
+			    r->inputs[k].open);
+		status_update(&r->status, r->cfg, r->st, 0);
 		(void)any_open;
 next:
 		;

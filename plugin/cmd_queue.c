@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `redress queue`: the review of report drafts in the outbox.
+ *   queue [--store DB] list [--state STATE]
+ *   queue [--store DB] show ID
+ *   queue [--store DB] approve ID... | --all
+ *   queue [--store DB] reject ID... [--reason TEXT]
+ *   queue [--store DB] send      (one delivery pass now, as the daemon's
+ *                                 mailer would; needs the smtp section)
+ * State changes are guarded by the current state (only drafts can be
+ * approved, only drafts or approved reports rejected), so a report the
+ * mailer has started on is never changed under it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "executor.h"
+#include "log.h"
+#include "outbox.h"
+#include "store_report.h"
+#include "xmalloc.h"
+
+static void
+fmt_time(int64_t usec, char *buf, size_t len)
+{
+	time_t		t = (time_t)(usec / 1000000);
+	struct tm	tm;
+
+	if (usec == 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
+		strlcpy_r(buf, "-", len);
+}
+
+static int
+print_row(void *arg, const struct report_row *r)
+{
+	char	when[40], esc[300], esc2[300];
+
+	(void)arg;
+	fmt_time(r->created_usec, when, sizeof(when));
+	printf("%-6" PRId64 " %-9s %-25s %-11s %s%s\n", r->id, r->state, when,
+	    r->kind, log_esc(r->rcpt, strlen(r->rcpt), esc, sizeof(esc)),
+	    r->low_confidence ? " (low-confidence contact)" : "");
+	printf("       %s\n", log_esc(r->subject, strlen(r->subject), esc2,
+	    sizeof(esc2)));
+	return 0;
+}
+
+static int
+print_rcpt(void *arg, const char *rcpt, const char *state, int code,
+    const char *reply)
+{
+	char	a[300], b[600];
+
+	(void)arg;
+	printf("Result:    %s %s %d %s\n", log_esc(rcpt, strlen(rcpt), a,
+	    sizeof(a)), state, code, log_esc(reply, strlen(reply), b,
+	    sizeof(b)));
+	return 0;
+}
+
+static int
+print_incident(void *arg, int64_t id, const char *src)
+{
+	(void)arg;
+	printf("Incident:  %" PRId64 " from %s\n", id, src);
+	return 0;
+}
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static int
+show(struct store *st, int64_t id)
+{
+	struct report_row	 r;
+	struct err		 e = { "", 0 };
+	char			 when[40], *msg;
+	size_t			 len;
+	int			 rc;
+
+	if ((rc = store_report_get(st, id, &r, &e)) != 1) {
+		cli_error("report %" PRId64 ": %s", id, rc == 0 ?
+		    "no such report" : e.msg);
+		return 1;
+	}
+	printf("Report:    %" PRId64 "\nState:     %s\n", r.id, r.state);
+	printf("Recipient: %s (%s)%s\n", r.rcpt, r.recipient,
+	    r.low_confidence ? " low-confidence contact: check it" : "");
+	printf("Message-ID: %s\n", r.message_id);
+	if (r.in_reply_to[0] != '\0')
+		printf("Follows:   %s\n", r.in_reply_to);
+	fmt_time(r.created_usec, when, sizeof(when));
+	printf("Created:   %s\n", when);
+	printf("Attempts:  %d", r.attempts);
+	if (r.next_attempt_usec != 0) {
+		fmt_time(r.next_attempt_usec, when, sizeof(when));
+		printf(", next %s", when);
+	}
+	printf("\n");
+	if (r.last_error[0] != '\0')
+		printf("Error:     %s\n", r.last_error);
+	if (r.reason[0] != '\0')
+		printf("Reason:    %s\n", r.reason);
+	printf("File:      %s\n", r.path[0] ? r.path : "-");
+	if (store_report_incidents(st, id, print_incident, NULL, &e) == -1 ||
+	    store_report_rcpts(st, id, print_rcpt, NULL, &e) == -1) {
+		cli_error("%s", e.msg);
+		return 1;
+	}
+	if (r.path[0] != '\0') {
+		if (outbox_read(r.path, &msg, &len, &e) == -1) {
+			cli_error("%s", e.msg);
+			return 1;
+		}
+		printf("\n");
+		fwrite(msg, 1, len, stdout);
+		free(msg);
+	}
+	return 0;
+}
+
+struct approve_all {
+	int64_t	*ids;
+	size_t	 n;
+};
+
+static int
+collect(void *arg, const struct report_row *r)
+{
+	struct approve_all *a = arg;
+
+	a->ids = xreallocarray(a->ids, a->n + 1, sizeof(*a->ids));
+	a->ids[a->n++] = r->id;
+	return 0;
+}
+
+static int
+transition(struct store *st, int argc, char **argv, int all, int reject,
+    const char *reason)
+{
+	struct approve_all	 a = { NULL, 0 };
+	struct err		 e = { "", 0 };
+	struct report_row	 r;
+	int			 i, rc, bad = 0;
+	size_t			 k;
+
+	if (all && store_report_list(st, REPORT_DRAFT, collect, &a, &e) < 0) {
+		cli_error("%s", e.msg);
+		return 1;
+	}
+	for (i = 0; i < argc; i++) {
+		int64_t id;
+
+		if (parse_id(argv[i], &id) == -1) {
+			cli_error("\"%s\" is not a report number", argv[i]);
+			free(a.ids);
+			return 2;
+		}
+		collect(&a, &(struct report_row){ .id = id });
+	}
+	for (k = 0; k < a.n; k++) {
+		rc = store_report_get(st, a.ids[k], &r, &e);
+		if (rc != 1) {
+			cli_error("report %" PRId64 ": %s", a.ids[k],
+			    rc == 0 ? "no such report" : e.msg);
+			bad = 1;
+			continue;
+		}
+		if (reject) {
+			rc = store_report_set_state(st, r.id, REPORT_DRAFT,
+			    REPORT_REJECTED, reason != NULL ? reason : "", &e);
+			if (rc == 0)
+				rc = store_report_set_state(st, r.id,
+				    REPORT_APPROVED, REPORT_REJECTED,
+				    reason != NULL ? reason : "", &e);
+		} else
+			rc = store_report_set_state(st, r.id, REPORT_DRAFT,
+			    REPORT_APPROVED, NULL, &e);
+		if (rc == -1) {
+			cli_error("report %" PRId64 ": %s", r.id, e.msg);
+			bad = 1;
+		} else if (rc == 0) {
+			cli_error("report %" PRId64 " is %s, not %s", r.id,
+			    r.state, reject ? "a draft or approved" :
+			    "a draft");
+			bad = 1;
+		} else
+			printf("report %" PRId64 " %s\n", r.id,
+			    reject ? "rejected" : "approved");
+	}
+	free(a.ids);
+	return bad;
+}
+
+static int
+send_now(struct cli *cli, struct store *st)
+{
+	struct executor	 ex;
+	struct err	 e = { "", 0 };
+	int		 n;
+
+	if (cli->cfg == NULL && cli_load_config(cli) < 0)
+		return 1;
+	memset(&ex, 0, sizeof(ex));
+	ex.ops = &executor_mailer;
+	ex.cfg = cli->cfg;
+	ex.priv = xcalloc(1, executor_mailer.priv_size);
+	ex.dry_run = cli->cfg->general.dry_run;
+	if (executor_mailer.start(&ex, st, &e) == -1 ||
+	    (n = executor_mailer.run(&ex, st, store_now_usec(), &e)) == -1) {
+		cli_error("%s", e.msg);
+		free(ex.priv);
+		return 1;
+	}
+	executor_mailer.stop(&ex);
+	free(ex.priv);
+	printf("%d report(s) handled\n", n);
+	return 0;
+}
+
+int
+cmd_queue(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "store", required_argument, NULL, 's' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*store_path = NULL, *state = NULL, *reason = NULL;
+	const char	*sub;
+	struct store	*st = NULL;
+	struct err	 e = { "", 0 };
+	int		 ch, all = 0, rc;
+
+	/* GNU getopt permutes: options may come before or after the
+	 * subcommand and its numbers. optind 0 re-initialises it. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			store_path = optarg;
+			break;
+		case 'S':
+			state = optarg;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind >= argc)
+		goto usage;
+	sub = argv[optind++];
+	argc -= optind;
+	argv += optind;
+	if (store_path == NULL) {
+		if (cli_load_config(cli) < 0)
+			return 1;
+		store_path = cli->cfg->general.database;
+		if (store_path == NULL) {
+			cli_error("no database: set general.state_dir or use "
+			    "--store");
+			return 1;
+		}
+	}
+	if (store_open(store_path, &st, &e) < 0) {
+		cli_error("%s", e.msg);
+		return 1;
+	}
+	if (strcmp(sub, "list") == 0 && argc == 0) {
+		rc = store_report_list(st, state, print_row, NULL, &e);
+		if (rc < 0)
+			cli_error("%s", e.msg);
+		rc = rc < 0;
+	} else if (strcmp(sub, "show") == 0 && argc == 1) {
+		int64_t id;
+
+		if (parse_id(argv[0], &id) == -1) {
+			cli_error("\"%s\" is not a report number", argv[0]);
+			rc = 2;
+		} else
+			rc = show(st, id);
+	} else if (strcmp(sub, "approve") == 0 && (argc > 0) != all)
+		rc = transition(st, argc, argv, all, 0, NULL);
+	else if (strcmp(sub, "reject") == 0 && argc > 0)
+		rc = transition(st, argc, argv, 0, 1, reason);
+	else if (strcmp(sub, "send") == 0 && argc == 0)
+		rc = send_now(cli, st);
+	else {
+		store_close(st);
+		goto usage;
+	}
+	store_close(st);
+	return rc;
+usage:
+	cli_error("usage: redress queue [--store DB] list [--state STATE] | "
+	    "show ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
+	return 2;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reviewed outbox: a Maildir (tmp/ new/ cur/) of report drafts that
+ * mutt or any mail reader can open; each file is one complete message.
+ * Review and delivery state lives in the store (store_report.h), not in
+ * the file names.
+ */
+#ifndef REDRESS_OUTBOX_H
+#define REDRESS_OUTBOX_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Creates dir and its tmp/ new/ cur/ (mode 0700) when missing. */
+int	outbox_init(const char *dir, struct err *);
+/*
+ * Writes msg to tmp/, fsyncs it, and moves it into new/ under a unique
+ * Maildir name. The final path is copied to path (size len).
+ */
+int	outbox_write(const char *dir, const char *msg, size_t msglen,
+	    char *path, size_t len, struct err *);
+/* Replaces the message at path atomically (same name). */
+int	outbox_replace(const char *path, const char *msg, size_t msglen,
+	    struct err *);
+/* Reads a whole message (at most 64 MiB); caller frees *out. */
+int	outbox_read(const char *path, char **out, size_t *outlen,
+	    struct err *);
+
+#endif

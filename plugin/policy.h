@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The decision engine: turns normalized alerts into incidents and into
+ * contain/report decisions (policy.c). The run loop and `redress replay`
+ * feed it inside their own store transaction, so decisions commit together
+ * with the input bookmark that produced them.
+ */
+#ifndef REDRESS_POLICY_H
+#define REDRESS_POLICY_H
+
+#include <stdint.h>
+
+#include "alert.h"
+#include "config.h"
+#include "err.h"
+#include "store.h"
+#include "store_policy.h"
+
+struct policy;
+struct whitelist;
+
+struct policy_sink {
+	void	(*incident)(void *arg, const struct incident_row *,
+		    const char *json);
+	void	(*decision)(void *arg, const struct decision_row *,
+		    const char *json);
+	void	*arg;
+};
+
+/*
+ * Builds from cfg->policy (cfg may have no policy section: documented
+ * defaults). Durable state goes to st (never NULL; replay uses ":memory:"
+ * or --store). Reloads the state of open incidents and windows from st so
+ * a restart does not reset a half-reached threshold.
+ */
+struct policy	*policy_new(const struct config *cfg, struct store *st,
+		    struct err *);
+void		 policy_free(struct policy *);
+/*
+ * One alert. Writes incident/evidence/decision rows into st inside the
+ * caller's transaction and reports each new/updated incident and each
+ * decision to sink (may be NULL). 0 or -1.
+ */
+int		 policy_feed(struct policy *, const struct alert *,
+		    const struct policy_sink *, struct err *);
+/*
+ * Event-time housekeeping: closes incidents idle longer than their window
+ * at now_usec and emits decisions that depend on the whole incident.
+ * final=1 at the end of a replay (close everything).
+ */
+int		 policy_flush(struct policy *, int64_t now_usec, int final,
+		    const struct policy_sink *, struct err *);
+/* The whitelist (with defaults) built from the config. Never NULL. */
+const struct whitelist *policy_whitelist(const struct config *cfg);
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Dropping root (privdrop.c): switch to general.user/group keeping only
+ * CAP_NET_ADMIN, or refuse to run as full root unless general.allow_root.
+ */
+#ifndef REDRESS_PRIVDROP_H
+#define REDRESS_PRIVDROP_H
+
+#include "config.h"
+#include "err.h"
+
+int	privdrop_apply(const struct general_conf *, struct err *);
+
+#endif

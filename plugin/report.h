@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Abuse reports: the "reports:" configuration, and the builder that turns
+ * incidents, their evidence and an abuse contact into the subject, the
+ * polite human text and the X-ARF v0.2 / XARF v4 machine parts
+ * (report.c); the MIME message and its PGP/MIME signature
+ * (report_mime.c, report_sign.c).
+ */
+#ifndef REDRESS_REPORT_H
+#define REDRESS_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "err.h"
+#include "store.h"
+#include "store_policy.h"
+
+struct config;
+
+enum report_xarf { XARF_NONE, XARF_V02, XARF_V4, XARF_BOTH };
+
+struct report_conf {
+	char			*name;		/* who writes */
+	char			*organisation;
+	char			*role;		/* "Network security team" */
+	char			*from;		/* From: address */
+	char			*reply_to;
+	char			*team_address;	/* "internal" recipient */
+	char			*upstream_address; /* "upstream" recipient */
+	char			*template_dir;	/* <kind>.tmpl, default.tmpl */
+	char			*outbox;	/* Maildir */
+	char			*key_url;	/* where our key can be fetched */
+	char			*sign_key;	/* fingerprint/uid; NULL: unsigned */
+	char			*passphrase_file; /* loopback pinentry */
+	char			*timezone;	/* NULL: the system's */
+	char			*message_id_domain; /* default: host name */
+	int			 xarf;		/* enum report_xarf */
+	int64_t			 period_s;	/* gather per desk (1h) */
+	int64_t			 repeat_s;	/* no new complaint (7d) */
+	long long		 max_evidence;	/* log lines per incident */
+	struct conf_strlist	 skip_review;	/* incident kinds */
+	int			 attach_pcap;
+	int			 sign_key_line;	/* for check errors */
+	char			*sign_key_file;
+	int			 sign_key_col;
+};
+
+enum smtp_tls { SMTP_STARTTLS, SMTP_TLS, SMTP_PLAIN };
+
+/* The "smtp:" section: the relay approved reports are delivered through. */
+struct smtp_conf {
+	char		*relay;		/* host name or address */
+	long long	 port;		/* 25, 587 or 465 */
+	int		 tls;		/* enum smtp_tls */
+	int		 require_tls;	/* refuse to send in clear (default) */
+	char		*ca_file;	/* trust for the relay, NULL: system */
+	char		*auth_file;	/* "user\npassword\n", mode 0600 */
+	char		*helo;		/* default: host name */
+	int64_t		 timeout_ms;
+	int64_t		 backoff_min_s, backoff_max_s;
+	long long	 max_attempts;	/* then "failed" */
+	long long	 per_domain_per_hour;
+	long long	 per_hour;
+};
+
+/* What the resolver found out about who is responsible for an address. */
+struct report_contact {
+	char	address[256];	/* abuse desk, "abuse@casema.net" */
+	char	network[128];	/* "casema.net", the netname or org */
+	char	source[16];	/* "rdap", "whois", "ptr", "config" */
+	int	low_confidence;	/* guessed: always waits for review */
+};
+
+struct report_part {
+	char		*filename;
+	char		*content_type;	/* "text/plain; charset=utf-8" */
+	unsigned char	*data;
+	size_t		 len;
+	int		 inline_text;	/* 1: shown inline */
+};
+
+struct report {
+	char			*subject;
+	char			*to;
+	char			*body;		/* the human text */
+	char			*message_id;	/* "<...>", set by caller */
+	char			*in_reply_to;	/* "" or "<...>" */
+	struct report_part	*parts;		/* attachments */
+	size_t			 nparts;
+	int			 xarf_v02;	/* X-XARF: PLAIN */
+};
+
+void	report_free(struct report *);
+
+/* One incident of a report with its evidence (EVE JSON lines). */
+struct report_incident {
+	const struct incident_row	 *row;
+	char				**evidence;
+	size_t				  nevidence;
+	const unsigned char		 *pcap;	/* capture file, or NULL */
+	size_t				  pcap_len;
+};
+
+/*
+ * Builds the report for incidents inc[0..n) (all to one desk) with
+ * template `<kind>.tmpl` (else default.tmpl) of rc->template_dir, kind
+ * being that of inc[0]. `now` is wall-clock µs (the Date of the report).
+ */
+int	report_build(const struct report_conf *,
+	    const struct report_incident *inc, size_t n,
+	    const struct report_contact *, int64_t now_usec, struct report *,
+	    struct err *);
+
+/* One evidence alert (EVE JSON) as a readable log line in our zone. */
+int	report_evidence_line(const char *alert_json, const char *tz,
+	    char *buf, size_t len, struct err *);
+
+/* "FTP" for 21/tcp, "" when unknown. */
+const char *report_service_name(int port, const char *proto);
+
+/* A new Message-ID "<redress.<id>.<rand>@domain>". Caller frees. */
+char	*report_message_id(const char *domain, int64_t id);
+
+/*
+ * The MIME message (report_mime.c): multipart/mixed of the text, the
+ * machine parts and attachments, PGP/MIME-signed when rc->sign_key is
+ * set. Header values have CR/LF removed and are RFC 2047-encoded. Returns
+ * the whole message as bytes (caller frees).
+ */
+int	report_mime(const struct report_conf *, const struct report *,
+	    int64_t date_usec, char **out, size_t *outlen, struct err *);
+
+/*
+ * report_sign.c: checks that rc->sign_key names one usable secret key
+ * that can sign and is not expired or revoked.
+ */
+int	report_sign_check(const struct report_conf *, struct err *);
+
+#endif

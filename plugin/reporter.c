@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reporter executor: turns pending "report" decisions into signed
+ * drafts in the Maildir outbox. One report per abuse desk per period
+ * (reports.period): incidents of the same desk join the open draft. No
+ * new complaint about the same source to the same desk within
+ * reports.repeat_after: later events join that report while it is still
+ * a draft, else become a follow-up (In-Reply-To/References). "internal"
+ * reports go to reports.team_address only, "upstream" to
+ * reports.upstream_address; "source" waits until the resolver has stored
+ * a contact (not wired yet: contact.h is not in the tree). Kinds in reports.skip_review are approved at
+ * once unless the contact is low-confidence.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "log.h"
+#include "outbox.h"
+#include "report.h"
+#include "store_policy.h"
+#include "store_report.h"
+#include "xmalloc.h"
+
+struct dlist {
+	struct decision_row	*v;
+	size_t			 n;
+};
+
+static int
+collect_decision(void *arg, const struct decision_row *d)
+{
+	struct dlist *l = arg;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = *d;
+	return 0;
+}
+
+struct inc_set {
+	struct store		*st;
+	const struct report_conf *rc;
+	struct incident_row	*rows;
+	struct report_incident	*ri;
+	size_t			 n;
+	struct err		*e;
+	int			 failed;
+};
+
+static int
+collect_evidence(void *arg, const struct evidence_row *ev)
+{
+	struct report_incident *ri = arg;
+
+	ri->evidence = xreallocarray(ri->evidence, ri->nevidence + 1,
+	    sizeof(*ri->evidence));
+	ri->evidence[ri->nevidence++] = xstrdup(ev->alert_json);
+	return 0;
+}
+
+static int
+collect_incident(void *arg, int64_t id, const char *src)
+{
+	struct inc_set	*s = arg;
+	int		 rc;
+
+	(void)src;
+	s->rows = xreallocarray(s->rows, s->n + 1, sizeof(*s->rows));
+	s->ri = xreallocarray(s->ri, s->n + 1, sizeof(*s->ri));
+	memset(&s->rows[s->n], 0, sizeof(s->rows[s->n]));
+	memset(&s->ri[s->n], 0, sizeof(s->ri[s->n]));
+	rc = store_incident_get(s->st, id, &s->rows[s->n], s->e);
+	if (rc != 1) {
+		if (rc == 0)
+			err_set(s->e, "incident %lld is gone", (long long)id);
+		s->failed = 1;
+		return 1;
+	}
+	s->n++;
+	return 0;
+}
+
+static void
+inc_set_free(struct inc_set *s)
+{
+	size_t	i, j;
+
+	for (i = 0; i < s->n; i++) {
+		for (j = 0; j < s->ri[i].nevidence; j++)
+			free(s->ri[i].evidence[j]);
+		free(s->ri[i].evidence);
+		incident_row_clear(&s->rows[i]);
+	}
+	free(s->rows);
+	free(s->ri);
+}
+
+static int
+kind_skips_review(const struct report_conf *rc, const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; i < rc->skip_review.n; i++)
+		if (strcmp(rc->skip_review.v[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+/* (Re)writes the message of report row r from all its incidents. */
+static int
+render_row(struct executor *ex, struct store *st, struct report_row *r,
+    const struct report_contact *c, int64_t now, struct err *e)
+{
+	const struct report_conf *rc = ex->cfg->reports;
+	struct inc_set	 s = { st, rc, NULL, NULL, 0, e, 0 };
+	struct report	 rep;
+	char		*msg;
+	size_t		 len, i;
+	int		 rv = -1;
+
+	if (store_report_incidents(st, r->id, collect_incident, &s, e) < 0 ||
+	    s.failed)
+		goto out;
+	for (i = 0; i < s.n; i++) {
+		s.ri[i].row = &s.rows[i];
+		if (store_evidence_list(st, s.rows[i].id,
+		    (size_t)rc->max_evidence, collect_evidence, &s.ri[i],
+		    e) < 0)
+			goto out;
+	}
+	if (report_build(rc, s.ri, s.n, c, now, &rep, e) == -1)
+		goto out;
+	free(rep.to);
+	rep.to = xstrdup(r->rcpt);
+	rep.message_id = xstrdup(r->message_id);
+	free(rep.in_reply_to);
+	rep.in_reply_to = xstrdup(r->in_reply_to);
+	if (report_mime(rc, &rep, now, &msg, &len, e) == -1) {
+		report_free(&rep);
+		goto out;
+	}
+	strlcpy_r(r->subject, rep.subject, sizeof(r->subject));
+	report_free(&rep);
+	if (r->path[0] != '\0')
+		rv = outbox_replace(r->path, msg, len, e);
+	else
+		rv = outbox_write(rc->outbox, msg, len, r->path,
+		    sizeof(r->path), e);
+	free(msg);
+	if (rv == 0)
+		rv = store_report_update(st, r, e);
+out:
+	inc_set_free(&s);
+	return rv;
+}
+
+/*
+ * The contact for a decision: 1 found, 0 not yet (stays pending), -1
+ * refused (no address configured).
+ */
+static int
+contact_for(struct executor *ex, struct store *st,
+    const struct decision_row *d, const struct incident_row *in,
+    struct report_contact *c, struct err *e)
+{
+	const struct report_conf *rc = ex->cfg->reports;
+
+	memset(c, 0, sizeof(*c));
+	if (strcmp(d->recipient, RECIPIENT_INTERNAL) == 0 ||
+	    strcmp(d->recipient, RECIPIENT_UPSTREAM) == 0) {
+		const char *a = strcmp(d->recipient, RECIPIENT_INTERNAL) == 0 ?
+		    rc->team_address : rc->upstream_address;
+
+		if (a == NULL || a[0] == '\0') {
+			err_set(e, "no reports.%s configured",
+			    strcmp(d->recipient, RECIPIENT_INTERNAL) == 0 ?
+			    "team_address" : "upstream_address");
+			return -1;
+		}
+		strlcpy_r(c->address, a, sizeof(c->address));
+		strlcpy_r(c->network, rc->organisation != NULL &&
+		    rc->organisation[0] ? rc->organisation : a,
+		    sizeof(c->network));
+		strlcpy_r(c->source, "config", sizeof(c->source));
+		return 1;
+	}
+	/*
+	 * "source": the resolver's stored contact (store_contact_lookup of
+	 * contact.h) goes here once that header exists; until then source
+	 * decisions stay pending, which is what they do while the resolver
+	 * has not found a contact yet.
+	 */
+	(void)st;
+	(void)in;
+	return 0;
+}
+
+static int
+handle(struct executor *ex, struct store *st, const struct decision_row *d,
+    int64_t now, struct err *e)
+{
+	const struct report_conf *rc = ex->cfg->reports;
+	struct incident_row	 in;
+	struct report_contact	 c;
+	struct report_row	 r, prev;
+	int			 rc2, found;
+
+	memset(&in, 0, sizeof(in));
+	if ((rc2 = store_incident_get(st, d->incident_id, &in, e)) != 1) {
+		if (rc2 == 0)
+			return store_decision_set_state(st, d->id,
+			    DECISION_FAILED, e) == -1 ? -1 : 1;
+		return -1;
+	}
+	rc2 = contact_for(ex, st, d, &in, &c, e);
+	if (rc2 <= 0) {
+		incident_row_clear(&in);
+		if (rc2 == 0)
+			return 0;
+		log_warnx("reporter: decision %lld: %s", (long long)d->id,
+		    e->msg);
+		err_clear(e);
+		return store_decision_set_state(st, d->id, DECISION_FAILED,
+		    e) == -1 ? -1 : 1;
+	}
+	if (store_begin(st, e) == -1)
+		goto fail;
+	memset(&r, 0, sizeof(r));
+	/* Same source, same desk, within repeat_after? */
+	found = store_report_find(st, c.address, in.src, 0,
+	    now - rc->repeat_s * 1000000, &prev, e);
+	if (found == -1)
+		goto rollback;
+	if (found && strcmp(prev.state, REPORT_DRAFT) == 0)
+		r = prev;
+	else {
+		if (!found) {
+			/* Gather: the desk's open draft of this period. */
+			found = store_report_find(st, c.address, NULL, 1, now,
+			    &prev, e);
+			if (found == -1)
+				goto rollback;
+		} else
+			found = 2;	/* follow-up of a report sent */
+		if (found == 1)
+			r = prev;
+		else {
+			char *mid;
+
+			strlcpy_r(r.state, REPORT_DRAFT, sizeof(r.state));
+			strlcpy_r(r.recipient, d->recipient,
+			    sizeof(r.recipient));
+			strlcpy_r(r.rcpt, c.address, sizeof(r.rcpt));
+			strlcpy_r(r.kind, incident_kind_name(in.kind),
+			    sizeof(r.kind));
+			strlcpy_r(r.subject, "(rendering)", sizeof(r.subject));
+			if (found == 2)
+				strlcpy_r(r.in_reply_to, prev.message_id,
+				    sizeof(r.in_reply_to));
+			r.low_confidence = c.low_confidence;
+			r.period_end_usec = now + rc->period_s * 1000000;
+			/* Unique placeholder until the id is known. */
+			mid = report_message_id(rc->message_id_domain != NULL ?
+			    rc->message_id_domain : "localhost", 0);
+			strlcpy_r(r.message_id, mid, sizeof(r.message_id));
+			free(mid);
+			if (store_report_insert(st, &r, e) == -1)
+				goto rollback;
+			mid = report_message_id(rc->message_id_domain != NULL ?
+			    rc->message_id_domain : "localhost", r.id);
+			strlcpy_r(r.message_id, mid, sizeof(r.message_id));
+			free(mid);
+		}
+	}
+	if (c.low_confidence)
+		r.low_confidence = 1;
+	if (store_report_link(st, r.id, in.id, in.src, e) == -1 ||
+	    render_row(ex, st, &r, &c, now, e) == -1)
+		goto rollback;
+	if (!r.low_confidence && kind_skips_review(rc, r.kind) &&
+	    strcmp(r.state, REPORT_DRAFT) == 0 &&
+	    store_report_set_state(st, r.id, REPORT_DRAFT, REPORT_APPROVED,
+	    NULL, e) == -1)
+		goto rollback;
+	if (store_decision_set_state(st, d->id, DECISION_DONE, e) == -1 ||
+	    store_incident_set_state(st, in.id, INCIDENT_STATE_DRAFTED,
+	    e) == -1 || store_commit(st, e) == -1)
+		goto rollback;
+	log_info("reporter: incident %lld -> report %lld to %s",
+	    (long long)in.id, (long long)r.id, r.rcpt);
+	incident_row_clear(&in);
+	return 1;
+rollback:
+	store_rollback(st);
+fail:
+	incident_row_clear(&in);
+	return -1;
+}
+
+static int
+reporter_start(struct executor *ex, struct store *st, struct err *e)
+{
+	const struct report_conf *rc = ex->cfg->reports;
+
+	(void)st;
+	if (rc == NULL || rc->from == NULL)
+		return err_set(e, "reporter: no reports section with from");
+	if (outbox_init(rc->outbox, e) == -1)
+		return -1;
+	return report_sign_check(rc, e);
+}
+
+static int
+reporter_run(struct executor *ex, struct store *st, int64_t now,
+    struct err *e)
+{
+	struct dlist	l = { NULL, 0 };
+	size_t		i;
+	int		n = 0, rc;
+
+	if (store_decision_pending(st, DECISION_REPORT, 100, collect_decision,
+	    &l, e) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		struct err e2 = { "", 0 };
+
+		if (ex->dry_run) {
+			log_info("reporter: dry run: would draft a report for "
+			    "incident %lld", (long long)l.v[i].incident_id);
+			continue;
+		}
+		rc = handle(ex, st, &l.v[i], now, &e2);
+		if (rc == -1)
+			log_warnx("reporter: decision %lld: %s",
+			    (long long)l.v[i].id, e2.msg);
+		else
+			n += rc;
+	}
+	free(l.v);
+	return n;
+}
+
+static void
+reporter_stop(struct executor *ex)
+{
+	(void)ex;
+}
+
+const struct executor_ops executor_reporter = {
+	.name = "reporter",
+	.priv_size = 0,
+	.inline_after_commit = 0,
+	.interval_ms = 10000,
+	.start = reporter_start,
+	.run = reporter_run,
+	.stop = reporter_stop,
+};
