@@ -193,11 +193,16 @@ install: all man
 	    $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BUILD)/redress $(DESTDIR)$(PREFIX)/sbin/redress
 	install -m 0644 templates/* $(DESTDIR)$(DATADIR)/templates/
-	install -m 0644 config/* $(DESTDIR)$(DATADIR)/config/
-	@for f in config/*; do \
+	install -m 0644 $(filter-out config/rdap-bootstrap,$(wildcard config/*)) $(DESTDIR)$(DATADIR)/config/
+	@for f in $(filter-out config/rdap-bootstrap,$(wildcard config/*)); do \
 	    t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
 	    if [ -e "$$t" ]; then echo "install: keeping existing $$t"; \
 	    else install -m 0640 $$f $$t; fi; done
+	install -d $(DESTDIR)$(SYSCONFDIR)/redress/rdap-bootstrap
+	@for f in config/rdap-bootstrap/*.json; do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/redress/rdap-bootstrap/$$(basename $$f); \
+	    if [ -e "$$t" ]; then echo "install: keeping existing $$t"; \
+	    else install -m 0644 $$f $$t; fi; done
 	@for p in $(MAN_PAGES); do s=$${p##*.}; \
 	    install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done
 	@if [ -f dist/redress.service ]; then \

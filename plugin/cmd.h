@@ -25,9 +25,17 @@ int	cli_load_config(struct cli *);
 /* Prints "redress: <msg>" to stderr for command-level errors. */
 void	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+int	cmd_block(struct cli *, int, char **);
+int	cmd_blocks(struct cli *, int, char **);
 int	cmd_check_config(struct cli *, int, char **);
+int	cmd_incident(struct cli *, int, char **);
+int	cmd_incidents(struct cli *, int, char **);
 int	cmd_queue(struct cli *, int, char **);
 int	cmd_replay(struct cli *, int, char **);
 int	cmd_run(struct cli *, int, char **);
+int	cmd_status(struct cli *, int, char **);
+int	cmd_unblock(struct cli *, int, char **);
+int	cmd_update_bootstrap(struct cli *, int, char **);
+int	cmd_whois(struct cli *, int, char **);
 
 #endif

@@ -17,20 +17,20 @@ void	name##_conf_load(struct config *, const struct conf_node *,	\
 void	name##_conf_free(struct config *);
 
 SECTION_DECL(input)
-/* SECTION_DECL(policy) */
-/* SECTION_DECL(responders) */
-/* SECTION_DECL(resolver) */
+SECTION_DECL(policy)
+SECTION_DECL(responders)
+SECTION_DECL(resolver)
 SECTION_DECL(report)
 SECTION_DECL(smtp)
-/* SECTION_DECL(metrics) */
+SECTION_DECL(metrics)
 
 #define CONFIG_MODULE_SECTIONS						\
 	{ "inputs", input_conf_load, input_conf_free },			\
-	/* { "policy", policy_conf_load, policy_conf_free }, */	\
-	/* { "responders", responders_conf_load, responders_conf_free }, */ \
-	/* { "resolver", resolver_conf_load, resolver_conf_free }, */	\
+	{ "policy", policy_conf_load, policy_conf_free },		\
+	{ "responders", responders_conf_load, responders_conf_free },	\
+	{ "resolver", resolver_conf_load, resolver_conf_free },	\
 	{ "reports", report_conf_load, report_conf_free },	\
 	{ "smtp", smtp_conf_load, smtp_conf_free },			\
-	/* { "metrics", metrics_conf_load, metrics_conf_free }, */
+	{ "metrics", metrics_conf_load, metrics_conf_free },
 
 #endif

@@ -44,4 +44,28 @@ void	contact_clear(struct contact *);
 int	store_contact_lookup(struct store *, const struct addr *,
 	    struct contact *, struct err *);
 
+/* Added by the resolver: helpers shared by the parsers and the chain. */
+/*
+ * 1 if s (len bytes) is a syntactically valid mailbox "local@domain" of
+ * printable ASCII without CR/LF, local part <= 64, whole <= 254 bytes.
+ */
+int	contact_mailbox_ok(const char *s, size_t len);
+/*
+ * Adds a recipient (lowercased; duplicates merged case-insensitively, a
+ * merged entry keeps the stronger role). Returns 1 added, 0 merged or
+ * full, -1 not a valid mailbox.
+ */
+int	contact_add(struct contact *, const char *email, const char *role,
+	    const char *source, int low_confidence);
+/* Appends one line to c->chain. */
+void	contact_chain(struct contact *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Stores (replaces) the contact for the range lo..hi until expires_usec. */
+int	store_contact_save(struct store *, const struct addr *lo,
+	    const struct addr *hi, const struct contact *, struct err *);
+/* Drops every cached contact (--no-cache refresh, tests). */
+int	store_contact_flush(struct store *, struct err *);
+/* Parses "a - b", "a/len" or LACNIC "200.57.128/19" into lo..hi. */
+int	contact_range_parse(const char *, struct addr *lo, struct addr *hi);
+
 #endif

@@ -19,11 +19,22 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "block", cmd_block, "block [--store DB] ADDR[/LEN] --for DURATION "
+	    "--reason TEXT" },
+	{ "blocks", cmd_blocks, "blocks [--store DB] [--all] [--json]" },
 	{ "check-config", cmd_check_config, "check-config" },
+	{ "incident", cmd_incident, "incident [--store DB] ID" },
+	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
+	    "[--since TIME] [--json]" },
 	{ "queue", cmd_queue, "queue [--store DB] list|show ID|approve ID...|--all|"
 	    "reject ID... [--reason TEXT]|send" },
 	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] FILE..." },
 	{ "run", cmd_run, "run [-d] [--once]" },
+	{ "status", cmd_status, "status [--json] [--socket PATH]" },
+	{ "unblock", cmd_unblock, "unblock [--store DB] ADDR[/LEN]" },
+	{ "update-bootstrap", cmd_update_bootstrap,
+	    "update-bootstrap [--url URL] [--dir DIR]" },
+	{ "whois", cmd_whois, "whois [--store DB] [--no-cache] ADDR" },
 	{ NULL, NULL, NULL },
 };
 

@@ -53,4 +53,9 @@ int		 policy_flush(struct policy *, int64_t now_usec, int final,
 /* The whitelist (with defaults) built from the config. Never NULL. */
 const struct whitelist *policy_whitelist(const struct config *cfg);
 
+/* Addition: tracker sizes and evictions (replay summary, bench). */
+struct tracker_stats;
+void	policy_stats(const struct policy *, struct tracker_stats *inc,
+	    struct tracker_stats *win);
+
 #endif

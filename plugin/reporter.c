@@ -17,6 +17,7 @@
 
 #include "executor.h"
 #include "log.h"
+#include "contact.h"
 #include "outbox.h"
 #include "report.h"
 #include "store_policy.h"
@@ -186,14 +187,47 @@ contact_for(struct executor *ex, struct store *st,
 		return 1;
 	}
 	/*
-	 * "source": the resolver's stored contact (store_contact_lookup of
-	 * contact.h) goes here once that header exists; until then source
-	 * decisions stay pending, which is what they do while the resolver
-	 * has not found a contact yet.
+	 * "source": the resolver's cached contact for the target address.
+	 * No fresh contact yet (or one without a recipient): stay pending,
+	 * the resolver executor is working on it.
 	 */
-	(void)st;
+	if (strcmp(d->recipient, RECIPIENT_SOURCE) == 0) {
+		struct contact	ct;
+		struct addr	a;
+		struct cidr	net;
+		size_t		i;
+		int		found;
+
+		(void)in;
+		if (addr_parse(d->target, &a) == -1) {
+			if (cidr_parse(d->target, &net) == -1)
+				return err_set(e, "target \"%s\" is not an "
+				    "address", d->target);
+			a = net.net;
+		}
+		if ((found = store_contact_lookup(st, &a, &ct, e)) != 1)
+			return found;
+		for (i = 0; i < ct.naddrs; i++)
+			if (strcmp(ct.addrs[i].role, "cc") != 0 &&
+			    strcmp(ct.addrs[i].role, "cert") != 0)
+				break;
+		if (i == ct.naddrs) {
+			contact_clear(&ct);
+			return 0;
+		}
+		strlcpy_r(c->address, ct.addrs[i].email, sizeof(c->address));
+		strlcpy_r(c->network, ct.network_name[0] ? ct.network_name :
+		    strchr(ct.addrs[i].email, '@') + 1, sizeof(c->network));
+		strlcpy_r(c->source, strncmp(ct.addrs[i].source, "rdap", 4) ==
+		    0 ? "rdap" : strncmp(ct.addrs[i].source, "whois", 5) == 0 ?
+		    "whois" : "ptr", sizeof(c->source));
+		c->low_confidence = ct.low_confidence ||
+		    ct.addrs[i].low_confidence;
+		contact_clear(&ct);
+		return 1;
+	}
 	(void)in;
-	return 0;
+	return err_set(e, "unknown recipient \"%s\"", d->recipient);
 }
 
 static int

@@ -121,4 +121,16 @@ int	store_decision_pending(struct store *, const char *action, size_t max,
 int	store_decision_list_incident(struct store *, int64_t incident_id,
 	    decision_cb, void *, struct err *);
 
+/* Additions (policy engine): open incidents for a restart, and the
+ * threshold windows that survive one. */
+int	store_incident_list_open(struct store *, incident_cb, void *,
+	    struct err *);
+typedef int (*window_cb)(void *, const void *key, size_t keylen,
+    const void *state, size_t statelen);
+/* Policy state that survives a restart (thresholds, open incidents). */
+int	store_window_save(struct store *, const void *key, size_t keylen,
+	    const void *state, size_t statelen, struct err *);
+int	store_window_load(struct store *, window_cb, void *, struct err *);
+int	store_window_clear(struct store *, struct err *);
+
 #endif

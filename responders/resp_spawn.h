@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs a program from an argv vector (never a shell) with a fixed
+ * environment and a timeout, capturing the head of its stderr.
+ */
+#ifndef REDRESS_RESP_SPAWN_H
+#define REDRESS_RESP_SPAWN_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Runs argv[0] (absolute path) with argv and envp (NULL = empty), waits at
+ * most timeout_ms (killing it with SIGKILL after that). Returns the exit
+ * status (0..255) or -1 with e set (spawn failure, signal, timeout); the
+ * first errlen-1 bytes of its stderr go to errbuf when errbuf is not NULL.
+ */
+int	 spawn_run(char *const argv[], char *const envp[], int timeout_ms,
+	    char *errbuf, size_t errlen, struct err *e);
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one small interface every containment backend implements (nftables,
+ * ipset, iptables, hosts.deny, exec, capture, lockacct): open from its YAML
+ * mapping, apply and revert blocks in batches, list what it holds, close.
+ * In dry-run a backend prints to r->dry_out exactly what it would do (the
+ * nft commands, ipset/iptables argv, hosts.deny lines ...) and touches
+ * nothing. The containment executor (plugin/containment.c) owns the
+ * whitelist recheck, the rate cap, expiry and reconcile; backends only act.
+ */
+#ifndef REDRESS_RESPONDER_H
+#define REDRESS_RESPONDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "err.h"
+
+/* One block: a network, how long, and why. */
+struct resp_block {
+	struct cidr	 net;		/* host address = full-length prefix */
+	int64_t		 duration_s;	/* remaining time; kernel timeout */
+	int64_t		 incident_id;	/* 0 for `redress block` by hand */
+	char		 reason[256];
+	char		 user[64];	/* lockacct: local user, "" none */
+	char		 evidence_dir[256];	/* capture: where the pcap goes */
+};
+
+/* Called by list() once per element the backend holds (that redress made). */
+typedef int (*resp_list_cb)(void *arg, const struct cidr *net,
+    int64_t remaining_s);	/* -1: no kernel timeout / unknown */
+
+struct responder;
+
+struct responder_ops {
+	const char	*name;		/* "type:" in YAML */
+	size_t		 priv_size;	/* core callocs r->priv */
+	/* Longest kernel timeout the backend holds, 0: none (redress's timer). */
+	int64_t		 max_timeout_s;
+	/* Validates its YAML mapping; no side effects. Returns errors added. */
+	size_t	(*configure)(struct responder *, const struct conf_node *,
+		    struct diag *);
+	/* Creates what it owns (table, sets, chain) if missing. */
+	int	(*open)(struct responder *, struct err *);
+	/* Applies n blocks in one batch; re-applying refreshes the timeout. */
+	int	(*apply)(struct responder *, const struct resp_block *, size_t n,
+		    struct err *);
+	int	(*revert)(struct responder *, const struct resp_block *,
+		    size_t n, struct err *);
+	/* What it holds now (may be NULL: nothing to reconcile). */
+	int	(*list)(struct responder *, resp_list_cb, void *, struct err *);
+	void	(*close)(struct responder *);
+	void	(*release)(struct responder *);	/* frees what configure kept */
+};
+
+struct responder {
+	const struct responder_ops	*ops;
+	char				 name[64];	/* "nftables", or its "name:" */
+	const struct conf_node		*conf;
+	int				 dry_run;
+	FILE				*dry_out;	/* dry-run: what it would do */
+	void				*priv;
+};
+
+extern const struct responder_ops resp_nftables;
+extern const struct responder_ops resp_ipset;
+extern const struct responder_ops resp_iptables;
+extern const struct responder_ops resp_hostsdeny;
+extern const struct responder_ops resp_exec;
+extern const struct responder_ops resp_capture;
+extern const struct responder_ops resp_lockacct;
+
+const struct responder_ops	*responder_lookup(const char *name);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * posix_spawn of an argv vector with a fixed environment, a timeout and
+ * captured stderr; used by every responder that runs a program.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "resp_spawn.h"
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int
+spawn_run(char *const argv[], char *const envp[], int timeout_ms,
+    char *errbuf, size_t errlen, struct err *e)
+{
+	static char *const	 noenv[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t			 pid;
+	int			 p[2], rc, st, timedout = 0;
+	size_t			 got = 0;
+	long			 deadline = now_ms() + timeout_ms;
+	char			 junk[512];
+
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return err_set(e, "spawn: %s: pipe: %s", argv[0],
+		    strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv,
+	    envp != NULL ? envp : noenv);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		return err_set(e, "spawn: %s: %s", argv[0], strerror(rc));
+	}
+	for (;;) {
+		struct pollfd	pfd = { .fd = p[0], .events = POLLIN };
+		long		left = deadline - now_ms();
+		ssize_t		n;
+
+		if (left <= 0) {
+			timedout = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if (errbuf != NULL && got + 1 < errlen)
+			n = read(p[0], errbuf + got, errlen - 1 - got);
+		else
+			n = read(p[0], junk, sizeof(junk));
+		if (n <= 0)
+			break;
+		if (errbuf != NULL && got + 1 < errlen) {
+			got += (size_t)n;
+			errbuf[got] = '\0';
+		}
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (timedout)
+		return err_set(e, "spawn: %s: timed out after %d ms", argv[0],
+		    timeout_ms);
+	if (WIFSIGNALED(st))
+		return err_set(e, "spawn: %s: killed by signal %d", argv[0],
+		    WTERMSIG(st));
+	return WEXITSTATUS(st);
+}

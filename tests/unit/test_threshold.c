@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the threshold semantics: each type in both engine modes,
+ * the window edge, Snort's window restart and `both` count 1 quirk,
+ * rate_filter timeouts and suppress matching.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "threshold.h"
+
+/* Runs events at the given seconds; returns "1"/"0" per event. */
+static const char *
+run(const char *line, enum thr_engine eng, int rate, const int *t, size_t n)
+{
+	static char out[64];
+	struct thr_rule r;
+	struct thr_state st;
+	struct err e = { "", 0 };
+	size_t i;
+	int v;
+
+	assert_int_equal(thr_parse_line(line, &r, &e), 1);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < n; i++) {
+		int64_t now = 1700000000LL * 1000000 + (int64_t)t[i] * 1000000;
+
+		v = rate ? thr_rate(&r, eng, &st, i == 0, now) :
+		    thr_filter(&r, eng, &st, i == 0, now);
+		out[i] = v ? '1' : '0';
+	}
+	out[n] = '\0';
+	thr_rule_free(&r);
+	return out;
+}
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+#define SUR	THR_ENGINE_SURICATA
+#define SNO	THR_ENGINE_SNORT
+
+static void
+test_thr_filter_limit_window_edge(void **state)
+{
+	static const int t[] = { 0, 1, 2, 10, 11 };
+	const char *l = "event_filter gen_id 1, sig_id 1, type limit, "
+	    "track by_src, count 2, seconds 10";
+
+	(void)state;
+	/* Suricata: t0+seconds is still inside; Snort: expired. */
+	assert_string_equal(run(l, SUR, 0, t, N(t)), "11001");
+	assert_string_equal(run(l, SNO, 0, t, N(t)), "11011");
+}
+
+static void
+test_thr_filter_threshold_restart(void **state)
+{
+	static const int t[] = { 0, 8, 9, 12, 13, 19, 20 };
+	static const int t2[] = { 0, 1, 2, 3, 4, 5, 10, 11 };
+	const char *l = "threshold gen_id 1, sig_id 1, type threshold, "
+	    "track by_dst, count 3, seconds 10";
+
+	(void)state;
+	/* Snort restarts the window at the alert, Suricata keeps t0. */
+	assert_string_equal(run(l, SUR, 0, t, N(t)), "0010010");
+	assert_string_equal(run(l, SNO, 0, t, N(t)), "0010000");
+	assert_string_equal(run(l, SUR, 0, t2, N(t2)), "00100100");
+	assert_string_equal(run(l, SNO, 0, t2, N(t2)), "00100100");
+}
+
+static void
+test_thr_filter_threshold_count1(void **state)
+{
+	static const int t[] = { 0, 1, 30, 31 };
+	const char *l = "threshold gen_id 1, sig_id 1, type threshold, "
+	    "track by_src, count 1, seconds 10";
+
+	(void)state;
+	assert_string_equal(run(l, SUR, 0, t, N(t)), "1111");
+	assert_string_equal(run(l, SNO, 0, t, N(t)), "1111");
+}
+
+static void
+test_thr_filter_both_count1_quirk(void **state)
+{
+	static const int t[] = { 0, 1, 11, 12, 25 };
+	const char *l = "event_filter gen_id 1, sig_id 1, type both, "
+	    "track by_src, count 1, seconds 10";
+
+	(void)state;
+	assert_string_equal(run(l, SUR, 0, t, N(t)), "10101");
+	/* Snort: only the tracker's very first event. */
+	assert_string_equal(run(l, SNO, 0, t, N(t)), "10000");
+}
+
+static void
+test_thr_filter_both_count2(void **state)
+{
+	static const int t[] = { 0, 1, 2, 11, 12 };
+	static const int edge[] = { 0, 10, 11 };
+	const char *l = "event_filter gen_id 1, sig_id 1, type both, "
+	    "track by_src, count 2, seconds 10";
+
+	(void)state;
+	assert_string_equal(run(l, SUR, 0, t, N(t)), "01001");
+	assert_string_equal(run(l, SNO, 0, t, N(t)), "01001");
+	/* At exactly t0+seconds: Suricata still counts, Snort resets. */
+	assert_string_equal(run(l, SUR, 0, edge, N(edge)), "010");
+	assert_string_equal(run(l, SNO, 0, edge, N(edge)), "001");
+}
+
+static void
+test_thr_rate_timeout(void **state)
+{
+	static const int t[] = { 0, 1, 2, 3, 7, 8, 9, 10 };
+	static const int edge[] = { 0, 10, 11 };
+	const char *l = "rate_filter gen_id 1, sig_id 1, track by_src, "
+	    "count 2, seconds 10, new_action contain, timeout 5";
+	const char *f = "rate_filter gen_id 1, sig_id 1, track by_rule, "
+	    "count 1, seconds 10, new_action report, timeout 0";
+
+	(void)state;
+	assert_string_equal(run(l, SUR, 1, t, N(t)), "00110011");
+	assert_string_equal(run(l, SNO, 1, t, N(t)), "00110011");
+	/* timeout 0: never reverts; the edge differs by engine. */
+	assert_string_equal(run(f, SUR, 1, edge, N(edge)), "011");
+	assert_string_equal(run(f, SNO, 1, edge, N(edge)), "001");
+}
+
+static void
+test_thr_suppressed_tracks(void **state)
+{
+	struct thr_rule r;
+	struct err e = { "", 0 };
+	struct addr a, b, c;
+
+	(void)state;
+	addr_parse("192.0.2.7", &a);
+	addr_parse("198.51.100.1", &b);
+	addr_parse("203.0.113.5", &c);
+	assert_int_equal(thr_parse_line("suppress gen_id 1, sig_id 5, track "
+	    "by_src, ip [192.0.2.0/24, 2001:db8::/32]", &r, &e), 1);
+	assert_true(thr_suppressed(&r, &a, &b));
+	assert_false(thr_suppressed(&r, &b, &a));
+	thr_rule_free(&r);
+	assert_int_equal(thr_parse_line("suppress gen_id 1, sig_id 5, track "
+	    "by_dst, ip 192.0.2.7", &r, &e), 1);
+	assert_true(thr_suppressed(&r, &b, &a));
+	assert_false(thr_suppressed(&r, &a, &b));
+	thr_rule_free(&r);
+	assert_int_equal(thr_parse_line("suppress gen_id 1, sig_id 5, track "
+	    "by_either, ip 192.0.2.7", &r, &e), 1);
+	assert_true(thr_suppressed(&r, &b, &a));
+	assert_true(thr_suppressed(&r, &a, &b));
+	assert_false(thr_suppressed(&r, &b, &c));
+	thr_rule_free(&r);
+	/* Without track: the rule never alerts. */
+	assert_int_equal(thr_parse_line("suppress gen_id 1, sig_id 5", &r,
+	    &e), 1);
+	assert_true(thr_suppressed(&r, &b, &c));
+	assert_true(thr_selects_sid(&r, 1, 5));
+	assert_false(thr_selects_sid(&r, 1, 6));
+	thr_rule_free(&r);
+}
+
+static void
+test_thr_selects_sid_global(void **state)
+{
+	struct thr_rule r;
+	struct err e = { "", 0 };
+
+	(void)state;
+	assert_int_equal(thr_parse_line("event_filter gen_id 0, sig_id 0, "
+	    "type limit, track by_src, count 1, seconds 60", &r, &e), 1);
+	assert_true(thr_selects_sid(&r, 1, 2001219));
+	assert_true(thr_selects_sid(&r, 116, 3));
+	thr_rule_free(&r);
+	assert_int_equal(thr_parse_line("event_filter gen_id 1, sig_id 0, "
+	    "type limit, track by_src, count 1, seconds 60", &r, &e), 1);
+	assert_true(thr_selects_sid(&r, 1, 2001219));
+	assert_false(thr_selects_sid(&r, 116, 3));
+	thr_rule_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_thr_filter_limit_window_edge),
+		cmocka_unit_test(test_thr_filter_threshold_restart),
+		cmocka_unit_test(test_thr_filter_threshold_count1),
+		cmocka_unit_test(test_thr_filter_both_count1_quirk),
+		cmocka_unit_test(test_thr_filter_both_count2),
+		cmocka_unit_test(test_thr_rate_timeout),
+		cmocka_unit_test(test_thr_suppressed_tracks),
+		cmocka_unit_test(test_thr_selects_sid_global),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
