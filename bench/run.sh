@@ -14,3 +14,6 @@ for b in bench/u2.sh bench/eve.sh bench/policy.sh bench/contain.sh; do
 	echo "== $b"
 	"$b" "$BUILD" "$WORK" || echo "== $b: failed (exit $?)"
 done
+echo "== resolver parsers and contact cache (bench/resolve_bench.c)"
+"$BUILD/bench/resolve_bench" tests/data/resolve "$WORK" ||
+    echo "== resolve_bench: failed (exit $?)"

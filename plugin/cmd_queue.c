@@ -24,6 +24,7 @@
 #include "executor.h"
 #include "log.h"
 #include "outbox.h"
+#include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
 
@@ -89,7 +90,7 @@ parse_id(const char *s, int64_t *id)
 }
 
 static int
-show(struct store *st, int64_t id)
+show(struct store *st, int64_t id, int raw)
 {
 	struct report_row	 r;
 	struct err		 e = { "", 0 };
@@ -132,7 +133,13 @@ show(struct store *st, int64_t id)
 			return 1;
 		}
 		printf("\n");
-		fwrite(msg, 1, len, stdout);
+		if (raw)
+			fwrite(msg, 1, len, stdout);
+		else if (report_view(msg, len, stdout, &e) == -1) {
+			cli_error("%s: %s", r.path, e.msg);
+			free(msg);
+			return 1;
+		}
 		free(msg);
 	}
 	return 0;
@@ -245,13 +252,14 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		{ "state", required_argument, NULL, 'S' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "reason", required_argument, NULL, 'r' },
+		{ "raw", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*store_path = NULL, *state = NULL, *reason = NULL;
 	const char	*sub;
 	struct store	*st = NULL;
 	struct err	 e = { "", 0 };
-	int		 ch, all = 0, rc;
+	int		 ch, all = 0, raw = 0, rc;
 
 	/* GNU getopt permutes: options may come before or after the
 	 * subcommand and its numbers. optind 0 re-initialises it. */
@@ -269,6 +277,9 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 			break;
 		case 'r':
 			reason = optarg;
+			break;
+		case 'R':
+			raw = 1;
 			break;
 		default:
 			return 2;
@@ -305,7 +316,7 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 			cli_error("\"%s\" is not a report number", argv[0]);
 			rc = 2;
 		} else
-			rc = show(st, id);
+			rc = show(st, id, raw);
 	} else if (strcmp(sub, "approve") == 0 && (argc > 0) != all)
 		rc = transition(st, argc, argv, all, 0, NULL);
 	else if (strcmp(sub, "reject") == 0 && argc > 0)
@@ -320,6 +331,6 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	return rc;
 usage:
 	cli_error("usage: redress queue [--store DB] list [--state STATE] | "
-	    "show ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
+	    "show [--raw] ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
 	return 2;
 }

@@ -419,17 +419,15 @@ conf_to_size(const char *s, uint64_t *out)
 static char *
 enum_list(const char *const *e)
 {
-	size_t len = 1, i;
+	size_t len = 1, i, off = 0;
 	char *s;
 
 	for (i = 0; e[i]; i++)
 		len += strlen(e[i]) + 2;
 	s = xcalloc(1, len);
-	for (i = 0; e[i]; i++) {
-		if (i)
-			strcat(s, ", ");
-		strcat(s, e[i]);
-	}
+	for (i = 0; e[i]; i++)
+		off += (size_t)snprintf(s + off, len - off, "%s%s",
+		    i ? ", " : "", e[i]);
 	return s;
 }
 

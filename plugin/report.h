@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "err.h"
@@ -136,6 +137,11 @@ int	report_mime(const struct report_conf *, const struct report *,
  * report_sign.c: checks that rc->sign_key names one usable secret key
  * that can sign and is not expired or revoked.
  */
+/*
+ * Prints a draft for review (report_view.c): decoded addressing headers,
+ * the decoded text parts, and a line per attachment.
+ */
+int	report_view(const char *msg, size_t len, FILE *out, struct err *);
 int	report_sign_check(const struct report_conf *, struct err *);
 
 #endif

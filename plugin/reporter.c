@@ -8,10 +8,16 @@
  * a draft, else become a follow-up (In-Reply-To/References). "internal"
  * reports go to reports.team_address only, "upstream" to
  * reports.upstream_address; "source" waits until the resolver has stored
- * a contact (not wired yet: contact.h is not in the tree). Kinds in reports.skip_review are approved at
- * once unless the contact is low-confidence.
+ * a contact. Kinds in reports.skip_review are approved at once unless the
+ * contact is low-confidence. An evidence capture of the incident
+ * (<state_dir>/evidence/<id>/incident-<id>.pcap, written by the capture
+ * responder) is attached when reports.attach_pcap is on.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -91,6 +97,7 @@ inc_set_free(struct inc_set *s)
 		for (j = 0; j < s->ri[i].nevidence; j++)
 			free(s->ri[i].evidence[j]);
 		free(s->ri[i].evidence);
+		free((void *)s->ri[i].pcap);
 		incident_row_clear(&s->rows[i]);
 	}
 	free(s->rows);
@@ -106,6 +113,59 @@ kind_skips_review(const struct report_conf *rc, const char *kind)
 		if (strcmp(rc->skip_review.v[i], kind) == 0)
 			return 1;
 	return 0;
+}
+
+#define CAPTURE_ATTACH_MAX	(8u << 20)
+
+/*
+ * Reads the incident's capture file when there is one (and it is not
+ * larger than a mail should carry). 0 none or too large (logged), 1 read.
+ */
+static int
+read_capture(const char *state_dir, int64_t id, struct report_incident *ri)
+{
+	char		 path[4096];
+	struct stat	 sb;
+	unsigned char	*buf;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if (state_dir == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "%s/evidence/%lld/incident-%lld.pcap",
+	    state_dir, (long long)id, (long long)id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 24) {
+		close(fd);
+		return 0;
+	}
+	if ((uintmax_t)sb.st_size > CAPTURE_ATTACH_MAX) {
+		log_warnx("report: %s is %lld bytes, over %u; not attached",
+		    path, (long long)sb.st_size, CAPTURE_ATTACH_MAX);
+		close(fd);
+		return 0;
+	}
+	buf = xmalloc((size_t)sb.st_size);
+	while (got < (size_t)sb.st_size) {
+		n = read(fd, buf + got, (size_t)sb.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got != (size_t)sb.st_size) {
+		log_warnx("report: %s: short read; not attached", path);
+		free(buf);
+		return 0;
+	}
+	ri->pcap = buf;
+	ri->pcap_len = got;
+	return 1;
 }
 
 /* (Re)writes the message of report row r from all its incidents. */
@@ -129,6 +189,9 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 		    (size_t)rc->max_evidence, collect_evidence, &s.ri[i],
 		    e) < 0)
 			goto out;
+		if (rc->attach_pcap)
+			read_capture(ex->cfg->general.state_dir,
+			    s.rows[i].id, &s.ri[i]);
 	}
 	if (report_build(rc, s.ri, s.n, c, now, &rep, e) == -1)
 		goto out;
@@ -359,11 +422,6 @@ reporter_run(struct executor *ex, struct store *st, int64_t now,
 	for (i = 0; i < l.n; i++) {
 		struct err e2 = { "", 0 };
 
-		if (ex->dry_run) {
-			log_info("reporter: dry run: would draft a report for "
-			    "incident %lld", (long long)l.v[i].incident_id);
-			continue;
-		}
 		rc = handle(ex, st, &l.v[i], now, &e2);
 		if (rc == -1)
 			log_warnx("reporter: decision %lld: %s",

@@ -123,10 +123,6 @@ resolver_run(struct executor *ex, struct store *st, int64_t now,
 		}
 		if (retry_blocked(p, &t.v[i], now))
 			continue;
-		if (ex->dry_run) {
-			log_info("resolver: dry run: would resolve %s", as);
-			continue;
-		}
 		rv = resolve_cached(p->r, st, &t.v[i], 1, &c, &e2);
 		if (rv == -1) {
 			log_warnx("resolver: %s: %s (retry in %lld s)", as,

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A draft as a reviewer reads it (`redress queue show`): the addressing
+ * headers decoded, every text/plain part decoded from its transfer
+ * encoding, and the other parts listed by name, type and size, so a
+ * person can check a report without a mail reader.
+ */
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+static pthread_once_t view_once = PTHREAD_ONCE_INIT;
+
+static void
+view_setup(void)
+{
+	g_mime_init();
+}
+
+struct view {
+	FILE	*out;
+	int	 texts;
+};
+
+static void
+print_addrs(FILE *out, const char *name, InternetAddressList *l)
+{
+	char *s;
+
+	if (l == NULL || internet_address_list_length(l) == 0)
+		return;
+	s = internet_address_list_to_string(l, NULL, FALSE);
+	fprintf(out, "%-9s %s\n", name, s ? s : "");
+	g_free(s);
+}
+
+static void
+view_part(GMimeObject *parent, GMimeObject *part, gpointer arg)
+{
+	struct view	*v = arg;
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	const char	*fn;
+	char		*mt, *text;
+
+	(void)parent;
+	if (!GMIME_IS_PART(part))
+		return;
+	mt = g_mime_content_type_get_mime_type(ct);
+	if (GMIME_IS_TEXT_PART(part) &&
+	    g_mime_content_type_is_type(ct, "text", "plain") &&
+	    g_mime_part_get_filename(GMIME_PART(part)) == NULL) {
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+		fprintf(v->out, "\n%s", text ? text : "");
+		if (text && text[0] && text[strlen(text) - 1] != '\n')
+			fputc('\n', v->out);
+		g_free(text);
+		v->texts++;
+	} else {
+		GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(part));
+		GMimeStream *ns = g_mime_stream_null_new();
+		gint64 n = 0;
+
+		if (w != NULL) {
+			g_mime_data_wrapper_write_to_stream(w, ns);
+			n = (gint64)GMIME_STREAM_NULL(ns)->written;
+		}
+		g_object_unref(ns);
+		fn = g_mime_part_get_filename(GMIME_PART(part));
+		fprintf(v->out, "\n[attachment: %s, %s, %lld bytes]\n",
+		    fn ? fn : "(no name)", mt, (long long)n);
+	}
+	g_free(mt);
+}
+
+int
+report_view(const char *msg, size_t len, FILE *out, struct err *e)
+{
+	GMimeStream	*s;
+	GMimeParser	*p;
+	GMimeMessage	*m;
+	struct view	 v = { out, 0 };
+	const char	*h;
+
+	pthread_once(&view_once, view_setup);
+	s = g_mime_stream_mem_new_with_buffer(msg, len);
+	p = g_mime_parser_new_with_stream(s);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	if (m == NULL)
+		return err_set(e, "the draft does not parse as a mail message");
+	print_addrs(out, "From:", g_mime_message_get_from(m));
+	print_addrs(out, "To:", g_mime_message_get_to(m));
+	print_addrs(out, "Cc:", g_mime_message_get_cc(m));
+	if ((h = g_mime_message_get_subject(m)) != NULL)
+		fprintf(out, "%-9s %s\n", "Subject:", h);
+	if ((h = g_mime_object_get_header(GMIME_OBJECT(m), "Date")) != NULL)
+		fprintf(out, "%-9s %s\n", "Date:", h);
+	if (GMIME_IS_MULTIPART_SIGNED(g_mime_message_get_mime_part(m)))
+		fprintf(out, "%-9s PGP/MIME signed (check it with gpg "
+		    "--verify, or open the file with a mail reader)\n",
+		    "Signed:");
+	g_mime_message_foreach(m, view_part, &v);
+	g_object_unref(m);
+	return 0;
+}
