@@ -178,6 +178,7 @@ lint:
 	    { echo "lint: banned call above"; exit 1; }
 
 # ---------------------------------------------------------------- man
+# Man pages are scdoc(5) sources in docs/*.scd (Debian package scdoc).
 MAN_SRCS := $(wildcard docs/*.scd)
 MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(BUILD)/man/%)
 $(BUILD)/man/%: docs/%.scd
@@ -186,15 +187,26 @@ $(BUILD)/man/%: docs/%.scd
 man: $(MAN_PAGES)
 
 # ---------------------------------------------------------------- install
-install: all man
+# make install [PREFIX=/usr] [DESTDIR=...]: the binary, examples, templates,
+# man pages, docs, and the systemd unit, sysusers and tmpfiles snippets.
+# An existing /etc/redress file is never overwritten; make uninstall
+# removes only /etc/redress files still identical to the shipped ones.
+SYSUSERSDIR	?= /usr/lib/sysusers.d
+TMPFILESDIR	?= /usr/lib/tmpfiles.d
+DOCDIR		?= $(PREFIX)/share/doc/redress
+ETC_FILES	:= $(filter-out config/rdap-bootstrap,$(wildcard config/*))
+DOC_FILES	:= $(wildcard docs/*.md)
+
+install: $(BUILD)/redress man
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(DATADIR)/templates \
 	    $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(SYSCONFDIR)/redress \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BUILD)/redress $(DESTDIR)$(PREFIX)/sbin/redress
 	install -m 0644 templates/* $(DESTDIR)$(DATADIR)/templates/
-	install -m 0644 $(filter-out config/rdap-bootstrap,$(wildcard config/*)) $(DESTDIR)$(DATADIR)/config/
-	@for f in $(filter-out config/rdap-bootstrap,$(wildcard config/*)); do \
+	install -m 0644 $(ETC_FILES) $(DESTDIR)$(DATADIR)/config/
+	@for f in $(ETC_FILES); do \
 	    t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
 	    if [ -e "$$t" ]; then echo "install: keeping existing $$t"; \
 	    else install -m 0640 $$f $$t; fi; done
@@ -205,15 +217,33 @@ install: all man
 	    else install -m 0644 $$f $$t; fi; done
 	@for p in $(MAN_PAGES); do s=$${p##*.}; \
 	    install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done
-	@if [ -f dist/redress.service ]; then \
-	    install -m 0644 dist/redress.service $(DESTDIR)$(UNITDIR)/; fi
+	@for f in $(DOC_FILES); do install -m 0644 $$f $(DESTDIR)$(DOCDIR)/; done
+	sed 's|/usr/sbin/redress|$(PREFIX)/sbin/redress|g' dist/redress.service \
+	    > $(DESTDIR)$(UNITDIR)/redress.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/redress.service
+	install -m 0644 dist/redress.sysusers $(DESTDIR)$(SYSUSERSDIR)/redress.conf
+	install -m 0644 dist/redress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/redress.conf
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null 2>&1 && \
+	    [ -d /run/systemd/system ]; then systemctl daemon-reload; \
+	    echo "install: systemd-sysusers; systemd-tmpfiles --create; systemctl enable --now redress"; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/redress $(DESTDIR)$(UNITDIR)/redress.service
-	rm -rf $(DESTDIR)$(DATADIR)
-	@for p in $(MAN_PAGES); do s=$${p##*.}; \
-	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$p); done
-	@echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/redress kept (your configuration)"
+	rm -f $(DESTDIR)$(PREFIX)/sbin/redress \
+	    $(DESTDIR)$(UNITDIR)/redress.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/redress.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/redress.conf
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+	@for s in $(MAN_SRCS); do p=$$(basename $$s .scd); \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${p##*.}/$$p; done
+	@for f in $(ETC_FILES); do t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
+	    if [ -f "$$t" ] && cmp -s "$$f" "$$t"; then rm -f "$$t"; \
+	    elif [ -e "$$t" ]; then echo "uninstall: keeping changed $$t"; fi; done
+	@for f in config/rdap-bootstrap/*.json; do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/redress/rdap-bootstrap/$$(basename $$f); \
+	    if [ -f "$$t" ] && cmp -s "$$f" "$$t"; then rm -f "$$t"; fi; done
+	-@rmdir $(DESTDIR)$(SYSCONFDIR)/redress/rdap-bootstrap \
+	    $(DESTDIR)$(SYSCONFDIR)/redress 2>/dev/null || \
+	    echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/redress kept (files you changed or added)"
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -56,7 +56,21 @@ addr_parse(const char *s, struct addr *a)
 char *
 addr_format(const struct addr *a, char *buf, size_t len)
 {
-	if (a->family == AF_INET)
+	if (a->family == AF_INET && len >= 16) {
+		char *p = buf;
+		int i;
+
+		for (i = 12; i < 16; i++) {	/* inet_ntop without its cost */
+			unsigned v = a->a[i];
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 15 ? '.' : '\0';
+		}
+	} else if (a->family == AF_INET)
 		inet_ntop(AF_INET, a->a + 12, buf, (socklen_t)len);
 	else if (a->family == AF_INET6)
 		inet_ntop(AF_INET6, a->a, buf, (socklen_t)len);

@@ -66,22 +66,68 @@ alert_proto_parse(const char *s, uint8_t *p)
 	return -1;
 }
 
+static void
+put_digits(char *p, unsigned long v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Alerts come in time order, many within one second: the date and time
+ * of the last second are kept per thread and only the microseconds and
+ * the zone are written each time (gmtime_r and printf are the costly
+ * part of printing an alert).
+ */
 char *
 alert_time_format(int64_t ts_usec, int tz_min, char *buf, size_t len)
 {
+	static _Thread_local time_t	 last_t = -1;
+	static _Thread_local char	 last[20];
 	time_t t = (time_t)(ts_usec / 1000000) + (time_t)tz_min * 60;
 	long us = (long)(ts_usec % 1000000);
 	struct tm tm;
 	int a = tz_min < 0 ? -tz_min : tz_min;
+	char out[32];
 
 	if (us < 0) {
 		us += 1000000;
 		t--;
 	}
-	gmtime_r(&t, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%c%02d%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, us, tz_min < 0 ? '-' : '+', a / 60, a % 60);
+	if (t != last_t) {
+		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+		    tm.tm_year + 1900 < 0) {
+			snprintf(buf, len, "%lld.%06ld", (long long)t, us);
+			return buf;
+		}
+		put_digits(last, (unsigned long)(tm.tm_year + 1900), 4);
+		last[4] = '-';
+		put_digits(last + 5, (unsigned long)tm.tm_mon + 1, 2);
+		last[7] = '-';
+		put_digits(last + 8, (unsigned long)tm.tm_mday, 2);
+		last[10] = 'T';
+		put_digits(last + 11, (unsigned long)tm.tm_hour, 2);
+		last[13] = ':';
+		put_digits(last + 14, (unsigned long)tm.tm_min, 2);
+		last[16] = ':';
+		put_digits(last + 17, (unsigned long)tm.tm_sec, 2);
+		last_t = t;
+	}
+	memcpy(out, last, 19);
+	out[19] = '.';
+	put_digits(out + 20, (unsigned long)us, 6);
+	out[26] = tz_min < 0 ? '-' : '+';
+	put_digits(out + 27, (unsigned long)(a / 60 % 100), 2);
+	put_digits(out + 29, (unsigned long)(a % 60), 2);
+	out[31] = '\0';
+	if (len > 0) {
+		size_t n = len - 1 < 31 ? len - 1 : 31;
+
+		memcpy(buf, out, n);
+		buf[n] = '\0';
+	}
 	return buf;
 }
 

@@ -23,7 +23,15 @@ struct executor {
 	const struct config		*cfg;
 	void				*priv;	/* core callocs priv_size */
 	int				 dry_run;	/* general.dry_run */
+	int				 stopping;	/* atomic: daemon stops */
 };
+
+/* 1 once the daemon is stopping: a long pass returns what it has done. */
+static inline int
+executor_stopping(const struct executor *ex)
+{
+	return __atomic_load_n(&ex->stopping, __ATOMIC_ACQUIRE);
+}
 
 struct executor_ops {
 	const char	*name;

@@ -64,16 +64,41 @@ static const char *const classtypes[][2] = {
 	{ "social-engineering", "Possible Social Engineering Attempted" },
 };
 
+#define CLASS_CACHE	8
+
+/*
+ * The classtype of a category text. A sensor's alerts use a handful of
+ * categories, so the last few answers are kept per thread (this runs
+ * for every alert).
+ */
 const char *
 incident_classtype(const char *category)
 {
-	size_t i;
+	static _Thread_local struct {
+		char	cat[64];
+		int	idx;		/* -1: not a known category */
+	} cache[CLASS_CACHE];
+	static _Thread_local unsigned next;
+	size_t i, n = sizeof(classtypes) / sizeof(classtypes[0]);
+	int found = -1;
 
-	for (i = 0; i < sizeof(classtypes) / sizeof(classtypes[0]); i++)
+	for (i = 0; i < CLASS_CACHE; i++)
+		if (cache[i].cat[0] != '\0' &&
+		    strcmp(cache[i].cat, category) == 0)
+			return cache[i].idx < 0 ? category :
+			    classtypes[cache[i].idx][0];
+	for (i = 0; i < n; i++)
 		if (strcasecmp(category, classtypes[i][1]) == 0 ||
-		    strcasecmp(category, classtypes[i][0]) == 0)
-			return classtypes[i][0];
-	return category;
+		    strcasecmp(category, classtypes[i][0]) == 0) {
+			found = (int)i;
+			break;
+		}
+	if (category[0] != '\0' && strlen(category) < sizeof(cache[0].cat)) {
+		i = next++ % CLASS_CACHE;
+		memcpy(cache[i].cat, category, strlen(category) + 1);
+		cache[i].idx = found;
+	}
+	return found < 0 ? category : classtypes[found][0];
 }
 
 static char **

@@ -91,12 +91,15 @@ input_detect(const char *path, struct err *e)
 		if (strstr(s, "\"event_type\""))
 			return &input_eve_file;
 		if (strstr(s, "\"src_addr\"") || strstr(s, "\"dst_addr\"") ||
-		    strstr(s, "\"msg\""))
+		    strstr(s, "\"msg\"") || strstr(s, "\"src_ap\"") ||
+		    strstr(s, "\"pkt_num\""))
 			return &input_snort_json;
 		return &input_eve_file;
 	}
-	if (n >= 8 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0 &&
-	    buf[3] != 0 && buf[4] == 0)
+	/* A short file still shows its record type: the reader then says
+	 * where it is truncated. */
+	if (n >= 4 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0 &&
+	    buf[3] != 0 && (n < 5 || buf[4] == 0))
 		return &input_unified2;
 	return err_set(e, "%s: not unified2, EVE JSON or Snort 3 JSON "
 	    "(first bytes do not match any)", path), NULL;

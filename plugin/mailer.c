@@ -353,7 +353,7 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 
 	if (store_report_due(st, now, collect, &d, e) < 0)
 		return -1;
-	for (i = 0; i < d.n; i++) {
+	for (i = 0; i < d.n && !executor_stopping(ex); i++) {
 		struct report_row	*r = &d.v[i];
 		struct rcpt_result	 rr = { st, r->id, 0, 0, 0 };
 		struct err		 e2 = { "", 0 };

@@ -18,5 +18,7 @@ int		 metrics_fd(struct metrics *);
 /* Accepts one pending connection and answers it. */
 void		 metrics_handle(struct metrics *, const struct daemon_status *);
 void		 metrics_close(struct metrics *);	/* NULL is fine */
+/* The status in Prometheus text exposition format 0.0.4 (caller frees). */
+char		*metrics_text(const struct daemon_status *, int64_t now_usec);
 
 #endif

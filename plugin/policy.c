@@ -57,6 +57,9 @@ struct policy {
 	int64_t			 last_save;	/* wall clock */
 	int			 evicting;	/* inc_evicted writes rows */
 	struct err		 evict_err;
+	/* Keys of stored incidents changed since the last checkpoint. */
+	uint8_t			(*dirty)[17];
+	size_t			 ndirty, dirtycap;
 };
 
 static const char *inc_state_name(const struct inc_state *, int);
@@ -525,6 +528,14 @@ policy_feed(struct policy *p, const struct alert *a,
 	if ((a->proto == 1 && a->sport == 8) ||
 	    (a->proto == 58 && a->sport == 128))
 		s->flags |= INC_F_UNREPORTABLE_PROBE;
+	if (s->id && !(s->flags & INC_F_DIRTY)) {
+		if (p->ndirty == p->dirtycap) {
+			p->dirtycap = p->dirtycap ? p->dirtycap * 2 : 256;
+			p->dirty = xreallocarray(p->dirty, p->dirtycap,
+			    sizeof(*p->dirty));
+		}
+		memcpy(p->dirty[p->ndirty++], ikey, sizeof(ikey));
+	}
 	incident_add(s, &pc->map, a);
 	kind = incident_classify(s, &pc->map, ak);
 	changed = kind != (enum incident_kind)s->kind && s->alerts > 1;
@@ -904,8 +915,31 @@ policy_free(struct policy *p)
 	tracker_free(p->inc);
 	tracker_free(p->win);
 	tracker_free(p->wide);
+	free(p->dirty);
 	free(p->buf);
 	free(p);
+}
+
+/*
+ * Brings the rows of stored incidents that alerts changed since the last
+ * checkpoint up to date, inside the caller's transaction: with the input
+ * bookmark in the same commit, a crash loses no count and a restart
+ * counts no alert twice.
+ */
+int
+policy_checkpoint(struct policy *p, struct err *e)
+{
+	struct inc_state *s;
+	size_t i;
+
+	for (i = 0; i < p->ndirty; i++) {
+		s = tracker_find(p->inc, p->dirty[i], sizeof(p->dirty[i]));
+		if (s != NULL && s->id && (s->flags & INC_F_DIRTY) &&
+		    inc_write(p, s, 0, NULL, e) < 0)
+			return -1;
+	}
+	p->ndirty = 0;
+	return 0;
 }
 
 /* Tracker statistics for `redress replay` and the bench. */

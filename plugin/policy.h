@@ -44,6 +44,12 @@ void		 policy_free(struct policy *);
 int		 policy_feed(struct policy *, const struct alert *,
 		    const struct policy_sink *, struct err *);
 /*
+ * Writes the incidents alerts changed since the last call (counts, last
+ * seen) inside the caller's transaction; called before each commit so
+ * the stored counts match the committed bookmark. 0 or -1.
+ */
+int		 policy_checkpoint(struct policy *, struct err *);
+/*
  * Event-time housekeeping: closes incidents idle longer than their window
  * at now_usec and emits decisions that depend on the whole incident.
  * final=1 at the end of a replay (close everything).

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "err.h"
 
-int	privdrop_apply(const struct general_conf *, struct err *);
+/* net_raw: also keep CAP_NET_RAW (a capture responder is configured). */
+int	privdrop_apply(const struct general_conf *, int net_raw, struct err *);
 
 #endif

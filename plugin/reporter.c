@@ -419,7 +419,7 @@ reporter_run(struct executor *ex, struct store *st, int64_t now,
 	if (store_decision_pending(st, DECISION_REPORT, 100, collect_decision,
 	    &l, e) < 0)
 		return -1;
-	for (i = 0; i < l.n; i++) {
+	for (i = 0; i < l.n && !executor_stopping(ex); i++) {
 		struct err e2 = { "", 0 };
 
 		rc = handle(ex, st, &l.v[i], now, &e2);

@@ -15,6 +15,7 @@
 #include "executor.h"
 #include "log.h"
 #include "resolver.h"
+#include "status.h"
 #include "store_policy.h"
 #include "xmalloc.h"
 
@@ -106,7 +107,7 @@ resolver_run(struct executor *ex, struct store *st, int64_t now,
 	if (store_decision_pending(st, DECISION_REPORT, 500, collect, &t,
 	    e) < 0)
 		return -1;
-	for (i = 0; i < t.n; i++) {
+	for (i = 0; i < t.n && !executor_stopping(ex); i++) {
 		struct contact	c;
 		struct err	e2 = { "", 0 };
 		char		as[ADDR_STRLEN];
@@ -114,6 +115,8 @@ resolver_run(struct executor *ex, struct store *st, int64_t now,
 
 		addr_format(&t.v[i], as, sizeof(as));
 		rv = store_contact_lookup(st, &t.v[i], &c, &e2);
+		if (rv >= 0)
+			status_resolver_note(rv == 1);
 		contact_clear(&c);
 		if (rv == 1)
 			continue;	/* fresh: cached for its range */

@@ -33,8 +33,11 @@
 #include "input_conf.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_conf.h"
 #include "policy.h"
 #include "privdrop.h"
+#include "responder.h"
+#include "responders_conf.h"
 #include "status.h"
 #include "store.h"
 #include "store_input.h"
@@ -81,6 +84,7 @@ struct run {
 	uint64_t		 pending;	/* alerts in the open txn */
 	int64_t			 txn_started;	/* monotonic ms */
 	int64_t			 last_flush;
+	int64_t			 status_at;	/* monotonic ms */
 };
 
 static const struct executor_ops *const bg_ops[] = {
@@ -195,6 +199,8 @@ bg_stop_all(struct run *r)
 {
 	size_t i;
 
+	for (i = 0; i < 3; i++)
+		__atomic_store_n(&r->bg[i].ex.stopping, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&r->mtx);
 	r->bg_stop = 1;
 	pthread_cond_broadcast(&r->cv);
@@ -263,6 +269,32 @@ inputs_close(struct run *r)
 	r->ninputs = 0;
 }
 
+/* ----------------------------------------------------------- status */
+
+/*
+ * Copies input positions and store counts into r->status, at most once a
+ * second unless force (a `redress status` client is waiting).
+ */
+static void
+run_status(struct run *r, int force)
+{
+	int64_t now = mono_ms();
+	size_t i;
+
+	if (!force && now - r->status_at < 1000)
+		return;
+	r->status_at = now;
+	r->status.ninputs = 0;
+	for (i = 0; i < r->ninputs && i < STATUS_MAX_INPUTS; i++) {
+		struct input *in = r->inputs[i].in;
+
+		if (r->inputs[i].open && in->ops->stat)
+			in->ops->stat(in);
+		status_set_input(&r->status, i, in, r->inputs[i].open);
+	}
+	status_update(&r->status, r->cfg, r->st, force);
+}
+
 /* ---------------------------------------------------------- commits */
 
 /*
@@ -278,6 +310,8 @@ run_commit(struct run *r)
 
 	if (!store_in_txn(r->st))
 		return 0;
+	if (r->pol != NULL && policy_checkpoint(r->pol, &e) < 0)
+		goto fail;
 	for (i = 0; i < r->ninputs; i++) {
 		struct run_input *ri = &r->inputs[i];
 
@@ -419,6 +453,9 @@ run_start(struct run *r)
 		r->met = metrics_open(r->cfg, &e);
 		if (r->met == NULL && e.set)
 			log_warnx("metrics: %s", e.msg);
+		else if (r->met != NULL)
+			log_info("metrics: listening on %s",
+			    r->cfg->metrics->listen);
 		bg_start(r);
 	}
 	return 0;
@@ -440,6 +477,12 @@ run_stop(struct run *r)
 	r->ctl = NULL;
 	metrics_close(r->met);
 	r->met = NULL;
+}
+
+static int
+streq_null(const char *a, const char *b)
+{
+	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
 }
 
 static void
@@ -465,10 +508,23 @@ run_reload(struct run *r)
 	if (strcmp(ncfg->general.database, r->cfg->general.database) != 0)
 		log_warnx("reload: general.database changed; it takes effect "
 		    "at the next restart");
+	if (!streq_null(ncfg->general.user, r->cfg->general.user) ||
+	    !streq_null(ncfg->general.group, r->cfg->general.group) ||
+	    strcmp(ncfg->general.state_dir, r->cfg->general.state_dir) != 0)
+		log_warnx("reload: general.user, group and state_dir changes "
+		    "take effect at the next restart");
+	if (!r->cli->verbose && !r->cli->quiet && ncfg->general.log_level) {
+		enum log_level l;
+
+		if (log_level_parse(ncfg->general.log_level, &l) == 0)
+			log_set_level(l);
+	}
 	run_commit(r);
 	run_stop(r);
 	free(ncfg->general.database);
 	ncfg->general.database = xstrdup(r->cfg->general.database);
+	free(ncfg->general.state_dir);
+	ncfg->general.state_dir = xstrdup(r->cfg->general.state_dir);
 	config_free(r->cfg);
 	r->cfg = r->cli->cfg = ncfg;
 	log_reopen();
@@ -479,8 +535,9 @@ run_reload(struct run *r)
 
 /* ---------------------------------------------------------- pid file */
 
+/* Opens and locks the pid file (before dropping root and daemon()). */
 static int
-pidfile_write(const char *path)
+pidfile_open(const char *path)
 {
 	char buf[32];
 	int fd, n;
@@ -499,6 +556,16 @@ pidfile_write(const char *path)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+/* Writes our pid (after daemon()) into the locked pid file. */
+static int
+pidfile_write(int fd, const char *path)
+{
+	char buf[32];
+	int n;
+
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
 		log_warn("pid file %s", path);
@@ -636,10 +703,13 @@ run_loop(struct run *r)
 		for (i = 1; i < (size_t)nfd; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
 				continue;
-			if (r->ctl && pfd[i].fd == control_fd(r->ctl))
+			if (r->ctl && pfd[i].fd == control_fd(r->ctl)) {
+				run_status(r, 1);
 				control_handle(r->ctl, &r->status);
-			else if (r->met && pfd[i].fd == metrics_fd(r->met))
+			} else if (r->met && pfd[i].fd == metrics_fd(r->met)) {
+				run_status(r, 1);
 				metrics_handle(r->met, &r->status);
+			}
 			else if (map[i])
 				map[i]->idle = 0;
 		}
@@ -674,10 +744,7 @@ run_loop(struct run *r)
 			if (run_commit(r) < 0)
 				return 1;
 		}
-		for (size_t k = 0; k < r->ninputs; k++)
-			status_set_input(&r->status, k, r->inputs[k].in,
-			    r->inputs[k].open);
-		status_update(&r->status, r->cfg, r->st, 0);
+		run_status(r, 0);
 		(void)any_open;
 next:
 		;
@@ -689,6 +756,20 @@ next:
 		return 1;
 	if (r->once)
 		run_once_executors(r);
+	return 0;
+}
+
+/* A capture responder reads packets: it needs CAP_NET_RAW after the drop. */
+static int
+needs_net_raw(const struct config *cfg)
+{
+	size_t i;
+
+	if (cfg->responders == NULL || cfg->general.dry_run)
+		return 0;
+	for (i = 0; i < cfg->responders->n; i++)
+		if (cfg->responders->v[i]->ops == &resp_capture)
+			return 1;
 	return 0;
 }
 
@@ -741,6 +822,20 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		    strerror(errno));
 		return 1;
 	}
+	/*
+	 * Root is dropped before the store is opened (its files must belong
+	 * to the user) and before any thread starts (capabilities are per
+	 * thread); the pid file is locked first, as root, in /run.
+	 */
+	if (!r.once && cli->cfg->general.pid_file &&
+	    (pidfd = pidfile_open(cli->cfg->general.pid_file)) < 0 &&
+	    daemonize)
+		return 1;
+	if (!r.once && privdrop_apply(&cli->cfg->general,
+	    needs_net_raw(cli->cfg), &e) < 0) {
+		cli_error("%s", e.msg);
+		return 1;
+	}
 	if (store_open(cli->cfg->general.database, &r.st, &e) < 0) {
 		cli_error("%s", e.msg);
 		return 1;
@@ -752,21 +847,19 @@ cmd_run(struct cli *cli, int argc, char **argv)
 			facility = LOG_LOCAL0;
 		log_init(0, facility);
 	}
-	if (!r.once && cli->cfg->general.pid_file &&
-	    (pidfd = pidfile_write(cli->cfg->general.pid_file)) < 0 &&
-	    daemonize)
-		return 1;
+	if (pidfd >= 0 && pidfile_write(pidfd, cli->cfg->general.pid_file) <
+	    0) {
+		close(pidfd);
+		pidfd = -1;
+		if (daemonize)
+			return 1;
+	}
 	if (run_start(&r) < 0) {
 		run_stop(&r);
 		store_close(r.st);
 		return 1;
 	}
-	if (!r.once && privdrop_apply(&cli->cfg->general, &e) < 0) {
-		log_warnx("%s", e.msg);
-		run_stop(&r);
-		store_close(r.st);
-		return 1;
-	}
+	run_status(&r, 1);
 	log_info("running: %zu inputs%s", r.ninputs, r.once ? ", once" : "");
 	rc = run_loop(&r);
 	run_stop(&r);

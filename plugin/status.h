@@ -18,9 +18,12 @@
 
 #define STATUS_MAX_INPUTS	32
 #define STATUS_RATE_SLOTS	60
+#define STATUS_ERRORS		8
 
 struct status_input {
 	char		 id[128];
+	char		 type[16];	/* input_ops name */
+	char		 path[512];	/* file, spool dir or socket */
 	char		 bookmark[256];
 	uint64_t	 alerts, bad, bytes, lag_bytes;
 	int		 open;
@@ -41,9 +44,14 @@ struct daemon_status {
 	int64_t			 active_blocks;
 	int64_t			 pending_contain, pending_report;
 	int64_t			 drafts_waiting;
-	int64_t			 mail_approved, mail_sent, mail_failed;
+	int64_t			 mail_approved;	/* the queue: approved, queued,
+						   sending */
+	int64_t			 mail_sent, mail_failed;
 	int64_t			 contacts_cached;
 	uint64_t		 resolver_hits, resolver_misses;
+	/* The last warnings logged, oldest first (log_last_errors). */
+	char			 errors[STATUS_ERRORS][256];
+	size_t			 nerrors;
 };
 
 void	status_init(struct daemon_status *);
@@ -63,5 +71,10 @@ void	status_update(struct daemon_status *, const struct config *,
 	    struct store *, int force);
 /* The status as one JSON document (caller frees). */
 char	*status_json(const struct daemon_status *, int64_t now_usec);
+/*
+ * Counts one contact lookup of the resolver cache (any thread); hit 1
+ * when a fresh cached contact answered. status_update copies the totals.
+ */
+void	status_resolver_note(int hit);
 
 #endif

@@ -26,4 +26,33 @@ int	 store_block_active(struct store *, const char *cidr, int64_t now_usec,
 /* Marks blocks expired at now_usec removed; returns rows changed or -1. */
 int	 store_block_expire(struct store *, int64_t now_usec, struct err *);
 
+/* Deletes row id (a block whose apply failed everywhere). 0 or -1. */
+int	 store_block_drop(struct store *, int64_t id, struct err *);
+/* Replaces the responder list of row id. 0 or -1. */
+int	 store_block_set_responder(struct store *, int64_t id,
+	    const char *responder, struct err *);
+
+/* One block row. */
+struct block_row {
+	int64_t		 id;
+	char		 responder[128];
+	char		 cidr[64];
+	int64_t		 incident_id;		/* 0: by hand */
+	int64_t		 created_usec, expires_usec;
+	int64_t		 removed_usec;		/* 0: not removed */
+	char		 reason[256];
+};
+
+enum block_list_which {
+	BLOCK_LIST_ACTIVE,	/* not removed, expires > now */
+	BLOCK_LIST_DUE,		/* not removed, expires <= now */
+	BLOCK_LIST_ALL,		/* every row, newest first */
+};
+typedef int (*block_cb)(void *, const struct block_row *);
+/* Rows in expiry order (ALL: newest first); cb != 0 stops. 0 or -1. */
+int	 store_block_list(struct store *, enum block_list_which,
+	    int64_t now_usec, block_cb, void *, struct err *);
+/* Blocks created at or after since_usec (the per-minute cap), or -1. */
+int	 store_block_recent(struct store *, int64_t since_usec, struct err *);
+
 #endif

@@ -19,4 +19,11 @@
 int	 spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 	    char *errbuf, size_t errlen, struct err *e);
 
+/*
+ * Same, capturing stdout instead: at most max bytes into a malloc'd,
+ * NUL-terminated *out (caller frees; set even on failure).
+ */
+int	 spawn_run_output(char *const argv[], char *const envp[],
+	    int timeout_ms, char **out, size_t max, struct err *e);
+
 #endif

@@ -27,6 +27,11 @@ struct resp_block {
 	char		 reason[256];
 	char		 user[64];	/* lockacct: local user, "" none */
 	char		 evidence_dir[256];	/* capture: where the pcap goes */
+	/*
+	 * 1: may already be held (re-block, reconcile re-timing): backends
+	 * with kernel timeouts replace its timeout. 0: new, plain add.
+	 */
+	int		 refresh;
 };
 
 /* Called by list() once per element the backend holds (that redress made). */
@@ -74,5 +79,27 @@ extern const struct responder_ops resp_capture;
 extern const struct responder_ops resp_lockacct;
 
 const struct responder_ops	*responder_lookup(const char *name);
+/* The names of every backend, ", "-separated, for messages. */
+const char			*responder_names(void);
+/*
+ * A responder of ops from its YAML mapping (name from "name:", else the
+ * type), configured by ops->configure; errors go to d. NULL on errors.
+ */
+struct responder	*responder_new(const struct responder_ops *,
+			    const struct conf_node *, struct diag *);
+void			 responder_free(struct responder *);
+
+/*
+ * Every backend mapping also holds "type:" and an optional "name:"; a
+ * backend whose priv starts with struct resp_common puts
+ * RESP_COMMON_FIELDS(its priv type) first in its conf_field table so that
+ * conf_apply accepts them.
+ */
+struct resp_common {
+	const struct conf_node	*type, *name;
+};
+#define RESP_COMMON_FIELDS(T)						\
+	{ "type", CK_NODE, offsetof(T, common.type), NULL, 0, 0, NULL, 0 }, \
+	{ "name", CK_NODE, offsetof(T, common.name), NULL, 0, 0, NULL, 0 }
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "resp_spawn.h"
+#include "xmalloc.h"
 
 static long
 now_ms(void)
@@ -74,6 +75,75 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 		if (errbuf != NULL && got + 1 < errlen) {
 			got += (size_t)n;
 			errbuf[got] = '\0';
+		}
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (timedout)
+		return err_set(e, "spawn: %s: timed out after %d ms", argv[0],
+		    timeout_ms);
+	if (WIFSIGNALED(st))
+		return err_set(e, "spawn: %s: killed by signal %d", argv[0],
+		    WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
+int
+spawn_run_output(char *const argv[], char *const envp[], int timeout_ms,
+    char **out, size_t max, struct err *e)
+{
+	static char *const	 noenv[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t			 pid;
+	int			 p[2], rc, st, timedout = 0;
+	size_t			 got = 0, cap = 4096;
+	long			 deadline = now_ms() + timeout_ms;
+	char			*buf;
+
+	*out = buf = xmalloc(cap);
+	buf[0] = '\0';
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return err_set(e, "spawn: %s: pipe: %s", argv[0],
+		    strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv,
+	    envp != NULL ? envp : noenv);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		return err_set(e, "spawn: %s: %s", argv[0], strerror(rc));
+	}
+	for (;;) {
+		struct pollfd	pfd = { .fd = p[0], .events = POLLIN };
+		long		left = deadline - now_ms();
+		char		junk[4096];
+		ssize_t		n;
+
+		if (left <= 0) {
+			timedout = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if (got + 1 >= cap && cap < max + 1) {
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			*out = buf = xreallocarray(buf, cap, 1);
+		}
+		if (got + 1 < cap)
+			n = read(p[0], buf + got, cap - 1 - got);
+		else
+			n = read(p[0], junk, sizeof(junk));
+		if (n <= 0)
+			break;
+		if (got + 1 < cap) {
+			got += (size_t)n;
+			buf[got] = '\0';
 		}
 	}
 	close(p[0]);

@@ -32,7 +32,7 @@ is "$?" 1 "a bad configuration exits 1"
 check "log_level error names file:line:col" grep -q "bad.yaml:3:14: general.log_level: unknown value" "$T/out"
 check "wrong type names file:line:col" grep -q "bad.yaml:4:17: general.commit_batch: expected an integer" "$T/out"
 check "unknown key in an input is reported" grep -q "bad.yaml:8:5: inputs\[0\].colour: unknown key" "$T/out"
-check "unknown input type is reported" grep -q 'bad.yaml:9:13: .*unknown input type "carrier-pigeon"' "$T/out"
+check "unknown input type is reported" grep -q 'bad.yaml:9:11: .*unknown input type "carrier-pigeon"' "$T/out"
 check "unknown section is reported" grep -q "bad.yaml:10:1: unknown_section: unknown section" "$T/out"
 
 "$REDRESS" -c "$T/missing.yaml" check-config >"$T/out" 2>&1

@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fast EVE path: one pass over the line that validates the JSON
+ * syntax as jansson would (strings, UTF-8, numbers, nesting, trailing
+ * bytes) while pulling out only the alert fields, without building a tree.
+ * On anything it does not handle exactly like eve_parse_jansson() (any
+ * escape in a needed string, a duplicate needed key, a type it does not
+ * expect, a missing required field, numbers near the limits) it returns
+ * EVE_FALLBACK and the caller runs the full parser. Events that are not
+ * alerts are classified from "event_type" at once. tests/fuzz/fuzz_eve.c
+ * checks every alert it returns against jansson.
+ */
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "eve_parse.h"
+
+#define FAST_DEPTH_MAX	64
+#define FAST_INT_DIGITS	18
+
+/* Character classes inside a JSON string. */
+enum { C_OK = 0, C_QUOTE, C_BSLASH, C_CTRL, C_HIGH };
+
+static const unsigned char str_class[256] = {
+	[0 ... 0x1f] = C_CTRL,
+	['"'] = C_QUOTE,
+	['\\'] = C_BSLASH,
+	[0x80 ... 0xff] = C_HIGH,
+};
+
+#define SWAR(c)		(0x0101010101010101ULL * (uint64_t)(c))
+/* High bit set in each byte of w that is zero (and maybe in others). */
+#define haszero(w)	(((w) - SWAR(1)) & ~(w) & SWAR(0x80))
+
+struct scan {
+	const char	*p, *end;
+};
+
+static void
+ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int
+expect(struct scan *s, char c)
+{
+	ws(s);
+	if (s->p >= s->end || *s->p != c)
+		return -1;
+	s->p++;
+	return 0;
+}
+
+/* One UTF-8 sequence at s->p (lead byte >= 0x80), checked as jansson does. */
+static int
+utf8_seq(struct scan *s)
+{
+	const unsigned char *u = (const unsigned char *)s->p;
+	size_t n, i;
+	uint32_t v;
+
+	if (u[0] < 0xc2)
+		return -1;
+	if (u[0] < 0xe0) {
+		n = 2;
+		v = u[0] & 0x1f;
+	} else if (u[0] < 0xf0) {
+		n = 3;
+		v = u[0] & 0x0f;
+	} else if (u[0] <= 0xf4) {
+		n = 4;
+		v = u[0] & 0x07;
+	} else
+		return -1;
+	if ((size_t)(s->end - s->p) < n)
+		return -1;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return -1;
+		v = v << 6 | (u[i] & 0x3f);
+	}
+	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A string at s->p ('"'). With plain set, any escape is refused (the text
+ * is then returned as is through str and len); otherwise simple escapes and \u
+ * outside surrogates and NUL are accepted and skipped.
+ */
+static int
+scan_str(struct scan *s, int plain, const char **str, size_t *len)
+{
+	const char *start;
+
+	if (s->p >= s->end || *s->p != '"')
+		return -1;
+	start = ++s->p;
+	for (;;) {
+#ifdef __SSE2__
+		/* Sixteen bytes at a time: '"', '\\', and (signed) < 0x20,
+		 * which is both the control characters and bytes >= 0x80. */
+		while (s->end - s->p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)s->p);
+			int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+			    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+
+			if (m) {
+				s->p += __builtin_ctz((unsigned)m);
+				break;
+			}
+			s->p += 16;
+		}
+#endif
+		/* Eight bytes at a time while none is special. */
+		while (s->end - s->p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s->p, 8);
+			if (((w - SWAR(0x20)) | haszero(w ^ SWAR('"')) |
+			    haszero(w ^ SWAR('\\')) | w) & SWAR(0x80))
+				break;
+			s->p += 8;
+		}
+		while (s->p < s->end &&
+		    str_class[(unsigned char)*s->p] == C_OK)
+			s->p++;
+		if (s->p >= s->end)
+			return -1;
+		switch (str_class[(unsigned char)*s->p]) {
+		case C_QUOTE:
+			if (str) {
+				*str = start;
+				*len = (size_t)(s->p - start);
+			}
+			s->p++;
+			return 0;
+		case C_HIGH:
+			if (utf8_seq(s) < 0)
+				return -1;
+			break;
+		case C_BSLASH:
+			if (plain || s->end - s->p < 2)
+				return -1;
+			switch (s->p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				s->p += 2;
+				break;
+			case 'u': {
+				int i, v = 0, h;
+
+				if (s->end - s->p < 6)
+					return -1;
+				for (i = 2; i < 6; i++) {
+					if ((h = hexval(s->p[i])) < 0)
+						return -1;
+					v = v << 4 | h;
+				}
+				if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
+					return -1;
+				s->p += 6;
+				break;
+			}
+			default:
+				return -1;
+			}
+			break;
+		default:
+			return -1;
+		}
+	}
+}
+
+/* A number by JSON's grammar, kept well inside jansson's limits. */
+static int
+skip_number(struct scan *s)
+{
+	const char *start = s->p;
+	int digits = 0;
+
+	if (s->p < s->end && *s->p == '-')
+		s->p++;
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == '0')
+		s->p++, digits = 1;
+	else if (*s->p >= '1' && *s->p <= '9')
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			s->p++, digits++;
+	else
+		return -1;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (s->p >= s->end || *s->p < '0' || *s->p > '9')
+			return -1;
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			s->p++;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+		return -1;	/* exponents: let jansson judge overflow */
+	if (digits > FAST_INT_DIGITS || s->p - start > 40)
+		return -1;
+	return 0;
+}
+
+/* An unsigned integer value (no sign, fraction or exponent) <= max. */
+static int
+scan_uint(struct scan *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	int digits = 0;
+
+	ws(s);
+	if (s->p >= s->end || *s->p < '0' || *s->p > '9')
+		return -1;
+	if (*s->p == '0' && s->p + 1 < s->end && s->p[1] >= '0' &&
+	    s->p[1] <= '9')
+		return -1;
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+		v = v * 10 + (uint64_t)(*s->p - '0');
+		s->p++;
+		if (++digits > FAST_INT_DIGITS)
+			return -1;
+	}
+	if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+		return -1;
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int skip_value(struct scan *, int depth);
+
+static int
+skip_container(struct scan *s, int depth, char close, int keys)
+{
+	s->p++;
+	if (depth > FAST_DEPTH_MAX)
+		return -1;
+	ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		if (keys) {
+			ws(s);
+			if (scan_str(s, 0, NULL, NULL) < 0 || expect(s, ':') < 0)
+				return -1;
+		}
+		if (skip_value(s, depth + 1) < 0)
+			return -1;
+		ws(s);
+		if (s->p >= s->end)
+			return -1;
+		if (*s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (*s->p == close) {
+			s->p++;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static int
+skip_literal(struct scan *s, const char *lit, size_t n)
+{
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+static int
+skip_value(struct scan *s, int depth)
+{
+	ws(s);
+	if (s->p >= s->end)
+		return -1;
+	switch (*s->p) {
+	case '"':
+		return scan_str(s, 0, NULL, NULL);
+	case '{':
+		return skip_container(s, depth, '}', 1);
+	case '[':
+		return skip_container(s, depth, ']', 0);
+	case 't':
+		return skip_literal(s, "true", 4);
+	case 'f':
+		return skip_literal(s, "false", 5);
+	case 'n':
+		return skip_literal(s, "null", 4);
+	default:
+		return skip_number(s);
+	}
+}
+
+/* A needed string value without escapes. */
+static int
+plain_value(struct scan *s, const char **str, size_t *len)
+{
+	ws(s);
+	return scan_str(s, 1, str, len);
+}
+
+#define KEYIS(k, kl, lit) \
+	((kl) == sizeof(lit) - 1 && memcmp((k), (lit), sizeof(lit) - 1) == 0)
+
+/*
+ * Walks an object whose members are all handled by cb (which returns 1
+ * when it consumed the value, 0 to have it skipped, -1 to fall back).
+ */
+static int
+walk_object(struct scan *s, int depth,
+    int (*cb)(struct scan *, const char *, size_t, void *), void *arg)
+{
+	const char *k;
+	size_t kl;
+	int rc;
+
+	if (expect(s, '{') < 0)
+		return -1;
+	ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		ws(s);
+		if (scan_str(s, 1, &k, &kl) < 0 || expect(s, ':') < 0)
+			return -1;
+		rc = cb(s, k, kl, arg);
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && skip_value(s, depth + 1) < 0)
+			return -1;
+		ws(s);
+		if (s->p >= s->end)
+			return -1;
+		if (*s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (*s->p == '}') {
+			s->p++;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+/* Seen-key bits, for duplicate detection. */
+enum {
+	K_TS = 1 << 0, K_ET = 1 << 1, K_SRC = 1 << 2, K_DST = 1 << 3,
+	K_SPORT = 1 << 4, K_DPORT = 1 << 5, K_ITYPE = 1 << 6,
+	K_ICODE = 1 << 7, K_PROTO = 1 << 8, K_FLOWID = 1 << 9,
+	K_APP = 1 << 10, K_IFACE = 1 << 11, K_HOST = 1 << 12,
+	K_ALERT = 1 << 13, K_FLOW = 1 << 14, K_PAYLOAD = 1 << 15,
+	K_PACKET = 1 << 16, K_PINFO = 1 << 17,
+	/* inside alert / flow / packet_info */
+	A_ACTION = 1 << 0, A_GID = 1 << 1, A_SID = 1 << 2, A_REV = 1 << 3,
+	A_SIG = 1 << 4, A_CAT = 1 << 5, A_SEV = 1 << 6,
+	F_PTS = 1 << 0, F_PTC = 1 << 1, F_BTS = 1 << 2, F_BTC = 1 << 3,
+	P_LINK = 1 << 0,
+};
+
+struct fast {
+	struct alert	*al;
+	uint32_t	 seen, aseen, fseen, pseen;
+	int		 non_alert;
+	uint64_t	 itype, icode, linktype;
+	const char	*pkt;
+	size_t		 pkt_len;
+};
+
+static int
+mark(uint32_t *seen, uint32_t bit)
+{
+	if (*seen & bit)
+		return -1;
+	*seen |= bit;
+	return 0;
+}
+
+static int
+str_field(struct scan *s, char *dst, size_t size)
+{
+	const char *v;
+	size_t vl;
+
+	if (plain_value(s, &v, &vl) < 0)
+		return -1;
+	eve_copy_str(dst, size, v, vl);
+	return 1;
+}
+
+static int
+u32_field(struct scan *s, uint64_t max, uint32_t *dst)
+{
+	uint64_t v;
+
+	if (scan_uint(s, max, &v) < 0)
+		return -1;
+	*dst = (uint32_t)v;
+	return 1;
+}
+
+static int
+alert_cb(struct scan *s, const char *k, size_t kl, void *arg)
+{
+	struct fast *f = arg;
+	struct alert *al = f->al;
+	uint32_t sev;
+
+	if (KEYIS(k, kl, "signature_id"))
+		return mark(&f->aseen, A_SID) < 0 ? -1 :
+		    u32_field(s, UINT32_MAX, &al->sid);
+	if (KEYIS(k, kl, "gid"))
+		return mark(&f->aseen, A_GID) < 0 ? -1 :
+		    u32_field(s, UINT32_MAX, &al->gid);
+	if (KEYIS(k, kl, "rev"))
+		return mark(&f->aseen, A_REV) < 0 ? -1 :
+		    u32_field(s, UINT32_MAX, &al->rev);
+	if (KEYIS(k, kl, "severity")) {
+		if (mark(&f->aseen, A_SEV) < 0 || u32_field(s, 255, &sev) < 0)
+			return -1;
+		al->severity = (int)sev;
+		return 1;
+	}
+	if (KEYIS(k, kl, "signature"))
+		return mark(&f->aseen, A_SIG) < 0 ? -1 :
+		    str_field(s, al->signature, sizeof(al->signature));
+	if (KEYIS(k, kl, "category"))
+		return mark(&f->aseen, A_CAT) < 0 ? -1 :
+		    str_field(s, al->category, sizeof(al->category));
+	if (KEYIS(k, kl, "action"))
+		return mark(&f->aseen, A_ACTION) < 0 ? -1 :
+		    str_field(s, al->action, sizeof(al->action));
+	return 0;
+}
+
+static int
+flow_cb(struct scan *s, const char *k, size_t kl, void *arg)
+{
+	struct fast *f = arg;
+	struct alert *al = f->al;
+
+	if (kl < 13 || (k[0] != 'p' && k[0] != 'b'))
+		return 0;
+	if (KEYIS(k, kl, "pkts_toserver"))
+		return mark(&f->fseen, F_PTS) < 0 ? -1 :
+		    u32_field(s, UINT32_MAX, &al->pkts_toserver);
+	if (KEYIS(k, kl, "pkts_toclient"))
+		return mark(&f->fseen, F_PTC) < 0 ? -1 :
+		    u32_field(s, UINT32_MAX, &al->pkts_toclient);
+	if (KEYIS(k, kl, "bytes_toserver"))
+		return mark(&f->fseen, F_BTS) < 0 ? -1 :
+		    scan_uint(s, INT64_MAX, &al->bytes_toserver) < 0 ? -1 : 1;
+	if (KEYIS(k, kl, "bytes_toclient"))
+		return mark(&f->fseen, F_BTC) < 0 ? -1 :
+		    scan_uint(s, INT64_MAX, &al->bytes_toclient) < 0 ? -1 : 1;
+	return 0;
+}
+
+static int
+pinfo_cb(struct scan *s, const char *k, size_t kl, void *arg)
+{
+	struct fast *f = arg;
+
+	if (KEYIS(k, kl, "linktype"))
+		return mark(&f->pseen, P_LINK) < 0 ? -1 :
+		    scan_uint(s, INT32_MAX, &f->linktype) < 0 ? -1 : 1;
+	return 0;
+}
+
+static int
+top_cb(struct scan *s, const char *k, size_t kl, void *arg)
+{
+	struct fast *f = arg;
+	struct alert *al = f->al;
+	const char *v;
+	size_t vl;
+	uint64_t u;
+
+	switch (kl) {
+	case 4:
+		if (KEYIS(k, kl, "flow")) {
+			if (mark(&f->seen, K_FLOW) < 0)
+				return -1;
+			return walk_object(s, 1, flow_cb, f) < 0 ? -1 : 1;
+		}
+		if (KEYIS(k, kl, "host"))
+			return mark(&f->seen, K_HOST) < 0 ? -1 :
+			    str_field(s, al->sensor, sizeof(al->sensor));
+		break;
+	case 5:
+		if (KEYIS(k, kl, "alert")) {
+			if (mark(&f->seen, K_ALERT) < 0)
+				return -1;
+			return walk_object(s, 1, alert_cb, f) < 0 ? -1 : 1;
+		}
+		if (KEYIS(k, kl, "proto")) {
+			char pb[16];
+
+			if (mark(&f->seen, K_PROTO) < 0 ||
+			    plain_value(s, &v, &vl) < 0 || vl >= sizeof(pb))
+				return -1;
+			memcpy(pb, v, vl);
+			pb[vl] = '\0';
+			return alert_proto_parse(pb, &al->proto) < 0 ? -1 : 1;
+		}
+		break;
+	case 6:
+		if (KEYIS(k, kl, "src_ip")) {
+			if (mark(&f->seen, K_SRC) < 0 ||
+			    plain_value(s, &v, &vl) < 0)
+				return -1;
+			return addr_parse_n(v, vl, &al->src) < 0 ? -1 : 1;
+		}
+		if (KEYIS(k, kl, "packet")) {
+			if (mark(&f->seen, K_PACKET) < 0)
+				return -1;
+			return plain_value(s, &f->pkt, &f->pkt_len) < 0 ? -1 : 1;
+		}
+		break;
+	case 7:
+		if (KEYIS(k, kl, "dest_ip")) {
+			if (mark(&f->seen, K_DST) < 0 ||
+			    plain_value(s, &v, &vl) < 0)
+				return -1;
+			return addr_parse_n(v, vl, &al->dst) < 0 ? -1 : 1;
+		}
+		if (KEYIS(k, kl, "flow_id"))
+			return mark(&f->seen, K_FLOWID) < 0 ? -1 :
+			    scan_uint(s, INT64_MAX, &al->flow_id) < 0 ? -1 : 1;
+		if (KEYIS(k, kl, "payload")) {
+			if (mark(&f->seen, K_PAYLOAD) < 0 ||
+			    plain_value(s, &v, &vl) < 0)
+				return -1;
+			al->has_payload = vl > 0;
+			return 1;
+		}
+		break;
+	case 8:
+		if (KEYIS(k, kl, "src_port")) {
+			if (mark(&f->seen, K_SPORT) < 0 ||
+			    scan_uint(s, 65535, &u) < 0)
+				return -1;
+			al->sport = (uint16_t)u;
+			return 1;
+		}
+		if (KEYIS(k, kl, "in_iface"))
+			return mark(&f->seen, K_IFACE) < 0 ? -1 :
+			    str_field(s, al->iface, sizeof(al->iface));
+		break;
+	case 9:
+		if (KEYIS(k, kl, "timestamp")) {
+			if (mark(&f->seen, K_TS) < 0 ||
+			    plain_value(s, &v, &vl) < 0)
+				return -1;
+			return alert_time_parse(v, vl, &al->ts_usec,
+			    &al->tz_min) < 0 ? -1 : 1;
+		}
+		if (KEYIS(k, kl, "dest_port")) {
+			if (mark(&f->seen, K_DPORT) < 0 ||
+			    scan_uint(s, 65535, &u) < 0)
+				return -1;
+			al->dport = (uint16_t)u;
+			return 1;
+		}
+		if (KEYIS(k, kl, "app_proto"))
+			return mark(&f->seen, K_APP) < 0 ? -1 :
+			    str_field(s, al->app_proto, sizeof(al->app_proto));
+		if (KEYIS(k, kl, "icmp_type"))
+			return mark(&f->seen, K_ITYPE) < 0 ? -1 :
+			    scan_uint(s, 255, &f->itype) < 0 ? -1 : 1;
+		if (KEYIS(k, kl, "icmp_code"))
+			return mark(&f->seen, K_ICODE) < 0 ? -1 :
+			    scan_uint(s, 255, &f->icode) < 0 ? -1 : 1;
+		break;
+	case 10:
+		if (KEYIS(k, kl, "event_type")) {
+			if (mark(&f->seen, K_ET) < 0 ||
+			    plain_value(s, &v, &vl) < 0)
+				return -1;
+			if (!KEYIS(v, vl, "alert"))
+				f->non_alert = 1;
+			return 1;
+		}
+		break;
+	case 11:
+		if (KEYIS(k, kl, "packet_info")) {
+			if (mark(&f->seen, K_PINFO) < 0)
+				return -1;
+			return walk_object(s, 1, pinfo_cb, f) < 0 ? -1 : 1;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* The object closes on the last non-blank byte of the line. */
+static int
+ends_with_brace(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+	    line[len - 1] == '\r' || line[len - 1] == '\n'))
+		len--;
+	return len > 0 && line[len - 1] == '}';
+}
+
+int
+eve_parse_fast(const char *line, size_t len, struct alert *al,
+    struct eve_scratch *sc)
+{
+	struct scan s = { line, line + len };
+	struct fast f;
+	const char *k;
+	size_t kl;
+	int rc;
+
+	memset(al, 0, sizeof(*al));
+	al->established = ALERT_EST_UNKNOWN;
+	memset(&f, 0, sizeof(f));
+	f.al = al;
+	if (expect(&s, '{') < 0)
+		return EVE_FALLBACK;
+	ws(&s);
+	if (s.p < s.end && *s.p == '}')
+		return EVE_FALLBACK;
+	for (;;) {
+		ws(&s);
+		if (scan_str(&s, 1, &k, &kl) < 0 || expect(&s, ':') < 0)
+			return EVE_FALLBACK;
+		rc = top_cb(&s, k, kl, &f);
+		if (rc < 0)
+			return EVE_FALLBACK;
+		if (f.non_alert)
+			return ends_with_brace(line, len) ? 0 : EVE_FALLBACK;
+		if (rc == 0 && skip_value(&s, 1) < 0)
+			return EVE_FALLBACK;
+		ws(&s);
+		if (s.p >= s.end)
+			return EVE_FALLBACK;
+		if (*s.p == ',') {
+			s.p++;
+			continue;
+		}
+		if (*s.p == '}') {
+			s.p++;
+			break;
+		}
+		return EVE_FALLBACK;
+	}
+	ws(&s);
+	if (s.p != s.end)
+		return EVE_FALLBACK;
+	if ((f.seen & (K_ET | K_TS | K_SRC | K_DST | K_ALERT)) !=
+	    (K_ET | K_TS | K_SRC | K_DST | K_ALERT) || !(f.aseen & A_SID))
+		return EVE_FALLBACK;
+	if (!(f.aseen & A_GID))
+		al->gid = 1;
+	if (!(f.seen & K_SPORT) && (f.seen & K_ITYPE))
+		al->sport = (uint16_t)f.itype;
+	if (!(f.seen & K_DPORT) && (f.seen & K_ICODE))
+		al->dport = (uint16_t)f.icode;
+	if (f.pkt && eve_b64_decode(f.pkt, f.pkt_len, sc,
+	    &al->packet_len) == 0 && al->packet_len) {
+		al->packet = sc->pkt;
+		al->linktype = (int)f.linktype;
+	} else
+		al->packet_len = 0;
+	al->established = eve_established(al, (f.seen & K_FLOW) != 0);
+	return 1;
+}

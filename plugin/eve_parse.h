@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One Suricata EVE JSON line into a struct alert. eve_parse_jansson() is
+ * the reference: a full parse with jansson. eve_parse_fast() (eve_fast.c)
+ * extracts the same fields without building a tree and gives up on
+ * anything unusual; eve_parse() tries it first and falls back. Both leave
+ * the input fields (input, file, offset, line, raw) to the caller.
+ */
+#ifndef REDRESS_EVE_PARSE_H
+#define REDRESS_EVE_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "err.h"
+
+#define EVE_FALLBACK	(-2)
+
+/* Space for decoded packet bytes, owned by the caller, reused. */
+struct eve_scratch {
+	uint8_t	*pkt;
+	size_t	 cap;
+};
+
+/*
+ * 1: an alert in *al. 0: a valid event of another type (flow, http, dns,
+ * stats ...). -1: invalid, e says why ("missing src_ip").
+ */
+int	eve_parse_jansson(const char *line, size_t len, struct alert *al,
+	    struct eve_scratch *sc, struct err *e);
+/* As eve_parse_jansson, or EVE_FALLBACK when the line needs the full parser. */
+int	eve_parse_fast(const char *line, size_t len, struct alert *al,
+	    struct eve_scratch *sc);
+/* Fast path, then jansson on EVE_FALLBACK. */
+int	eve_parse(const char *line, size_t len, struct alert *al,
+	    struct eve_scratch *sc, struct err *e);
+void	eve_scratch_free(struct eve_scratch *);
+/*
+ * Compares the fields a parser fills (not the input fields); NULL when
+ * equal, else the name of the first field that differs. For the tests and
+ * the differential fuzz harness.
+ */
+const char *eve_alert_diff(const struct alert *, const struct alert *);
+
+/* Helpers shared by both parsers (and snort_json_parse.c). */
+/*
+ * Copies a string into a fixed field: control characters become spaces,
+ * and a cut never splits a UTF-8 sequence.
+ */
+void	eve_copy_str(char *dst, size_t size, const char *s, size_t len);
+/* Base64 (RFC 4648, padded) into sc; 0 ok, -1 not valid base64. */
+int	eve_b64_decode(const char *s, size_t len, struct eve_scratch *sc,
+	    size_t *out_len);
+/* The spoof guard verdict from the flow facts (enum alert_est). */
+int8_t	eve_established(const struct alert *al, int have_flow);
+
+#endif

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plain iptables responder, for hosts without sets: a chain of
+ * redress's own (default REDRESS) in the filter table, jumped to from
+ * INPUT, holding one `-s NET -j DROP` rule per block. iptables/ip6tables
+ * run as argv vectors with -w through spawn_run, never a shell. Rules have
+ * no timeout: redress's own timer removes them.
+ */
+#include <ctype.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resp_spawn.h"
+#include "responder.h"
+#include "xmalloc.h"
+
+#define IPT_LIST_MAX	(64u << 20)
+
+struct ipt_priv {
+	struct resp_common	 common;
+	char			*chain, *parent;
+	char			*iptables, *ip6tables;
+	int64_t			 timeout_ms;
+};
+
+#define F(f)	offsetof(struct ipt_priv, f)
+static const struct conf_field ipt_fields[] = {
+	RESP_COMMON_FIELDS(struct ipt_priv),
+	{ "chain", CK_STRING, F(chain), "REDRESS", 0, 0, NULL, 0 },
+	{ "parent", CK_STRING, F(parent), "INPUT", 0, 0, NULL, 0 },
+	{ "iptables", CK_STRING, F(iptables), "/usr/sbin/iptables", 0, 0, NULL,
+	    0 },
+	{ "ip6tables", CK_STRING, F(ip6tables), "/usr/sbin/ip6tables", 0, 0,
+	    NULL, 0 },
+	{ "timeout", CK_MSEC, F(timeout_ms), "10s", 0, 0, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
+};
+#undef F
+
+static int
+chain_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 28)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-')
+			return 0;
+	return 1;
+}
+
+static size_t
+ipt_configure(struct responder *r, const struct conf_node *map,
+    struct diag *d)
+{
+	struct ipt_priv *p = r->priv;
+	size_t errs = conf_apply(map, ipt_fields, p, d);
+
+	if (errs)
+		return errs;
+	if (!chain_ok(p->chain) || !chain_ok(p->parent) ||
+	    strcmp(p->chain, p->parent) == 0) {
+		conf_error(d, map, "chain/parent: two different chain names");
+		errs++;
+	}
+	if (p->iptables[0] != '/' || p->ip6tables[0] != '/') {
+		conf_error(d, map, "iptables/ip6tables: absolute paths");
+		errs++;
+	}
+	return errs;
+}
+
+/* Runs prog -w ARGS...; returns the exit status or -1. */
+static int
+ipt_run(struct responder *r, const char *prog, const char *const *args,
+    char *errbuf, size_t errlen, struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	char *argv[16];
+	size_t i, n = 0;
+
+	argv[n++] = (char *)prog;
+	argv[n++] = "-w";
+	for (i = 0; args[i] && n < 15; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+	if (r->dry_run) {
+		for (i = 0; i < n; i++)
+			fprintf(r->dry_out, "%s%s", i ? " " : "", argv[i]);
+		fputc('\n', r->dry_out);
+		fflush(r->dry_out);
+		return 0;
+	}
+	return spawn_run(argv, NULL, (int)p->timeout_ms, errbuf, errlen, e);
+}
+
+static int
+ipt_fail(struct err *e, const char *prog, const char *what, int rc,
+    char *errbuf)
+{
+	errbuf[strcspn(errbuf, "\n")] = '\0';
+	if (rc < 0)
+		return -1;
+	return err_set(e, "%s %s: exit %d: %s", prog, what, rc, errbuf);
+}
+
+static int
+ipt_open(struct responder *r, struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	const char *progs[2] = { p->iptables, p->ip6tables };
+	const char *newc[] = { "-N", p->chain, NULL };
+	const char *chk[] = { "-C", p->parent, "-j", p->chain, NULL };
+	const char *ins[] = { "-I", p->parent, "-j", p->chain, NULL };
+	const char *lst[] = { "-S", p->chain, NULL };
+	char errbuf[256];
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if (!r->dry_run && ipt_run(r, progs[i], lst, errbuf,
+		    sizeof(errbuf), e) != 0) {
+			err_clear(e);
+			rc = ipt_run(r, progs[i], newc, errbuf, sizeof(errbuf),
+			    e);
+			if (rc != 0)
+				return ipt_fail(e, progs[i], "-N", rc, errbuf);
+		} else if (r->dry_run)
+			ipt_run(r, progs[i], newc, errbuf, sizeof(errbuf), e);
+		if (!r->dry_run &&
+		    ipt_run(r, progs[i], chk, errbuf, sizeof(errbuf), e) == 0)
+			continue;
+		err_clear(e);
+		rc = ipt_run(r, progs[i], ins, errbuf, sizeof(errbuf), e);
+		if (rc != 0)
+			return ipt_fail(e, progs[i], "-I", rc, errbuf);
+	}
+	return 0;
+}
+
+/* One callback per "-A CHAIN -s NET -j DROP" line of `-S CHAIN`. */
+static int
+ipt_list_prog(struct responder *r, const char *prog,
+    int (*fn)(void *, const struct cidr *), void *arg, struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	char *argv[] = { (char *)prog, "-w", "-S", p->chain, NULL };
+	char *out = NULL, *s, *nl, pre[64], net[64];
+	struct cidr c;
+	int rc;
+
+	rc = spawn_run_output(argv, NULL, (int)p->timeout_ms, &out,
+	    IPT_LIST_MAX, e);
+	if (rc != 0) {
+		free(out);
+		if (rc > 0)
+			err_set(e, "%s -S %s: exit %d", prog, p->chain, rc);
+		return -1;
+	}
+	snprintf(pre, sizeof(pre), "-A %s -s ", p->chain);
+	for (s = out; *s; s = nl) {
+		nl = s + strcspn(s, "\n");
+		if (*nl)
+			*nl++ = '\0';
+		if (strncmp(s, pre, strlen(pre)) != 0)
+			continue;
+		s += strlen(pre);
+		if (strcspn(s, " ") >= sizeof(net) ||
+		    strcmp(s + strcspn(s, " "), " -j DROP") != 0)
+			continue;
+		memcpy(net, s, strcspn(s, " "));
+		net[strcspn(s, " ")] = '\0';
+		if (cidr_parse(net, &c) == 0 && (rc = fn(arg, &c)) != 0)
+			break;
+	}
+	free(out);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The rules present now, as a sorted array of cidr text for bsearch. */
+struct have {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static int
+have_add(void *arg, const struct cidr *c)
+{
+	struct have *h = arg;
+	char buf[CIDR_STRLEN];
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->v = xreallocarray(h->v, h->cap, sizeof(char *));
+	}
+	h->v[h->n++] = xstrdup(cidr_format(c, buf, sizeof(buf)));
+	return 0;
+}
+
+static int
+strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+have_free(struct have *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->v[i]);
+	free(h->v);
+}
+
+static int
+ipt_apply(struct responder *r, const struct resp_block *v, size_t n,
+    struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	struct have have[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	const char *progs[2] = { p->iptables, p->ip6tables };
+	const char *add[] = { "-A", p->chain, "-s", NULL, "-j", "DROP",
+	    NULL };
+	char net[CIDR_STRLEN], errbuf[256], *key = net;
+	size_t i;
+	int f, rc = 0;
+
+	for (f = 0; f < 2 && !r->dry_run; f++) {
+		if (ipt_list_prog(r, progs[f], have_add, &have[f], e) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (have[f].n > 1)
+			qsort(have[f].v, have[f].n, sizeof(char *),
+			    strp_cmp);
+	}
+	for (i = 0; i < n; i++) {
+		f = v[i].net.net.family == AF_INET6;
+		cidr_format(&v[i].net, net, sizeof(net));
+		if (have[f].n && bsearch(&key, have[f].v, have[f].n,
+		    sizeof(char *), strp_cmp) != NULL)
+			continue;	/* present: no timeout to refresh */
+		add[3] = net;
+		if ((rc = ipt_run(r, progs[f], add, errbuf, sizeof(errbuf),
+		    e)) != 0) {
+			rc = ipt_fail(e, progs[f], "-A", rc, errbuf);
+			goto out;
+		}
+	}
+out:
+	have_free(&have[0]);
+	have_free(&have[1]);
+	return rc;
+}
+
+static int
+ipt_revert(struct responder *r, const struct resp_block *v, size_t n,
+    struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	const char *progs[2] = { p->iptables, p->ip6tables };
+	const char *del[] = { "-D", p->chain, "-s", NULL, "-j", "DROP",
+	    NULL };
+	char net[CIDR_STRLEN], errbuf[256];
+	size_t i;
+	int f, k, rc;
+
+	for (i = 0; i < n; i++) {
+		f = v[i].net.net.family == AF_INET6;
+		del[3] = cidr_format(&v[i].net, net, sizeof(net));
+		/* Until it says the rule is gone (exit 1), at most 4 copies. */
+		for (k = 0; k < 4; k++) {
+			rc = ipt_run(r, progs[f], del, errbuf, sizeof(errbuf),
+			    e);
+			if (rc < 0)
+				return -1;
+			if (rc != 0 || r->dry_run)
+				break;
+		}
+		if (rc > 1)
+			return ipt_fail(e, progs[f], "-D", rc, errbuf);
+	}
+	return 0;
+}
+
+struct list_arg {
+	resp_list_cb	 cb;
+	void		*arg;
+};
+
+static int
+list_one(void *arg, const struct cidr *c)
+{
+	struct list_arg *la = arg;
+
+	return la->cb(la->arg, c, -1);
+}
+
+static int
+ipt_list(struct responder *r, resp_list_cb cb, void *arg, struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	struct list_arg la = { cb, arg };
+
+	if (r->dry_run)
+		return 0;
+	if (ipt_list_prog(r, p->iptables, list_one, &la, e) < 0 ||
+	    ipt_list_prog(r, p->ip6tables, list_one, &la, e) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+ipt_close(struct responder *r)
+{
+	(void)r;
+}
+
+static void
+ipt_release(struct responder *r)
+{
+	conf_release(ipt_fields, r->priv);
+}
+
+const struct responder_ops resp_iptables = {
+	.name = "iptables",
+	.priv_size = sizeof(struct ipt_priv),
+	.max_timeout_s = 0,
+	.configure = ipt_configure,
+	.open = ipt_open,
+	.apply = ipt_apply,
+	.revert = ipt_revert,
+	.list = ipt_list,
+	.close = ipt_close,
+	.release = ipt_release,
+};

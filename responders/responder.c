@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The registry of containment backends: lookup by the YAML "type:" name,
+ * and creating/freeing a configured responder.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "responder.h"
+#include "xmalloc.h"
+
+static const struct responder_ops *const backends[] = {
+	&resp_nftables, &resp_ipset, &resp_iptables, &resp_hostsdeny,
+	&resp_exec, &resp_capture, &resp_lockacct, NULL,
+};
+
+const struct responder_ops *
+responder_lookup(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; backends[i]; i++)
+		if (strcmp(backends[i]->name, name) == 0)
+			return backends[i];
+	return NULL;
+}
+
+const char *
+responder_names(void)
+{
+	return "nftables, ipset, iptables, hostsdeny, exec, capture, lockacct";
+}
+
+struct responder *
+responder_new(const struct responder_ops *ops, const struct conf_node *map,
+    struct diag *d)
+{
+	struct responder *r;
+	const struct conf_node *n;
+
+	r = xcalloc(1, sizeof(*r));
+	r->ops = ops;
+	r->conf = map;
+	r->dry_out = stdout;
+	n = map != NULL ? conf_get(map, "name") : NULL;
+	strlcpy_r(r->name, n != NULL && n->type == CONF_SCALAR ? n->value :
+	    ops->name, sizeof(r->name));
+	if (ops->priv_size)
+		r->priv = xcalloc(1, ops->priv_size);
+	if (ops->configure != NULL && ops->configure(r, map, d) > 0) {
+		responder_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+responder_free(struct responder *r)
+{
+	if (r == NULL)
+		return;
+	if (r->ops->release != NULL)
+		r->ops->release(r);
+	free(r->priv);
+	free(r);
+}

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the EVE parsers: fields of real Suricata records checked
+ * against values read by hand from the JSON; every line of every fixture
+ * in $SHARED/fixtures/eve (skipped when absent) parsed by both the fast
+ * path and jansson with identical alerts; and bad lines (missing fields,
+ * broken JSON, CR/LF in strings, huge numbers, duplicates, IPv6, ICMP).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+
+#include "eve_parse.h"
+
+static const char *
+fixdir(void)
+{
+	static char dir[512];
+	const char *s = getenv("SHARED");
+
+	snprintf(dir, sizeof(dir), "%s/fixtures/eve", s ? s : "../shared");
+	return dir;
+}
+
+/* Both parsers on one line: same verdict when the fast one decides. */
+static int
+both(const char *line, struct alert *al, struct err *e)
+{
+	struct eve_scratch s1 = { 0 }, s2 = { 0 };
+	struct alert fa;
+	int rf, rj;
+
+	err_clear(e);
+	rj = eve_parse_jansson(line, strlen(line), al, &s1, e);
+	rf = eve_parse_fast(line, strlen(line), &fa, &s2);
+	if (rf != EVE_FALLBACK) {
+		assert_int_equal(rf, rj);
+		if (rf == 1) {
+			const char *d = eve_alert_diff(&fa, al);
+
+			if (d)
+				fail_msg("fast and jansson differ in %s", d);
+		}
+	}
+	/* al->packet points into s1: keep a copy for the caller */
+	if (rj == 1 && al->packet_len) {
+		static uint8_t keep[65536];
+
+		memcpy(keep, al->packet, al->packet_len < sizeof(keep) ?
+		    al->packet_len : sizeof(keep));
+		al->packet = keep;
+	}
+	eve_scratch_free(&s1);
+	eve_scratch_free(&s2);
+	return rj;
+}
+
+static char *
+nth_line(const char *path, int n)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen(path, "r");
+	int i;
+
+	if (f == NULL)
+		return NULL;
+	for (i = 1; fgets(buf, sizeof(buf), f); i++)
+		if (i == n) {
+			fclose(f);
+			buf[strcspn(buf, "\n")] = '\0';
+			return buf;
+		}
+	fclose(f);
+	return NULL;
+}
+
+static void
+test_fixture_records(void **state)
+{
+	char path[600], a[ADDR_STRLEN];
+	struct alert al;
+	struct err e = { 0 };
+	char *l;
+
+	(void)state;
+	/* telegraf test3.json: the single alert, read by eye. It has
+	 * "severity" twice (3 both times): the fast path defers. */
+	snprintf(path, sizeof(path), "%s/telegraf_test3_alert.json", fixdir());
+	if ((l = nth_line(path, 1)) == NULL)
+		skip();
+	assert_int_equal(eve_parse_fast(l, strlen(l), &al,
+	    &(struct eve_scratch){ 0 }), EVE_FALLBACK);
+	assert_int_equal(both(l, &al, &e), 1);
+	/* 2021-05-30T20:07:13.208777+0200 = 18:07:13Z = 1622398033
+	 * (date -u -d 2021-05-30T18:07:13Z +%s) */
+	assert_int_equal(al.ts_usec, 1622398033LL * 1000000 + 208777);
+	assert_int_equal(al.tz_min, 120);
+	assert_string_equal(addr_format(&al.src, a, sizeof(a)), "10.0.0.5");
+	assert_int_equal(al.sport, 18715);
+	assert_string_equal(addr_format(&al.dst, a, sizeof(a)), "179.60.192.3");
+	assert_int_equal(al.dport, 80);
+	assert_int_equal(al.proto, IPPROTO_TCP);
+	assert_int_equal(al.gid, 1);
+	assert_int_equal(al.sid, 6);
+	assert_int_equal(al.rev, 0);
+	assert_string_equal(al.signature, "Corrupted HTTP body");
+	assert_string_equal(al.category, "Misc activity");
+	assert_int_equal(al.severity, 3);
+	assert_string_equal(al.action, "allowed");
+	assert_string_equal(al.iface, "s1-suricata");
+	assert_true(al.flow_id == 1696236471136137ULL);
+	assert_int_equal(al.pkts_toserver, 1);
+	assert_int_equal(al.pkts_toclient, 0);
+	assert_int_equal(al.bytes_toserver, 174);
+	assert_int_equal(al.established, ALERT_EST_NO);
+
+	/* SuricataLog eve_payload.json line 1: spaced JSON, escapes in
+	 * payload_printable (skipped by the fast path), packet + host. */
+	snprintf(path, sizeof(path), "%s/suricatalog_eve_payload.json",
+	    fixdir());
+	if ((l = nth_line(path, 1)) == NULL)
+		skip();
+	assert_int_equal(both(l, &al, &e), 1);
+	/* 2022-02-08T16:32:20Z = 1644337940 */
+	assert_int_equal(al.ts_usec, 1644337940LL * 1000000 + 491791);
+	assert_int_equal(al.tz_min, 0);
+	assert_string_equal(addr_format(&al.src, a, sizeof(a)),
+	    "52.96.222.130");
+	assert_int_equal(al.sport, 25);
+	assert_int_equal(al.dport, 49880);
+	assert_int_equal(al.sid, 2220000);
+	assert_string_equal(al.signature, "SURICATA SMTP invalid reply");
+	assert_string_equal(al.sensor, "raspberrypi");
+	assert_string_equal(al.app_proto, "smtp");
+	assert_int_equal(al.pkts_toclient, 14);
+	assert_int_equal(al.bytes_toclient, 1148);
+	assert_int_equal(al.established, ALERT_EST_YES);
+	assert_int_equal(al.has_payload, 1);
+	/* "AAgCHEev...+QAA" is 72 base64 chars = 54 bytes: Ethernet, then
+	 * IPv4 (08 00, 45) from 52.96.222.130 (34 60 de 82) to 10.2.8.102
+	 * (0a 02 08 66), TCP source port 25 (00 19); decoded with python3
+	 * base64.b64decode. */
+	assert_int_equal(al.packet_len, 54);
+	assert_int_equal(al.linktype, 1);
+	assert_memory_equal(al.packet + 12, "\x08\x00\x45", 3);
+	assert_memory_equal(al.packet + 26, "\x34\x60\xde\x82\x0a\x02\x08\x66",
+	    8);
+	assert_memory_equal(al.packet + 34, "\x00\x19", 2);
+
+	/* SuricataLog eve-2.json line 182: the first alert, zone -0500. */
+	snprintf(path, sizeof(path), "%s/suricatalog_eve-2.json", fixdir());
+	if ((l = nth_line(path, 182)) == NULL)
+		skip();
+	assert_int_equal(eve_parse_fast(l, strlen(l), &al,
+	    &(struct eve_scratch){ 0 }), 1);
+	assert_int_equal(both(l, &al, &e), 1);
+	/* 11:33:00.175195-0500 = 16:33:00Z = 1644337980 */
+	assert_int_equal(al.ts_usec, 1644337980LL * 1000000 + 175195);
+	assert_int_equal(al.tz_min, -300);
+	assert_string_equal(addr_format(&al.src, a, sizeof(a)),
+	    "206.190.49.109");
+	assert_int_equal(al.sid, 2260002);
+	assert_string_equal(al.signature,
+	    "SURICATA Applayer Detect protocol only one direction");
+	assert_int_equal(al.pkts_toserver, 3);
+	assert_int_equal(al.pkts_toclient, 3);
+	assert_int_equal(al.bytes_toclient, 203);
+	assert_int_equal(al.established, ALERT_EST_YES);
+	assert_int_equal(al.packet_len, 0);
+}
+
+struct fixture_count {
+	const char	*file;
+	int		 alerts, bad;
+};
+
+static void
+test_all_fixtures(void **state)
+{
+	/* Alert counts from SOURCES.md (and `grep -c '"event_type":
+	 * *"alert"'`); the broken file has one truncated line. */
+	static const struct fixture_count want[] = {
+		{ "suricatalog_eve-2.json", 118, 0 },
+		{ "suricatalog_eve_payload.json", 131, 0 },
+		{ "suricatalog_eve_udp_flow.json", 0, 0 },
+		{ "suricatalog_eve_no_events.json", 0, 0 },
+		{ "crowdsec-hub_suricata-eve-detect.log", 4, 0 },
+		{ "crowdsec-hub_suricata-logs-evelog.log", 4, 0 },
+		{ "telegraf_test1_stats.json", 0, 0 },
+		{ "telegraf_test3_alert.json", 1, 0 },
+		{ "fever_alertify_input.json", 0, 0 },
+		{ "fever_jsonparse_eve.json", 0, 0 },
+		{ "fever_jsonparse_eve_broken1.json", 0, 1 },
+	};
+	static char line[1 << 20];
+	DIR *d = opendir(fixdir());
+	struct dirent *de;
+	size_t i, files = 0;
+
+	(void)state;
+	if (d == NULL)
+		skip();
+	while ((de = readdir(d)) != NULL) {
+		char path[1024];
+		struct alert al;
+		struct err e;
+		FILE *f;
+		int alerts = 0, bad = 0, fast = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fixdir(), de->d_name);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			struct eve_scratch sc = { 0 };
+			struct alert fa;
+			int rc;
+
+			line[strcspn(line, "\n")] = '\0';
+			if (line[0] == '\0')
+				continue;
+			rc = both(line, &al, &e);
+			if (rc == 1)
+				alerts++;
+			else if (rc < 0)
+				bad++;
+			if (eve_parse_fast(line, strlen(line), &fa, &sc) == 1)
+				fast++;
+			eve_scratch_free(&sc);
+		}
+		fclose(f);
+		files++;
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			if (strcmp(want[i].file, de->d_name) == 0) {
+				if (alerts != want[i].alerts ||
+				    bad != want[i].bad)
+					fail_msg("%s: %d alerts %d bad, want "
+					    "%d %d", de->d_name, alerts, bad,
+					    want[i].alerts, want[i].bad);
+			}
+		print_message("%s: %d alerts (%d by the fast path), %d bad\n",
+		    de->d_name, alerts, fast, bad);
+	}
+	closedir(d);
+	assert_true(files >= sizeof(want) / sizeof(want[0]));
+}
+
+#define ALERT_LINE(extra) \
+	"{\"timestamp\":\"2024-05-14T09:00:00.000091+0200\",\"flow_id\":42," \
+	"\"event_type\":\"alert\",\"src_ip\":\"198.51.100.7\",\"src_port\":" \
+	"4444,\"dest_ip\":\"10.0.0.5\",\"dest_port\":80,\"proto\":\"TCP\"," \
+	"\"alert\":{\"gid\":1,\"signature_id\":2010001,\"rev\":2," \
+	"\"signature\":\"TEST sig\",\"category\":\"Web\",\"severity\":1}" \
+	extra "}"
+
+static void
+test_good_variants(void **state)
+{
+	struct alert al;
+	struct err e = { 0 };
+	char a[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(both(ALERT_LINE(""), &al, &e), 1);
+	assert_int_equal(al.sid, 2010001);
+	assert_int_equal(al.established, ALERT_EST_UNKNOWN);
+	assert_int_equal(both(ALERT_LINE(",\"flow\":{\"pkts_toserver\":1,"
+	    "\"pkts_toclient\":0}"), &al, &e), 1);
+	assert_int_equal(al.established, ALERT_EST_NO);
+	assert_int_equal(both(ALERT_LINE(",\"app_proto\":\"failed\","
+	    "\"flow\":{\"pkts_toserver\":2,\"pkts_toclient\":1}"), &al, &e), 1);
+	assert_int_equal(al.established, ALERT_EST_YES);
+	/* IPv6 as Suricata prints it (full, leading zeroes) */
+	assert_int_equal(both("{\"timestamp\":\"2024-05-14T09:00:00+0000\","
+	    "\"event_type\":\"alert\",\"src_ip\":\"2001:0db8:0000:0000:0000:"
+	    "0000:0000:0001\",\"dest_ip\":\"fe80::1\",\"proto\":\"IPv6-ICMP\","
+	    "\"icmp_type\":128,\"icmp_code\":0,\"alert\":{\"signature_id\":9}}",
+	    &al, &e), 1);
+	assert_string_equal(addr_format(&al.src, a, sizeof(a)), "2001:db8::1");
+	assert_int_equal(al.src.family, AF_INET6);
+	assert_int_equal(al.proto, IPPROTO_ICMPV6);
+	assert_int_equal(al.sport, 128);
+	assert_int_equal(al.gid, 1);	/* default */
+	/* CR/LF escaped in the signature must not survive */
+	assert_int_equal(both(ALERT_LINE(",\"host\":\"s\\r\\nX-Evil: 1\"")
+	    , &al, &e), 1);
+	assert_string_equal(al.sensor, "s  X-Evil: 1");
+	assert_null(strchr(al.sensor, '\n'));
+	/* a duplicate key: jansson keeps the last, the fast path defers */
+	{
+		const char *l = "{\"timestamp\":\"2024-05-14T09:00:00+0000\","
+		    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\","
+		    "\"src_ip\":\"192.0.2.2\",\"dest_ip\":\"10.0.0.1\","
+		    "\"alert\":{\"signature_id\":1}}";
+		struct eve_scratch sc = { 0 };
+
+		assert_int_equal(eve_parse_fast(l, strlen(l), &al, &sc),
+		    EVE_FALLBACK);
+		assert_int_equal(both(l, &al, &e), 1);
+		assert_string_equal(addr_format(&al.src, a, sizeof(a)),
+		    "192.0.2.2");
+	}
+	/* long signature: cut on a UTF-8 boundary */
+	{
+		char l[2048], sig[600];
+		size_t i;
+
+		for (i = 0; i + 2 < 599; i += 2)
+			memcpy(sig + i, "\xc3\xa9", 2);
+		sig[i] = '\0';
+		snprintf(l, sizeof(l), "{\"timestamp\":\"2024-05-14T09:00:00Z\","
+		    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\","
+		    "\"dest_ip\":\"10.0.0.1\",\"alert\":{\"signature_id\":1,"
+		    "\"signature\":\"x%s\"}}", sig);
+		assert_int_equal(both(l, &al, &e), 1);
+		assert_true(strlen(al.signature) < ALERT_SIG_MAX);
+		assert_int_equal(strlen(al.signature) % 2, 1);
+	}
+	/* other event types */
+	assert_int_equal(both("{\"timestamp\":\"2024-05-14T09:00:00Z\","
+	    "\"event_type\":\"flow\",\"src_ip\":\"192.0.2.1\"}", &al, &e), 0);
+	assert_int_equal(both("{\"event_type\":\"stats\",\"stats\":{\"x\":"
+	    "[1,2,{\"y\":null}]}}", &al, &e), 0);
+}
+
+static void
+test_bad_lines(void **state)
+{
+	static const struct { const char *line, *why; } bad[] = {
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"dest_ip\":\"10.0.0.1\",\"alert\":"
+		  "{\"signature_id\":1}}", "missing src_ip" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.300\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"signature_id\":1}}", "bad src_ip" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\"}",
+		  "missing alert" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"gid\":1}}", "signature_id" },
+		{ "{\"event_type\":\"alert\",\"src_ip\":\"10.0.0.3\","
+		  "\"dest_ip\":\"10.0.0.1\",\"alert\":{\"signature_id\":1}}",
+		  "missing timestamp" },
+		{ "{\"timestamp\":\"yesterday\",\"event_type\":\"alert\","
+		  "\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\",\"alert\":"
+		  "{\"signature_id\":1}}", "bad timestamp" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"src_port\":65536,\"alert\":{\"signature_id\":1}}",
+		  "bad src_port" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"signature_id\":4294967296}}", "signature_id" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"flow_id\":123456789012345678901234567890,"
+		  "\"alert\":{\"signature_id\":1}}", "invalid JSON" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"signature_id\":1,\"signature\":\"a\rb\"}}",
+		  "invalid JSON" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\"", "invalid JSON" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"signature_id\":1}} trailing", "invalid JSON" },
+		{ "[1,2,3]", "not a JSON object" },
+		{ "{\"event_type\":7}", "missing event_type" },
+		{ "not json at all", "invalid JSON" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"signature_id\":1,\"signature\":\"\xff\"}}",
+		  "invalid JSON" },
+	};
+	struct alert al;
+	struct err e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = both(bad[i].line, &al, &e);
+
+		if (rc != -1 || strstr(e.msg, bad[i].why) == NULL)
+			fail_msg("line %zu: rc %d, \"%s\", want -1 \"%s\"", i,
+			    rc, e.msg, bad[i].why);
+	}
+}
+
+static void
+test_b64(void **state)
+{
+	struct eve_scratch sc = { 0 };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(eve_b64_decode("aGVsbG8=", 8, &sc, &n), 0);
+	assert_int_equal(n, 5);
+	assert_memory_equal(sc.pkt, "hello", 5);
+	assert_int_equal(eve_b64_decode("aGk=", 4, &sc, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(eve_b64_decode("aA==", 4, &sc, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(eve_b64_decode("xxx", 3, &sc, &n), -1);
+	assert_int_equal(eve_b64_decode("a=bc", 4, &sc, &n), -1);
+	assert_int_equal(eve_b64_decode("ab=c", 4, &sc, &n), -1);
+	eve_scratch_free(&sc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixture_records),
+		cmocka_unit_test(test_all_fixtures),
+		cmocka_unit_test(test_good_variants),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_b64),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
