@@ -89,7 +89,7 @@ ok $? "queue list"
 is "$(grep -c ' draft ' "$T/list")" 3 "three drafts listed"
 "$REDRESS" queue --store "$DB" show "$ID1" >"$T/show" 2>&1
 ok $? "queue show"
-check "show prints the message" grep -q '^Subject: \[SECURITY\] FTP exploit' "$T/show"
+check "show prints the message" grep -q '^Subject: *\[SECURITY\] FTP exploit' "$T/show"
 "$REDRESS" queue --store "$DB" approve "$ID1" >/dev/null 2>&1
 ok $? "queue approve"
 "$REDRESS" queue --store "$DB" approve "$ID1" >/dev/null 2>"$T/err"

@@ -7,6 +7,7 @@
  * usage: mailer_once CONFIG DB
  */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "config.h"
@@ -41,6 +42,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "mailer_once: %s\n", e.msg);
 		return 1;
 	}
+	memset(&ex, 0, sizeof(ex));
 	ex.ops = &executor_mailer;
 	ex.cfg = cfg;
 	ex.priv = xcalloc(1, executor_mailer.priv_size);
