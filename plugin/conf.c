@@ -140,6 +140,18 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 				key_mark[depth] = ev.start_mark;
 				break;
 			}
+			if (top && top->type == CONF_MAP &&
+			    pending_key[depth] == NULL) {
+				/* "? [a, b] : c" or "{a: b}: c" */
+				diag_add(d, name, (int)ev.start_mark.line + 1,
+				    (int)ev.start_mark.column + 1,
+				    "a key must be a plain scalar, not a %s",
+				    ev.type == YAML_MAPPING_START_EVENT ?
+				    "mapping" : "list");
+				failed = 1;
+				done = 1;
+				break;
+			}
 			if (ev.type == YAML_SCALAR_EVENT) {
 				n = node_new(CONF_SCALAR, file, &ev.start_mark);
 				n->value = xstrndup(
@@ -155,6 +167,9 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 				if (root) {
 					diag_add(d, name, n->line, n->col,
 					    "only one YAML document is allowed");
+					/* Not a root: the file name stays
+					 * with the first document's. */
+					n->parent = root;
 					conf_free(n);
 					failed = 1;
 					done = 1;
@@ -284,6 +299,9 @@ conf_count(const struct conf_node *n)
 		i++;
 	return i;
 }
+
+static void	conf_vreport(struct diag *, int, const struct conf_node *,
+		    const char *, va_list) __attribute__((format(printf, 4, 0)));
 
 static void
 conf_vreport(struct diag *d, int warn, const struct conf_node *n,

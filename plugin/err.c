@@ -78,6 +78,9 @@ diag_clear(struct diag *d)
 	memset(d, 0, sizeof(*d));
 }
 
+static void	diag_vadd(struct diag *, int, const char *, int, int,
+		    const char *, va_list) __attribute__((format(printf, 6, 0)));
+
 static void
 diag_vadd(struct diag *d, int warning, const char *file, int line, int col,
     const char *fmt, va_list ap)

@@ -64,6 +64,8 @@ struct input {
 	char			*path;		/* file, spool dir or socket path */
 	int			 follow;	/* 1: daemon, 0: replay once */
 	int			 once_eof;	/* set when a replay reached the end */
+	int			 poll_too;	/* fd() only wakes early: read on
+						 * every pass as well */
 	size_t			 max_line;	/* longest accepted line (bytes) */
 	void			*priv;
 	char			 bookmark[INPUT_BOOKMARK_MAX];

@@ -173,13 +173,16 @@ eve_file_open(struct input *in, struct err *e)
 		return -1;
 	p->next_poll = 0;
 	in->once_eof = 0;
+	in->poll_too = 1;
 	return 0;
 }
 
 static int
 eve_file_fd(struct input *in)
 {
-	return -1;
+	struct eve_priv *p = in->priv;
+
+	return p->lf ? linefile_watch_fd(p->lf) : -1;
 }
 
 static int
@@ -191,7 +194,8 @@ eve_file_next(struct input *in, struct alert *al, struct err *e)
 
 	if (p->lf == NULL)
 		return err_set(e, "%s: not open", in->path) - 1;
-	if (in->follow && p->next_poll && mono_ms() < p->next_poll)
+	if (in->follow && p->next_poll && mono_ms() < p->next_poll &&
+	    !linefile_woken(p->lf))
 		return 0;
 	for (;;) {
 		rc = linefile_next(p->lf, &l, e);

@@ -98,13 +98,16 @@ sj_open(struct input *in, struct err *e)
 		return -1;
 	p->next_poll = 0;
 	in->once_eof = 0;
+	in->poll_too = 1;
 	return 0;
 }
 
 static int
 sj_fd(struct input *in)
 {
-	return -1;
+	struct sj_priv *p = in->priv;
+
+	return p->lf ? linefile_watch_fd(p->lf) : -1;
 }
 
 static int
@@ -117,7 +120,8 @@ sj_next(struct input *in, struct alert *al, struct err *e)
 
 	if (p->lf == NULL)
 		return err_set(e, "%s: not open", in->path) - 1;
-	if (in->follow && p->next_poll && mono_ms() < p->next_poll)
+	if (in->follow && p->next_poll && mono_ms() < p->next_poll &&
+	    !linefile_woken(p->lf))
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &now);
 	p->opts.now_usec = (int64_t)now.tv_sec * 1000000 +

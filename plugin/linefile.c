@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@ struct linefile {
 	uint64_t	 hash;		/* first line, 0 unknown */
 	int		 skipping;	/* inside a line over max_line */
 	int64_t		 rot_seen;	/* ms a new file at path was first seen */
+	int		 ifd;		/* inotify on the directory, -1 none */
 	struct linefile_stats st;
 };
 
@@ -233,6 +235,7 @@ linefile_open(const char *path, const char *bookmark, int follow,
 	lf = xcalloc(1, sizeof(*lf));
 	lf->path = xstrdup(path);
 	lf->fd = -1;
+	lf->ifd = -1;
 	lf->follow = follow;
 	lf->max_line = max_line;
 	lf->cap = max_line + LINEFILE_CHUNK + 1;
@@ -496,8 +499,78 @@ linefile_close(struct linefile *lf)
 		return;
 	if (lf->fd >= 0)
 		close(lf->fd);
+	if (lf->ifd >= 0)
+		close(lf->ifd);
 	free(lf->buf);
 	free(lf->path);
 	free(lf->cur);
 	free(lf);
+}
+
+/*
+ * Written lines, a rename or a truncation in the file's directory wake
+ * the reader at once instead of at its next poll (the poll stays, for
+ * file systems without inotify such as NFS).
+ */
+int
+linefile_watch_fd(struct linefile *lf)
+{
+	char *dir, *slash;
+
+	if (!lf->follow)
+		return -1;
+	if (lf->ifd >= 0)
+		return lf->ifd;
+	dir = xstrdup(lf->path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	lf->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (lf->ifd >= 0 && inotify_add_watch(lf->ifd, dir, IN_MODIFY |
+	    IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+	    IN_CLOSE_WRITE | IN_ATTRIB) < 0) {
+		close(lf->ifd);
+		lf->ifd = -1;
+	}
+	free(dir);
+	return lf->ifd;
+}
+
+static int
+name_is(const char *name, const char *path)
+{
+	const char *b;
+
+	if (path == NULL)
+		return 0;
+	b = strrchr(path, '/');
+	return strcmp(name, b ? b + 1 : path) == 0;
+}
+
+int
+linefile_woken(struct linefile *lf)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n;
+	int woken = 0, rounds = 0;
+
+	if (lf->ifd < 0)
+		return 0;
+	while (rounds++ < 64 && (n = read(lf->ifd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;
+		    p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->len == 0 || (ev->mask & IN_Q_OVERFLOW) ||
+			    name_is(ev->name, lf->path) ||
+			    name_is(ev->name, lf->cur))
+				woken = 1;
+		}
+	}
+	return woken;
 }

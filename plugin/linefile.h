@@ -59,6 +59,13 @@ void		 linefile_bookmark(const struct linefile *, char *buf,
 uint64_t	 linefile_lag(const struct linefile *);
 const struct linefile_stats *linefile_stats(const struct linefile *);
 void		 linefile_close(struct linefile *);
+/*
+ * Following: a descriptor (inotify on the file's directory) that becomes
+ * readable when the file may have new lines, or -1; linefile_woken()
+ * drains it and says whether the followed file was touched.
+ */
+int		 linefile_watch_fd(struct linefile *);
+int		 linefile_woken(struct linefile *);
 
 /* FNV-1a 64 of the first line of s (up to LINEFILE_HASH_BYTES bytes). */
 uint64_t	 linefile_hash(const char *s, size_t len);

@@ -66,6 +66,9 @@ log_level_parse(const char *s, enum log_level *l)
 	return -1;
 }
 
+static void	log_vwrite(enum log_level, const char *, va_list, int)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vwrite(enum log_level l, const char *fmt, va_list ap, int with_errno)
 {

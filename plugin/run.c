@@ -722,7 +722,7 @@ run_loop(struct run *r)
 			/* Idle inputs with a descriptor wait for poll; the
 			 * others are read on every pass (at most each 100 ms). */
 			if (ri->idle && ri->in->ops->fd(ri->in) >= 0 &&
-			    !r->once)
+			    !ri->in->poll_too && !r->once)
 				continue;
 			n = run_drain(r, ri);
 			if (n < 0)
