@@ -21,7 +21,10 @@ struct cli {
  * Loads cli->config_path into cli->cfg, printing every error to stderr.
  * Returns 0 or -1.
  */
+struct store;
+
 int	cli_load_config(struct cli *);
+int	cli_open_store(struct cli *, const char *path, struct store **);
 /* Prints "redress: <msg>" to stderr for command-level errors. */
 void	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 

@@ -71,26 +71,6 @@ print_block(void *arg, const struct block_row *b)
 	return 0;
 }
 
-static int
-open_store(struct cli *cli, const char *path, struct store **st)
-{
-	struct err e = { "", 0 };
-
-	if (path == NULL) {
-		path = cli->cfg->general.database;
-		if (path == NULL) {
-			cli_error("no database: set general.state_dir or use "
-			    "--store");
-			return -1;
-		}
-	}
-	if (store_open(path, st, &e) < 0) {
-		cli_error("%s", e.msg);
-		return -1;
-	}
-	return 0;
-}
-
 int
 cmd_blocks(struct cli *cli, int argc, char **argv)
 {
@@ -129,7 +109,7 @@ cmd_blocks(struct cli *cli, int argc, char **argv)
 	}
 	if (path == NULL && cli_load_config(cli) < 0)
 		return 1;
-	if (open_store(cli, path, &st) < 0)
+	if (cli_open_store(cli, path, &st) < 0)
 		return 1;
 	c.now = store_now_usec();
 	rc = store_block_list(st, all ? BLOCK_LIST_ALL : BLOCK_LIST_ACTIVE,
@@ -151,7 +131,7 @@ open_all(struct cli *cli, const char *path, struct store **st,
 
 	if (cli_load_config(cli) < 0)
 		return -1;
-	if (open_store(cli, path, st) < 0)
+	if (cli_open_store(cli, path, st) < 0)
 		return -1;
 	*ct = containment_open(cli->cfg, cli->cfg->general.dry_run, stdout, 1,
 	    &e);

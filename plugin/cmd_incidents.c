@@ -46,28 +46,6 @@ print_incident(void *arg, const struct incident_row *r)
 	return 0;
 }
 
-static int
-open_store(struct cli *cli, const char *path, struct store **st)
-{
-	struct err e = { "", 0 };
-
-	if (path == NULL) {
-		if (cli_load_config(cli) < 0)
-			return -1;
-		path = cli->cfg->general.database;
-		if (path == NULL) {
-			cli_error("no database: set general.state_dir or use "
-			    "--store");
-			return -1;
-		}
-	}
-	if (store_open(path, st, &e) < 0) {
-		cli_error("%s", e.msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* An EVE/ISO timestamp, or a duration back from now ("24h", "7d"). */
 static int
 parse_since(const char *s, int64_t *out)
@@ -130,7 +108,7 @@ cmd_incidents(struct cli *cli, int argc, char **argv)
 		    "[--since TIME] [--json]");
 		return 2;
 	}
-	if (open_store(cli, path, &st) < 0)
+	if (cli_open_store(cli, path, &st) < 0)
 		return 1;
 	rc = store_incident_list(st, open_only, since, print_incident, &c,
 	    &e);
@@ -197,7 +175,7 @@ cmd_incident(struct cli *cli, int argc, char **argv)
 		cli_error("incident \"%s\": not an incident id", argv[optind]);
 		return 2;
 	}
-	if (open_store(cli, path, &st) < 0)
+	if (cli_open_store(cli, path, &st) < 0)
 		return 1;
 	rc = store_incident_get(st, id, &r, &e);
 	if (rc == 0) {

@@ -290,20 +290,8 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	sub = argv[optind++];
 	argc -= optind;
 	argv += optind;
-	if (store_path == NULL) {
-		if (cli_load_config(cli) < 0)
-			return 1;
-		store_path = cli->cfg->general.database;
-		if (store_path == NULL) {
-			cli_error("no database: set general.state_dir or use "
-			    "--store");
-			return 1;
-		}
-	}
-	if (store_open(store_path, &st, &e) < 0) {
-		cli_error("%s", e.msg);
+	if (cli_open_store(cli, store_path, &st) < 0)
 		return 1;
-	}
 	if (strcmp(sub, "list") == 0 && argc == 0) {
 		rc = store_report_list(st, state, print_row, NULL, &e);
 		if (rc < 0)

@@ -138,8 +138,8 @@ eve_alert_diff(const struct alert *a, const struct alert *b)
 }
 
 /* An optional integer member in [0, max]: 0 absent, 1 set, -1 bad. */
-static int
-get_uint(const json_t *o, const char *key, uint64_t max, uint64_t *out)
+int
+eve_get_uint(const json_t *o, const char *key, uint64_t max, uint64_t *out)
 {
 	const json_t *v = json_object_get(o, key);
 	json_int_t i;
@@ -156,8 +156,8 @@ get_uint(const json_t *o, const char *key, uint64_t max, uint64_t *out)
 }
 
 /* An optional string member: 0 absent, 1 copied, -1 not a string. */
-static int
-get_str(const json_t *o, const char *key, char *dst, size_t size)
+int
+eve_get_str(const json_t *o, const char *key, char *dst, size_t size)
 {
 	const json_t *v = json_object_get(o, key);
 
@@ -176,26 +176,26 @@ parse_alert_obj(const json_t *a, struct alert *al, struct err *e)
 
 	if (!json_is_object(a))
 		return err_set(e, "missing alert");
-	if (get_uint(a, "signature_id", UINT32_MAX, &v) <= 0)
+	if (eve_get_uint(a, "signature_id", UINT32_MAX, &v) <= 0)
 		return err_set(e, "missing or bad alert.signature_id");
 	al->sid = (uint32_t)v;
 	v = 1;
-	if (get_uint(a, "gid", UINT32_MAX, &v) < 0)
+	if (eve_get_uint(a, "gid", UINT32_MAX, &v) < 0)
 		return err_set(e, "bad alert.gid");
 	al->gid = (uint32_t)v;
 	v = 0;
-	if (get_uint(a, "rev", UINT32_MAX, &v) < 0)
+	if (eve_get_uint(a, "rev", UINT32_MAX, &v) < 0)
 		return err_set(e, "bad alert.rev");
 	al->rev = (uint32_t)v;
 	v = 0;
-	if (get_uint(a, "severity", 255, &v) < 0)
+	if (eve_get_uint(a, "severity", 255, &v) < 0)
 		return err_set(e, "bad alert.severity");
 	al->severity = (int)v;
-	if (get_str(a, "signature", al->signature, sizeof(al->signature)) < 0)
+	if (eve_get_str(a, "signature", al->signature, sizeof(al->signature)) < 0)
 		return err_set(e, "bad alert.signature");
-	if (get_str(a, "category", al->category, sizeof(al->category)) < 0)
+	if (eve_get_str(a, "category", al->category, sizeof(al->category)) < 0)
 		return err_set(e, "bad alert.category");
-	if (get_str(a, "action", al->action, sizeof(al->action)) < 0)
+	if (eve_get_str(a, "action", al->action, sizeof(al->action)) < 0)
 		return err_set(e, "bad alert.action");
 	return 0;
 }
@@ -208,16 +208,16 @@ parse_flow_obj(const json_t *f, struct alert *al, struct err *e)
 	if (!json_is_object(f))
 		return err_set(e, "bad flow");
 	v = 0;
-	if (get_uint(f, "pkts_toserver", UINT32_MAX, &v) < 0)
+	if (eve_get_uint(f, "pkts_toserver", UINT32_MAX, &v) < 0)
 		return err_set(e, "bad flow.pkts_toserver");
 	al->pkts_toserver = (uint32_t)v;
 	v = 0;
-	if (get_uint(f, "pkts_toclient", UINT32_MAX, &v) < 0)
+	if (eve_get_uint(f, "pkts_toclient", UINT32_MAX, &v) < 0)
 		return err_set(e, "bad flow.pkts_toclient");
 	al->pkts_toclient = (uint32_t)v;
-	if (get_uint(f, "bytes_toserver", INT64_MAX, &al->bytes_toserver) < 0)
+	if (eve_get_uint(f, "bytes_toserver", INT64_MAX, &al->bytes_toserver) < 0)
 		return err_set(e, "bad flow.bytes_toserver");
-	if (get_uint(f, "bytes_toclient", INT64_MAX, &al->bytes_toclient) < 0)
+	if (eve_get_uint(f, "bytes_toclient", INT64_MAX, &al->bytes_toclient) < 0)
 		return err_set(e, "bad flow.bytes_toclient");
 	return 0;
 }
@@ -258,20 +258,20 @@ parse_event(const json_t *o, struct alert *al, struct eve_scratch *sc,
 	    parse_addr(o, "dest_ip", &al->dst, e) < 0)
 		return -1;
 	u = 0;
-	if ((rc = get_uint(o, "src_port", 65535, &u)) < 0)
+	if ((rc = eve_get_uint(o, "src_port", 65535, &u)) < 0)
 		return err_set(e, "bad src_port");
 	al->sport = (uint16_t)u;
 	if (rc == 0) {
-		if (get_uint(o, "icmp_type", 255, &u) < 0)
+		if (eve_get_uint(o, "icmp_type", 255, &u) < 0)
 			return err_set(e, "bad icmp_type");
 		al->sport = (uint16_t)u;
 	}
 	u = 0;
-	if ((rc = get_uint(o, "dest_port", 65535, &u)) < 0)
+	if ((rc = eve_get_uint(o, "dest_port", 65535, &u)) < 0)
 		return err_set(e, "bad dest_port");
 	al->dport = (uint16_t)u;
 	if (rc == 0) {
-		if (get_uint(o, "icmp_code", 255, &u) < 0)
+		if (eve_get_uint(o, "icmp_code", 255, &u) < 0)
 			return err_set(e, "bad icmp_code");
 		al->dport = (uint16_t)u;
 	}
@@ -280,17 +280,17 @@ parse_event(const json_t *o, struct alert *al, struct eve_scratch *sc,
 		if (alert_proto_parse(json_string_value(v), &al->proto) < 0)
 			return err_set(e, "bad proto");
 	} else if (v) {
-		if (get_uint(o, "proto", 255, &u) <= 0)
+		if (eve_get_uint(o, "proto", 255, &u) <= 0)
 			return err_set(e, "bad proto");
 		al->proto = (uint8_t)u;
 	}
-	if (get_uint(o, "flow_id", INT64_MAX, &al->flow_id) < 0)
+	if (eve_get_uint(o, "flow_id", INT64_MAX, &al->flow_id) < 0)
 		return err_set(e, "bad flow_id");
-	if (get_str(o, "app_proto", al->app_proto, sizeof(al->app_proto)) < 0)
+	if (eve_get_str(o, "app_proto", al->app_proto, sizeof(al->app_proto)) < 0)
 		return err_set(e, "bad app_proto");
-	if (get_str(o, "in_iface", al->iface, sizeof(al->iface)) < 0)
+	if (eve_get_str(o, "in_iface", al->iface, sizeof(al->iface)) < 0)
 		return err_set(e, "bad in_iface");
-	if (get_str(o, "host", al->sensor, sizeof(al->sensor)) < 0)
+	if (eve_get_str(o, "host", al->sensor, sizeof(al->sensor)) < 0)
 		return err_set(e, "bad host");
 	if (parse_alert_obj(json_object_get(o, "alert"), al, e) < 0)
 		return -1;
@@ -311,7 +311,7 @@ parse_event(const json_t *o, struct alert *al, struct eve_scratch *sc,
 			pi = json_object_get(o, "packet_info");
 			u = 0;
 			if (pi && (!json_is_object(pi) ||
-			    get_uint(pi, "linktype", INT32_MAX, &u) < 0))
+			    eve_get_uint(pi, "linktype", INT32_MAX, &u) < 0))
 				return err_set(e, "bad packet_info");
 			al->linktype = (int)u;
 		} else

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "alert.h"
 #include "err.h"
 
@@ -49,6 +51,11 @@ const char *eve_alert_diff(const struct alert *, const struct alert *);
  * and a cut never splits a UTF-8 sequence.
  */
 void	eve_copy_str(char *dst, size_t size, const char *s, size_t len);
+/* Optional members of a JSON object (jansson): 0 absent, 1 set, -1 of
+ * the wrong type or out of [0, max]. Strings go through eve_copy_str. */
+int	eve_get_uint(const json_t *, const char *key, uint64_t max,
+	    uint64_t *out);
+int	eve_get_str(const json_t *, const char *key, char *dst, size_t size);
 /* Base64 (RFC 4648, padded) into sc; 0 ok, -1 not valid base64. */
 int	eve_b64_decode(const char *s, size_t len, struct eve_scratch *sc,
 	    size_t *out_len);

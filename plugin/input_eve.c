@@ -21,7 +21,7 @@
 
 #include "eve_parse.h"
 #include "input.h"
-#include "linefile.h"
+#include "input_file.h"
 #include "xmalloc.h"
 
 #define EVE_MAX_CONN	64
@@ -52,8 +52,7 @@ struct eve_priv {
 	struct eve_conf		 c;
 	struct eve_scratch	 sc;
 	/* file */
-	struct linefile		*lf;
-	int64_t			 next_poll;	/* ms, at the end of the file */
+	struct input_file	 f;
 	/* socket */
 	int			 sfd, epfd, created;
 	char			*dbuf;
@@ -87,15 +86,6 @@ static const struct conf_field eve_socket_fields[] = {
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
 #undef OFF
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * One line through the parser. 1 alert, 0 other event, -1 bad (e set to
@@ -165,24 +155,14 @@ eve_file_open(struct input *in, struct err *e)
 {
 	struct eve_priv *p = in->priv;
 
-	if (in->path == NULL)
-		return err_set(e, "eve: no path");
-	p->lf = linefile_open(in->path, in->bookmark, in->follow, in->max_line,
-	    e);
-	if (p->lf == NULL)
-		return -1;
-	p->next_poll = 0;
-	in->once_eof = 0;
-	in->poll_too = 1;
-	return 0;
+	p->f.poll_ms = p->c.poll_ms;
+	return input_file_open(&p->f, in, e);
 }
 
 static int
 eve_file_fd(struct input *in)
 {
-	struct eve_priv *p = in->priv;
-
-	return p->lf ? linefile_watch_fd(p->lf) : -1;
+	return input_file_fd(&((struct eve_priv *)in->priv)->f);
 }
 
 static int
@@ -192,27 +172,9 @@ eve_file_next(struct input *in, struct alert *al, struct err *e)
 	struct linefile_line l;
 	int rc;
 
-	if (p->lf == NULL)
-		return err_set(e, "%s: not open", in->path) - 1;
-	if (in->follow && p->next_poll && mono_ms() < p->next_poll &&
-	    !linefile_woken(p->lf))
-		return 0;
 	for (;;) {
-		rc = linefile_next(p->lf, &l, e);
-		in->stats.bytes = linefile_stats(p->lf)->bytes;
-		if (rc == 0) {
-			if (in->follow)
-				p->next_poll = mono_ms() + p->c.poll_ms;
-			else
-				in->once_eof = 1;
-			return 0;
-		}
-		if (rc == -1) {
-			in->stats.too_long++;
-			return -1;
-		}
-		if (rc < 0)
-			return -2;
+		if ((rc = input_file_next(&p->f, in, &l, e)) != 1)
+			return rc;
 		rc = eve_line(in, p, l.p, l.len, l.file, l.offset, l.lineno,
 		    al, e);
 		if (rc != 0)
@@ -223,19 +185,13 @@ eve_file_next(struct input *in, struct alert *al, struct err *e)
 static void
 eve_file_bookmark(struct input *in)
 {
-	struct eve_priv *p = in->priv;
-
-	if (p->lf)
-		linefile_bookmark(p->lf, in->bookmark, sizeof(in->bookmark));
+	input_file_bookmark(&((struct eve_priv *)in->priv)->f, in);
 }
 
 static void
 eve_file_stat(struct input *in)
 {
-	struct eve_priv *p = in->priv;
-
-	if (p->lf)
-		in->stats.lag_bytes = linefile_lag(p->lf);
+	input_file_stat(&((struct eve_priv *)in->priv)->f, in);
 }
 
 static void
@@ -243,8 +199,7 @@ eve_file_close(struct input *in)
 {
 	struct eve_priv *p = in->priv;
 
-	linefile_close(p->lf);
-	p->lf = NULL;
+	input_file_close(&p->f);
 	eve_scratch_free(&p->sc);
 }
 

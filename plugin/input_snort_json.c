@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "input.h"
-#include "linefile.h"
+#include "input_file.h"
 #include "snort_json_parse.h"
 #include "xmalloc.h"
 
@@ -23,8 +23,7 @@ struct sj_priv {
 	int64_t			 poll_ms;
 	char			*utc_offset;
 	struct snort_json_opts	 opts;
-	struct linefile		*lf;
-	int64_t			 next_poll;
+	struct input_file	 f;
 };
 
 #define OFF(f)	offsetof(struct sj_priv, f)
@@ -37,15 +36,6 @@ static const struct conf_field sj_fields[] = {
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
 #undef OFF
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* "+01:00", "-0500", "Z", "UTC" -> minutes east of UTC. */
 static int
@@ -90,24 +80,14 @@ sj_open(struct input *in, struct err *e)
 {
 	struct sj_priv *p = in->priv;
 
-	if (in->path == NULL)
-		return err_set(e, "snort_json: no path");
-	p->lf = linefile_open(in->path, in->bookmark, in->follow, in->max_line,
-	    e);
-	if (p->lf == NULL)
-		return -1;
-	p->next_poll = 0;
-	in->once_eof = 0;
-	in->poll_too = 1;
-	return 0;
+	p->f.poll_ms = p->poll_ms;
+	return input_file_open(&p->f, in, e);
 }
 
 static int
 sj_fd(struct input *in)
 {
-	struct sj_priv *p = in->priv;
-
-	return p->lf ? linefile_watch_fd(p->lf) : -1;
+	return input_file_fd(&((struct sj_priv *)in->priv)->f);
 }
 
 static int
@@ -118,64 +98,38 @@ sj_next(struct input *in, struct alert *al, struct err *e)
 	struct timespec now;
 	int rc;
 
-	if (p->lf == NULL)
-		return err_set(e, "%s: not open", in->path) - 1;
-	if (in->follow && p->next_poll && mono_ms() < p->next_poll &&
-	    !linefile_woken(p->lf))
-		return 0;
+	if ((rc = input_file_next(&p->f, in, &l, e)) != 1)
+		return rc;
 	clock_gettime(CLOCK_REALTIME, &now);
 	p->opts.now_usec = (int64_t)now.tv_sec * 1000000 +
 	    now.tv_nsec / 1000;
-	for (;;) {
-		rc = linefile_next(p->lf, &l, e);
-		in->stats.bytes = linefile_stats(p->lf)->bytes;
-		if (rc == 0) {
-			if (in->follow)
-				p->next_poll = mono_ms() + p->poll_ms;
-			else
-				in->once_eof = 1;
-			return 0;
-		}
-		if (rc == -1) {
-			in->stats.too_long++;
-			return -1;
-		}
-		if (rc < 0)
-			return -2;
-		in->stats.events++;
-		if (snort_json_parse(l.p, l.len, al, &p->opts, e) < 0) {
-			in->stats.bad++;
-			err_prefix(e, "%s:%llu: ", l.file,
-			    (unsigned long long)l.lineno);
-			return -1;
-		}
-		al->input = ALERT_INPUT_SNORT_JSON;
-		strlcpy_r(al->file, l.file, sizeof(al->file));
-		al->offset = l.offset;
-		al->line = l.lineno;
-		al->raw = l.p;
-		al->raw_len = l.len;
-		in->stats.alerts++;
-		return 1;
+	in->stats.events++;
+	if (snort_json_parse(l.p, l.len, al, &p->opts, e) < 0) {
+		in->stats.bad++;
+		err_prefix(e, "%s:%llu: ", l.file,
+		    (unsigned long long)l.lineno);
+		return -1;
 	}
+	al->input = ALERT_INPUT_SNORT_JSON;
+	strlcpy_r(al->file, l.file, sizeof(al->file));
+	al->offset = l.offset;
+	al->line = l.lineno;
+	al->raw = l.p;
+	al->raw_len = l.len;
+	in->stats.alerts++;
+	return 1;
 }
 
 static void
 sj_bookmark(struct input *in)
 {
-	struct sj_priv *p = in->priv;
-
-	if (p->lf)
-		linefile_bookmark(p->lf, in->bookmark, sizeof(in->bookmark));
+	input_file_bookmark(&((struct sj_priv *)in->priv)->f, in);
 }
 
 static void
 sj_stat(struct input *in)
 {
-	struct sj_priv *p = in->priv;
-
-	if (p->lf)
-		in->stats.lag_bytes = linefile_lag(p->lf);
+	input_file_stat(&((struct sj_priv *)in->priv)->f, in);
 }
 
 static void
@@ -183,8 +137,7 @@ sj_close(struct input *in)
 {
 	struct sj_priv *p = in->priv;
 
-	linefile_close(p->lf);
-	p->lf = NULL;
+	input_file_close(&p->f);
 }
 
 static void

@@ -270,7 +270,8 @@ deliver(struct executor *ex, struct report_row *r, const char *msg,
 	smtp_session_t		 s;
 	smtp_message_t		 mm;
 	auth_context_t		 ac = NULL;
-	char			 hostport[300], rcpts[256], *tok, *save;
+	char			 hostport[300], rcpts[256], ccs[1024];
+	char			*tok, *save;
 	char			 host[256];
 	const smtp_status_t	*ts;
 	int			 rv = 0;
@@ -310,6 +311,11 @@ deliver(struct executor *ex, struct report_row *r, const char *msg,
 	for (tok = strtok_r(rcpts, ", ", &save); tok != NULL;
 	    tok = strtok_r(NULL, ", ", &save))
 		smtp_add_recipient(mm, tok);
+	/* Cc (our own ISP): as the reviewed message names it. */
+	if (report_cc_list(msg, strlen(msg), ccs, sizeof(ccs)) == 0)
+		for (tok = strtok_r(ccs, ", ", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", ", &save))
+			smtp_add_recipient(mm, tok);
 	if (!smtp_start_session(s)) {
 		char b[128];
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "store.h"
 #include "log.h"
 
 struct command {
@@ -88,6 +89,32 @@ cli_load_config(struct cli *cli)
 
 		if (log_level_parse(cli->cfg->general.log_level, &l) == 0)
 			log_set_level(l);
+	}
+	return 0;
+}
+
+/*
+ * Opens the state store for a command: --store PATH when given, else the
+ * configuration's general.database. Errors are printed; 0 or -1.
+ */
+int
+cli_open_store(struct cli *cli, const char *path, struct store **st)
+{
+	struct err e = { "", 0 };
+
+	if (path == NULL) {
+		if (cli_load_config(cli) < 0)
+			return -1;
+		path = cli->cfg->general.database;
+		if (path == NULL) {
+			cli_error("no database: set general.state_dir or use "
+			    "--store");
+			return -1;
+		}
+	}
+	if (store_open(path, st, &e) < 0) {
+		cli_error("%s", e.msg);
+		return -1;
 	}
 	return 0;
 }

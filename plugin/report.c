@@ -173,6 +173,7 @@ report_free(struct report *r)
 
 	free(r->subject);
 	free(r->to);
+	free(r->cc);
 	free(r->body);
 	free(r->message_id);
 	free(r->in_reply_to);

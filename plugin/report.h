@@ -85,6 +85,7 @@ struct report_part {
 struct report {
 	char			*subject;
 	char			*to;
+	char			*cc;		/* NULL or "a@x, b@y" */
 	char			*body;		/* the human text */
 	char			*message_id;	/* "<...>", set by caller */
 	char			*in_reply_to;	/* "" or "<...>" */
@@ -142,6 +143,12 @@ int	report_mime(const struct report_conf *, const struct report *,
  * the decoded text parts, and a line per attachment.
  */
 int	report_view(const char *msg, size_t len, FILE *out, struct err *);
+/*
+ * The Cc addresses of a built message ("a@x, b@y", "" none) into out:
+ * the mailer delivers to what the reviewer saw. 0, or -1 when the
+ * message does not parse or the list does not fit.
+ */
+int	report_cc_list(const char *msg, size_t len, char *out, size_t outlen);
 int	report_sign_check(const struct report_conf *, struct err *);
 
 #endif

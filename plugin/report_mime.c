@@ -137,6 +137,9 @@ report_mime(const struct report_conf *rc, const struct report *r,
 	free(s);
 	if (add_addresses(m, GMIME_ADDRESS_TYPE_TO, r->to, e) == -1)
 		goto fail;
+	if (r->cc != NULL && r->cc[0] != '\0' &&
+	    add_addresses(m, GMIME_ADDRESS_TYPE_CC, r->cc, e) == -1)
+		goto fail;
 	if (rc->reply_to != NULL && add_addresses(m,
 	    GMIME_ADDRESS_TYPE_REPLY_TO, rc->reply_to, e) == -1)
 		goto fail;

@@ -107,3 +107,47 @@ report_view(const char *msg, size_t len, FILE *out, struct err *e)
 	g_object_unref(m);
 	return 0;
 }
+
+int
+report_cc_list(const char *msg, size_t len, char *out, size_t outlen)
+{
+	GMimeStream		*s;
+	GMimeParser		*p;
+	GMimeMessage		*m;
+	InternetAddressList	*l;
+	InternetAddress		*a;
+	size_t			 off = 0;
+	int			 i, n, rv = 0;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	pthread_once(&view_once, view_setup);
+	s = g_mime_stream_mem_new_with_buffer(msg, len);
+	p = g_mime_parser_new_with_stream(s);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	if (m == NULL)
+		return -1;
+	l = g_mime_message_get_cc(m);
+	n = l ? internet_address_list_length(l) : 0;
+	for (i = 0; i < n && rv == 0; i++) {
+		const char *addr;
+		int w;
+
+		a = internet_address_list_get_address(l, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
+			continue;
+		addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(a));
+		w = snprintf(out + off, outlen - off, "%s%s", off ? ", " : "",
+		    addr);
+		if (w < 0 || (size_t)w >= outlen - off)
+			rv = -1;
+		else
+			off += (size_t)w;
+	}
+	g_object_unref(m);
+	return rv;
+}

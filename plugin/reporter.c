@@ -26,6 +26,7 @@
 #include "contact.h"
 #include "outbox.h"
 #include "report.h"
+#include "resolver.h"
 #include "store_policy.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -115,6 +116,29 @@ kind_skips_review(const struct report_conf *rc, const char *kind)
 	return 0;
 }
 
+/*
+ * Cc of a report to a source network: resolver.copy_to (our own ISP's
+ * abuse desk, as the classic advice says). NULL when none.
+ */
+static char *
+copy_to(const struct config *cfg, const char *recipient)
+{
+	const struct conf_strlist *l;
+	char	*out = NULL, *t;
+	size_t	 i;
+
+	if (cfg->resolver == NULL || strcmp(recipient, RECIPIENT_SOURCE) != 0)
+		return NULL;
+	l = &cfg->resolver->copy_to;
+	for (i = 0; i < l->n; i++) {
+		t = xasprintf("%s%s%s", out ? out : "", out ? ", " : "",
+		    l->v[i]);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
 #define CAPTURE_ATTACH_MAX	(8u << 20)
 
 /*
@@ -197,6 +221,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 		goto out;
 	free(rep.to);
 	rep.to = xstrdup(r->rcpt);
+	rep.cc = copy_to(ex->cfg, r->recipient);
 	rep.message_id = xstrdup(r->message_id);
 	free(rep.in_reply_to);
 	rep.in_reply_to = xstrdup(r->in_reply_to);
@@ -279,6 +304,20 @@ contact_for(struct executor *ex, struct store *st,
 			return 0;
 		}
 		strlcpy_r(c->address, ct.addrs[i].email, sizeof(c->address));
+		/* Every abuse address the resolver kept for the network
+		 * (resolver.max_recipients) goes in To. */
+		for (size_t j = i + 1; j < ct.naddrs; j++) {
+			size_t l = strlen(c->address);
+
+			if (strcmp(ct.addrs[j].role, "cc") == 0 ||
+			    strcmp(ct.addrs[j].role, "cert") == 0 ||
+			    strstr(c->address, ct.addrs[j].email) != NULL ||
+			    l + 2 + strlen(ct.addrs[j].email) >=
+			    sizeof(c->address))
+				continue;
+			snprintf(c->address + l, sizeof(c->address) - l,
+			    ", %s", ct.addrs[j].email);
+		}
 		strlcpy_r(c->network, ct.network_name[0] ? ct.network_name :
 		    strchr(ct.addrs[i].email, '@') + 1, sizeof(c->network));
 		strlcpy_r(c->source, strncmp(ct.addrs[i].source, "rdap", 4) ==

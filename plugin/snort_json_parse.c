@@ -72,33 +72,6 @@ snort_json_time(const char *s, size_t n, int16_t tz_min, int64_t now_usec,
 	return 0;
 }
 
-static int
-get_u(const json_t *o, const char *key, uint64_t max, uint64_t *out)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v == NULL)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    (uint64_t)json_integer_value(v) > max)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 1;
-}
-
-static int
-get_s(const json_t *o, const char *key, char *dst, size_t size)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v == NULL)
-		return 0;
-	if (!json_is_string(v))
-		return -1;
-	eve_copy_str(dst, size, json_string_value(v), json_string_length(v));
-	return 1;
-}
-
 /* "addr:port" (IPv6 too: the port follows the last colon). */
 static int
 parse_ap(const char *s, struct addr *a, uint16_t *port)
@@ -131,7 +104,7 @@ endpoint(const json_t *o, const char *akey, const char *pkey,
 	if (v) {
 		if (!json_is_string(v) || addr_parse(json_string_value(v), a) < 0)
 			return err_set(e, "bad %s", akey);
-		if (get_u(o, pkey, 65535, &p) < 0)
+		if (eve_get_uint(o, pkey, 65535, &p) < 0)
 			return err_set(e, "bad %s", pkey);
 		*port = (uint16_t)p;
 		if (p || json_object_get(o, pkey))
@@ -165,7 +138,7 @@ parse_obj(const json_t *o, struct alert *al, const struct snort_json_opts *op,
 	if (v && (!json_is_string(v) || snort_json_time(json_string_value(v),
 	    json_string_length(v), op->tz_min, op->now_usec, &al->ts_usec) < 0))
 		return err_set(e, "bad timestamp");
-	if (get_u(o, "seconds", INT32_MAX * 4ULL, &u) < 0)
+	if (eve_get_uint(o, "seconds", INT32_MAX * 4ULL, &u) < 0)
 		return err_set(e, "bad seconds");
 	if (json_object_get(o, "seconds"))
 		/* UTC seconds from the packet, the fraction from timestamp */
@@ -179,14 +152,14 @@ parse_obj(const json_t *o, struct alert *al, const struct snort_json_opts *op,
 	    &al->dport, e) < 0)
 		return -1;
 	u = 1;
-	if (get_u(o, "gid", UINT32_MAX, &u) < 0)
+	if (eve_get_uint(o, "gid", UINT32_MAX, &u) < 0)
 		return err_set(e, "bad gid");
 	al->gid = (uint32_t)u;
 	u = 0;
-	if (get_u(o, "rev", UINT32_MAX, &u) < 0)
+	if (eve_get_uint(o, "rev", UINT32_MAX, &u) < 0)
 		return err_set(e, "bad rev");
 	al->rev = (uint32_t)u;
-	if (get_u(o, "sid", UINT32_MAX, &u) > 0) {
+	if (eve_get_uint(o, "sid", UINT32_MAX, &u) > 0) {
 		al->sid = (uint32_t)u;
 	} else if ((v = json_object_get(o, "rule")) && json_is_string(v)) {
 		unsigned g, s, r;
@@ -200,33 +173,33 @@ parse_obj(const json_t *o, struct alert *al, const struct snort_json_opts *op,
 		al->rev = r;
 	} else
 		return err_set(e, "missing sid");
-	if (get_s(o, "msg", al->signature, sizeof(al->signature)) < 0)
+	if (eve_get_str(o, "msg", al->signature, sizeof(al->signature)) < 0)
 		return err_set(e, "bad msg");
-	if (get_s(o, "class", al->category, sizeof(al->category)) < 0)
+	if (eve_get_str(o, "class", al->category, sizeof(al->category)) < 0)
 		return err_set(e, "bad class");
 	if (strcmp(al->category, "none") == 0)
 		al->category[0] = '\0';
 	u = 0;
-	if (get_u(o, "priority", 255, &u) < 0)
+	if (eve_get_uint(o, "priority", 255, &u) < 0)
 		return err_set(e, "bad priority");
 	al->severity = (int)u;
-	if (get_s(o, "action", al->action, sizeof(al->action)) < 0)
+	if (eve_get_str(o, "action", al->action, sizeof(al->action)) < 0)
 		return err_set(e, "bad action");
-	if (get_s(o, "iface", al->iface, sizeof(al->iface)) < 0)
+	if (eve_get_str(o, "iface", al->iface, sizeof(al->iface)) < 0)
 		return err_set(e, "bad iface");
-	if (get_s(o, "service", al->app_proto, sizeof(al->app_proto)) < 0)
+	if (eve_get_str(o, "service", al->app_proto, sizeof(al->app_proto)) < 0)
 		return err_set(e, "bad service");
 	if (strcmp(al->app_proto, "unknown") == 0)
 		al->app_proto[0] = '\0';
-	if (get_s(o, "proto", proto, sizeof(proto)) < 0)
+	if (eve_get_str(o, "proto", proto, sizeof(proto)) < 0)
 		return err_set(e, "bad proto");
 	if (proto[0] && alert_proto_parse(proto, &al->proto) < 0)
 		al->proto = 0;	/* "IP", "ARP" ...: no transport */
 	if (al->sport == 0 && al->dport == 0) {
 		uint64_t t = 0, c = 0;
 
-		if (get_u(o, "icmp_type", 255, &t) > 0) {
-			get_u(o, "icmp_code", 255, &c);
+		if (eve_get_uint(o, "icmp_type", 255, &t) > 0) {
+			eve_get_uint(o, "icmp_code", 255, &c);
 			al->sport = (uint16_t)t;
 			al->dport = (uint16_t)c;
 		}

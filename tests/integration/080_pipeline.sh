@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 17
+plan 19
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -55,7 +55,9 @@ reports:
   sign_key: "$GPG_FPR"
   timezone: UTC
 EOF
-cat "$T/registry/resolver.yaml" >> "$T/redress.yaml"
+# our own ISP copied on reports to source networks
+sed 's/^resolver:$/resolver:\n  copy_to: [abuse@our-isp.example]/' \
+    "$T/registry/resolver.yaml" >> "$T/redress.yaml"
 "$REDRESS" -c "$T/redress.yaml" check-config >"$T/err" 2>&1
 rc=$?; [ $rc -eq 0 ] || sed 's/^/# /' "$T/err"
 is "$rc" 0 "configuration checks"
@@ -109,6 +111,11 @@ sys.exit(subprocess.run(["gpg", "--batch", "--verify", sys.argv[2] + "/sig",
 PY
 done
 is "$bad" 0 "every draft's PGP/MIME signature verifies"
+is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/new/* | wc -l)" \
+    "$(grep -L '^To: security@example.org' "$T"/outbox/new/* | wc -l)" \
+    "our ISP is copied on every report to a source network"
+check "all three abuse addresses of BT's network are in To" \
+    grep -q '^To: .*@bt.com, .*@bt.com, .*@bt.com' "$T"/outbox/new/*
 if grep -l '203\.0\.113\.25' "$T"/outbox/new/* 2>/dev/null |
     xargs grep -l '^To:.*abuse@' 2>/dev/null | grep -q .; then
 	ok 1 "no abuse desk is told about our own compromised host"

@@ -204,6 +204,48 @@ diag_has(const struct diag *d, const char *want)
 	return 0;
 }
 
+/* Cc (our own ISP) is in the message and read back for delivery; two
+ * abuse addresses in To; a hostile address cannot add a header. */
+static void
+test_report_mime_cc(void **state)
+{
+	struct report_conf	 rc;
+	struct incident_row	 in;
+	char			*ev[] = { ev1 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0 };
+	struct report_contact	 c = { "abuse@casema.net, noc@casema.net",
+				    "casema.net", "rdap", 0 };
+	struct report		 r;
+	struct err		 e = { "", 0 };
+	char			*msg, cc[256];
+	size_t			 len;
+
+	(void)state;
+	conf_init(&rc);
+	incident_init(&in, INCIDENT_EXPLOIT);
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	r.message_id = xstrdup("<redress.1.abc@example.org>");
+	r.cc = xstrdup("abuse@our-isp.example, cert@cert.example");
+	assert_int_equal(report_mime(&rc, &r, 1709290000000000LL, &msg, &len,
+	    &e), 0);
+	assert_non_null(strstr(msg, "\nTo: abuse@casema.net, noc@casema.net"));
+	assert_non_null(strstr(msg, "\nCc: abuse@our-isp.example, "
+	    "cert@cert.example"));
+	assert_int_equal(report_cc_list(msg, len, cc, sizeof(cc)), 0);
+	assert_string_equal(cc, "abuse@our-isp.example, cert@cert.example");
+	free(msg);
+	free(r.cc);
+	r.cc = xstrdup("isp@example.net\r\nBcc: victim@example.com");
+	if (report_mime(&rc, &r, 1709290000000000LL, &msg, &len, &e) == 0) {
+		assert_null(strstr(msg, "\nBcc:"));
+		free(msg);
+	}
+	report_free(&r);
+	assert_int_equal(report_cc_list("", 0, cc, sizeof(cc)), -1);
+	assert_string_equal(cc, "");
+}
+
 static void
 test_report_conf_load_errors(void **state)
 {
@@ -273,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_report_build_bad_template_dir),
 		cmocka_unit_test(test_report_evidence_line_bad),
 		cmocka_unit_test(test_report_message_id_form),
+		cmocka_unit_test(test_report_mime_cc),
 		cmocka_unit_test(test_report_conf_load_errors),
 		cmocka_unit_test(test_report_conf_load_defaults),
 	};

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file-following half shared by the line inputs (input_file.h): the
+ * calls every file input makes around linefile.c, in one place.
+ */
+#include <time.h>
+
+#include "input_file.h"
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+input_file_open(struct input_file *f, struct input *in, struct err *e)
+{
+	if (in->path == NULL)
+		return err_set(e, "%s: no path", in->ops->name);
+	f->lf = linefile_open(in->path, in->bookmark, in->follow, in->max_line,
+	    e);
+	if (f->lf == NULL)
+		return -1;
+	f->next_poll = 0;
+	in->once_eof = 0;
+	in->poll_too = 1;	/* inotify only wakes early */
+	return 0;
+}
+
+int
+input_file_fd(struct input_file *f)
+{
+	return f->lf ? linefile_watch_fd(f->lf) : -1;
+}
+
+int
+input_file_next(struct input_file *f, struct input *in,
+    struct linefile_line *l, struct err *e)
+{
+	int rc;
+
+	if (f->lf == NULL)
+		return err_set(e, "%s: not open", in->path) - 1;
+	if (in->follow && f->next_poll && mono_ms() < f->next_poll &&
+	    !linefile_woken(f->lf))
+		return 0;
+	rc = linefile_next(f->lf, l, e);
+	in->stats.bytes = linefile_stats(f->lf)->bytes;
+	if (rc == 0) {
+		if (in->follow)
+			f->next_poll = mono_ms() + f->poll_ms;
+		else
+			in->once_eof = 1;
+		return 0;
+	}
+	if (rc == -1) {
+		in->stats.too_long++;
+		return -1;
+	}
+	return rc < 0 ? -2 : 1;
+}
+
+void
+input_file_bookmark(struct input_file *f, struct input *in)
+{
+	if (f->lf)
+		linefile_bookmark(f->lf, in->bookmark, sizeof(in->bookmark));
+}
+
+void
+input_file_stat(struct input_file *f, struct input *in)
+{
+	if (f->lf)
+		in->stats.lag_bytes = linefile_lag(f->lf);
+}
+
+void
+input_file_close(struct input_file *f)
+{
+	linefile_close(f->lf);
+	f->lf = NULL;
+}
