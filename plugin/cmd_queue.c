@@ -5,12 +5,15 @@
  *   queue [--store DB] show ID
  *   queue [--store DB] approve ID... | --all
  *   queue [--store DB] reject ID... [--reason TEXT]
+ *   queue [--store DB] edit ID   ($EDITOR on the text, then signed again)
  *   queue [--store DB] send      (one delivery pass now, as the daemon's
  *                                 mailer would; needs the smtp section)
  * State changes are guarded by the current state (only drafts can be
  * approved, only drafts or approved reports rejected), so a report the
  * mailer has started on is never changed under it.
  */
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -218,6 +221,176 @@ transition(struct store *st, int argc, char **argv, int all, int reject,
 	return bad;
 }
 
+/* Runs $VISUAL, $EDITOR or vi on path (split on blanks, no shell). */
+static int
+run_editor(const char *path)
+{
+	const char	*ed = getenv("VISUAL");
+	char		*copy, *argv[16], *tok, *save;
+	int		 argc = 0, status;
+	pid_t		 pid;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	copy = xstrdup(ed);
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL && argc < 14;
+	    tok = strtok_r(NULL, " \t", &save))
+		argv[argc++] = tok;
+	argv[argc++] = (char *)path;
+	argv[argc] = NULL;
+	if ((pid = fork()) < 0) {
+		cli_error("fork: %s", strerror(errno));
+		free(copy);
+		return -1;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "redress: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(copy);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cli_error("editor %s failed; the report is unchanged", ed);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * `queue edit ID`: the report's text in $EDITOR; the edited text is kept
+ * (it survives later incidents joining the draft) and the message is
+ * written again and signed. An approved report goes back to draft.
+ */
+static int
+edit(struct cli *cli, struct store *st, int64_t id)
+{
+	struct report_row	 r;
+	struct executor		 ex;
+	struct err		 e = { "", 0 };
+	char			 tmp[4096], *msg = NULL, *text = NULL;
+	char			*path = NULL, *after = NULL, *dst = NULL;
+	size_t			 len;
+	int			 fd = -1, rc, rv = 1;
+
+	if (cli->cfg == NULL && cli_load_config(cli) < 0)
+		return 1;
+	if ((rc = store_report_get(st, id, &r, &e)) != 1) {
+		cli_error("report %" PRId64 ": %s", id, rc == 0 ?
+		    "no such report" : e.msg);
+		return 1;
+	}
+	if (strcmp(r.state, REPORT_DRAFT) != 0 &&
+	    strcmp(r.state, REPORT_APPROVED) != 0) {
+		cli_error("report %" PRId64 " is %s: only drafts and approved "
+		    "reports can be edited", id, r.state);
+		return 1;
+	}
+	/* Taken back from the mailer first: a report being sent is never
+	 * rewritten under it. */
+	if (strcmp(r.state, REPORT_APPROVED) == 0) {
+		if (store_report_set_state(st, id, REPORT_APPROVED,
+		    REPORT_DRAFT, NULL, &e) != 1) {
+			cli_error("report %" PRId64 " is being sent; not "
+			    "edited", id);
+			return 1;
+		}
+		printf("report %" PRId64 ": back to draft; approve it again "
+		    "after the edit\n", id);
+	}
+	if ((text = reporter_edited_text(cli->cfg, id)) == NULL) {
+		if (r.path[0] == '\0' || outbox_read(r.path, &msg, &len,
+		    &e) == -1) {
+			cli_error("report %" PRId64 ": %s", id, r.path[0] ?
+			    e.msg : "no message yet");
+			return 1;
+		}
+		text = report_text(msg, len);
+		free(msg);
+		if (text == NULL) {
+			cli_error("report %" PRId64 ": no text part", id);
+			return 1;
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s/redress-report-%" PRId64 "-XXXXXX.txt",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", id);
+	if ((fd = mkstemps(tmp, 4)) < 0) {
+		cli_error("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, text, strlen(text)) < 0) {
+		cli_error("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if (run_editor(tmp) < 0)
+		goto out;
+	if (outbox_read(tmp, &after, &len, &e) == -1) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	if (strcmp(after, text) == 0) {
+		printf("report %" PRId64 ": unchanged\n", id);
+		rv = 0;
+		goto out;
+	}
+	if ((path = reporter_edited_path(cli->cfg, id)) == NULL) {
+		cli_error("general.state_dir is not set");
+		goto out;
+	}
+	dst = xstrdup(path);
+	*strrchr(dst, '/') = '\0';
+	if (mkdir(dst, 0700) < 0 && errno != EEXIST) {
+		cli_error("%s: %s", dst, strerror(errno));
+		goto out;
+	}
+	if (outbox_replace(path, after, strlen(after), &e) == -1) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	memset(&ex, 0, sizeof(ex));
+	ex.ops = &executor_reporter;
+	ex.cfg = cli->cfg;
+	if (reporter_rerender(&ex, st, id, store_now_usec(), &e) == -1) {
+		cli_error("report %" PRId64 ": %s (the edited text is kept in "
+		    "%s)", id, e.msg, path);
+		goto out;
+	}
+	printf("report %" PRId64 ": edited and signed again\n", id);
+	rv = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] != '\0')
+		unlink(tmp);
+	free(text);
+	free(after);
+	free(path);
+	free(dst);
+	return rv;
+}
+
 static int
 send_now(struct cli *cli, struct store *st)
 {
@@ -309,7 +482,15 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		rc = transition(st, argc, argv, all, 0, NULL);
 	else if (strcmp(sub, "reject") == 0 && argc > 0)
 		rc = transition(st, argc, argv, 0, 1, reason);
-	else if (strcmp(sub, "send") == 0 && argc == 0)
+	else if (strcmp(sub, "edit") == 0 && argc == 1) {
+		int64_t id;
+
+		if (parse_id(argv[0], &id) == -1) {
+			cli_error("\"%s\" is not a report number", argv[0]);
+			rc = 2;
+		} else
+			rc = edit(cli, st, id);
+	} else if (strcmp(sub, "send") == 0 && argc == 0)
 		rc = send_now(cli, st);
 	else {
 		store_close(st);
@@ -319,6 +500,6 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	return rc;
 usage:
 	cli_error("usage: redress queue [--store DB] list [--state STATE] | "
-	    "show [--raw] ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
+	    "show [--raw] ID | edit ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
 	return 2;
 }

@@ -27,7 +27,7 @@ static const struct command commands[] = {
 	{ "incident", cmd_incident, "incident [--store DB] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
 	    "[--since TIME] [--json]" },
-	{ "queue", cmd_queue, "queue [--store DB] list|show [--raw] ID|approve ID...|--all|"
+	{ "queue", cmd_queue, "queue [--store DB] list|show [--raw] ID|edit ID|approve ID...|--all|"
 	    "reject ID... [--reason TEXT]|send" },
 	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] FILE..." },
 	{ "run", cmd_run, "run [-d] [--once]" },

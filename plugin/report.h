@@ -139,6 +139,23 @@ int	report_mime(const struct report_conf *, const struct report *,
  * that can sign and is not expired or revoked.
  */
 /*
+ * reporter.c: a reviewer's edited text of report id (`redress queue
+ * edit`) is kept in <state_dir>/edited/report-<id>.txt and replaces the
+ * template's text whenever the report is written again.
+ */
+struct config;
+struct executor;
+char	*reporter_edited_path(const struct config *, int64_t id);
+char	*reporter_edited_text(const struct config *, int64_t id);
+/* Writes report id's message again (after an edit), signed. */
+int	 reporter_rerender(struct executor *, struct store *, int64_t id,
+	    int64_t now_usec, struct err *);
+/*
+ * The first text/plain part of a message (not an attachment), decoded;
+ * caller frees. NULL when there is none.
+ */
+char	*report_text(const char *msg, size_t len);
+/*
  * Prints a draft for review (report_view.c): decoded addressing headers,
  * the decoded text parts, and a line per attachment.
  */

@@ -151,3 +151,48 @@ report_cc_list(const char *msg, size_t len, char *out, size_t outlen)
 	g_object_unref(m);
 	return rv;
 }
+
+struct first_text {
+	char	*text;
+};
+
+static void
+find_text(GMimeObject *parent, GMimeObject *part, gpointer arg)
+{
+	struct first_text	*t = arg;
+	GMimeContentType	*ct;
+
+	(void)parent;
+	if (t->text != NULL || !GMIME_IS_TEXT_PART(part))
+		return;
+	ct = g_mime_object_get_content_type(part);
+	if (g_mime_content_type_is_type(ct, "text", "plain") &&
+	    g_mime_part_get_filename(GMIME_PART(part)) == NULL)
+		t->text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+}
+
+char *
+report_text(const char *msg, size_t len)
+{
+	GMimeStream		*s;
+	GMimeParser		*p;
+	GMimeMessage		*m;
+	struct first_text	 t = { NULL };
+	char			*out;
+
+	pthread_once(&view_once, view_setup);
+	s = g_mime_stream_mem_new_with_buffer(msg, len);
+	p = g_mime_parser_new_with_stream(s);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	if (m == NULL)
+		return NULL;
+	g_mime_message_foreach(m, find_text, &t);
+	g_object_unref(m);
+	if (t.text == NULL)
+		return NULL;
+	out = strdup(t.text);
+	g_free(t.text);
+	return out;
+}

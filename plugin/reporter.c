@@ -192,6 +192,44 @@ read_capture(const char *state_dir, int64_t id, struct report_incident *ri)
 	return 1;
 }
 
+char *
+reporter_edited_path(const struct config *cfg, int64_t id)
+{
+	if (cfg->general.state_dir == NULL)
+		return NULL;
+	return xasprintf("%s/edited/report-%lld.txt", cfg->general.state_dir,
+	    (long long)id);
+}
+
+char *
+reporter_edited_text(const struct config *cfg, int64_t id)
+{
+	char		*path = reporter_edited_path(cfg, id), *buf;
+	struct stat	 sb;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if (path == NULL)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > (1 << 20)) {
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size &&
+	    (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	return buf;
+}
+
 /* (Re)writes the message of report row r from all its incidents. */
 static int
 render_row(struct executor *ex, struct store *st, struct report_row *r,
@@ -200,7 +238,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	const struct report_conf *rc = ex->cfg->reports;
 	struct inc_set	 s = { st, rc, NULL, NULL, 0, e, 0 };
 	struct report	 rep;
-	char		*msg;
+	char		*msg, *edited;
 	size_t		 len, i;
 	int		 rv = -1;
 
@@ -219,6 +257,10 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	}
 	if (report_build(rc, s.ri, s.n, c, now, &rep, e) == -1)
 		goto out;
+	if ((edited = reporter_edited_text(ex->cfg, r->id)) != NULL) {
+		free(rep.body);
+		rep.body = edited;
+	}
 	free(rep.to);
 	rep.to = xstrdup(r->rcpt);
 	rep.cc = copy_to(ex->cfg, r->recipient);
@@ -476,6 +518,63 @@ static void
 reporter_stop(struct executor *ex)
 {
 	(void)ex;
+}
+
+struct first_inc {
+	int64_t	id;
+	char	src[64];
+};
+
+static int
+first_incident(void *arg, int64_t id, const char *src)
+{
+	struct first_inc *f = arg;
+
+	f->id = id;
+	strlcpy_r(f->src, src, sizeof(f->src));
+	return 1;
+}
+
+int
+reporter_rerender(struct executor *ex, struct store *st, int64_t id,
+    int64_t now, struct err *e)
+{
+	struct report_row	r;
+	struct report_contact	c;
+	struct decision_row	d;
+	struct incident_row	in;
+	struct first_inc	f = { 0, "" };
+	int			rc;
+
+	if ((rc = store_report_get(st, id, &r, e)) != 1)
+		return rc == 0 ? err_set(e, "no report %lld", (long long)id) :
+		    -1;
+	if (store_report_incidents(st, id, first_incident, &f, e) == -1)
+		return -1;
+	if (f.id == 0)
+		return err_set(e, "report %lld has no incident", (long long)id);
+	memset(&in, 0, sizeof(in));
+	if ((rc = store_incident_get(st, f.id, &in, e)) != 1)
+		return rc == 0 ? err_set(e, "incident %lld is gone",
+		    (long long)f.id) : -1;
+	memset(&d, 0, sizeof(d));
+	strlcpy_r(d.recipient, r.recipient, sizeof(d.recipient));
+	strlcpy_r(d.target, f.src, sizeof(d.target));
+	d.incident_id = f.id;
+	rc = contact_for(ex, st, &d, &in, &c, e);
+	incident_row_clear(&in);
+	if (rc != 1)
+		return rc == 0 ? err_set(e, "report %lld: its contact is no "
+		    "longer cached; wait for the resolver", (long long)id) : -1;
+	/* The recipients the reviewer saw stay as they were. */
+	strlcpy_r(c.address, r.rcpt, sizeof(c.address));
+	if (store_begin(st, e) == -1)
+		return -1;
+	if (render_row(ex, st, &r, &c, now, e) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, e);
 }
 
 const struct executor_ops executor_reporter = {

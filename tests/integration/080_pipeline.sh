@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 19
+plan 23
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -123,6 +123,30 @@ else
 	ok 0 "no abuse desk is told about our own compromised host"
 fi
 
+# `queue edit`: the reviewer's text is signed again and kept.
+printf '#!/bin/sh\nsed -i "s/^Dear abuse team of .*/Hello from a reviewer,/" "$1"\n' \
+    > "$T/editor"
+chmod +x "$T/editor"
+rid=$(R queue list 2>/dev/null | awk '$1 ~ /^[0-9]+$/ && / exploit / { print $1; exit }')
+EDITOR="$T/editor" R queue edit "$rid" >"$T/edit.out" 2>&1
+ok $? "queue edit $rid with a scripted editor"
+R queue show "$rid" >"$T/show" 2>&1
+check "the edited text is in the report" grep -q '^Hello from a reviewer,' "$T/show"
+em=$(R queue show "$rid" 2>/dev/null | awk '$1 == "File:" { print $2 }')
+python3 - "$em" "$T" <<'PY'
+import email, email.policy, subprocess, sys
+raw = open(sys.argv[1], "rb").read()
+m = email.message_from_bytes(raw, policy=email.policy.compat32)
+body = raw.split(b"\n\n", 1)[1]
+b = ("--" + m.get_boundary()).encode()
+first = body.split(b + b"\n", 1)[1].split(b"\n" + b, 1)[0]
+open(sys.argv[2] + "/signed", "wb").write(first.replace(b"\n", b"\r\n"))
+open(sys.argv[2] + "/sig", "wb").write(m.get_payload()[1].get_payload(decode=True))
+sys.exit(subprocess.run(["gpg", "--batch", "--verify", sys.argv[2] + "/sig",
+    sys.argv[2] + "/signed"], capture_output=True).returncode)
+PY
+ok $? "the edited report's signature verifies"
+
 # A second pass reads nothing again and drafts nothing twice.
 timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >/dev/null 2>"$T/err2"
 is "$(q 'select sum(alerts) from incident')" "$alerts" \
@@ -136,4 +160,10 @@ timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >/dev/null 2>"$T/err3"
 is "$(q 'select sum(alerts) from incident')" "$((alerts + 3))" \
     "appended alerts read once"
 R incidents >/dev/null 2>&1; ok $? "incidents lists the store after the runs"
+printf '#!/bin/sh\necho "PS: a second edit." >> "$1"\n' > "$T/editor2"
+chmod +x "$T/editor2"
+EDITOR="$T/editor2" R queue edit "$rid" >/dev/null 2>&1
+R queue show "$rid" >"$T/show2" 2>&1
+grep -q '^Hello from a reviewer,' "$T/show2" && grep -q '^PS: a second edit' "$T/show2"
+ok $? "a second edit starts from the first one's text"
 tap_done
