@@ -321,24 +321,34 @@ parse_event(const json_t *o, struct alert *al, struct eve_scratch *sc,
 	return 1;
 }
 
+json_t *
+eve_load_object(const char *line, size_t len, struct err *e)
+{
+	json_error_t je;
+	json_t *o;
+
+	o = json_loadb(line, len, 0, &je);
+	if (o == NULL)
+		return err_set(e, "invalid JSON at column %d: %s", je.column,
+		    je.text), NULL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return err_set(e, "not a JSON object"), NULL;
+	}
+	return o;
+}
+
 int
 eve_parse_jansson(const char *line, size_t len, struct alert *al,
     struct eve_scratch *sc, struct err *e)
 {
-	json_error_t je;
 	json_t *o;
 	int rc;
 
 	memset(al, 0, sizeof(*al));
 	al->established = ALERT_EST_UNKNOWN;
-	o = json_loadb(line, len, 0, &je);
-	if (o == NULL)
-		return err_set(e, "invalid JSON at column %d: %s", je.column,
-		    je.text);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return err_set(e, "not a JSON object");
-	}
+	if ((o = eve_load_object(line, len, e)) == NULL)
+		return -1;
 	rc = parse_event(o, al, sc, e);
 	json_decref(o);
 	if (rc < 0) {

@@ -56,6 +56,8 @@ void	eve_copy_str(char *dst, size_t size, const char *s, size_t len);
 int	eve_get_uint(const json_t *, const char *key, uint64_t max,
 	    uint64_t *out);
 int	eve_get_str(const json_t *, const char *key, char *dst, size_t size);
+/* One line as a JSON object (caller json_decref()s), or NULL and e. */
+json_t	*eve_load_object(const char *line, size_t len, struct err *);
 /* Base64 (RFC 4648, padded) into sc; 0 ok, -1 not valid base64. */
 int	eve_b64_decode(const char *s, size_t len, struct eve_scratch *sc,
 	    size_t *out_len);

@@ -20,6 +20,23 @@ view_setup(void)
 	g_mime_init();
 }
 
+/* The message in msg, parsed; NULL when it is not one. */
+static GMimeMessage *
+parse_message(const char *msg, size_t len)
+{
+	GMimeStream	*s;
+	GMimeParser	*p;
+	GMimeMessage	*m;
+
+	pthread_once(&view_once, view_setup);
+	s = g_mime_stream_mem_new_with_buffer(msg, len);
+	p = g_mime_parser_new_with_stream(s);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	return m;
+}
+
 struct view {
 	FILE	*out;
 	int	 texts;
@@ -78,18 +95,11 @@ view_part(GMimeObject *parent, GMimeObject *part, gpointer arg)
 int
 report_view(const char *msg, size_t len, FILE *out, struct err *e)
 {
-	GMimeStream	*s;
-	GMimeParser	*p;
 	GMimeMessage	*m;
 	struct view	 v = { out, 0 };
 	const char	*h;
 
-	pthread_once(&view_once, view_setup);
-	s = g_mime_stream_mem_new_with_buffer(msg, len);
-	p = g_mime_parser_new_with_stream(s);
-	m = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
+	m = parse_message(msg, len);
 	if (m == NULL)
 		return err_set(e, "the draft does not parse as a mail message");
 	print_addrs(out, "From:", g_mime_message_get_from(m));
@@ -111,8 +121,6 @@ report_view(const char *msg, size_t len, FILE *out, struct err *e)
 int
 report_cc_list(const char *msg, size_t len, char *out, size_t outlen)
 {
-	GMimeStream		*s;
-	GMimeParser		*p;
 	GMimeMessage		*m;
 	InternetAddressList	*l;
 	InternetAddress		*a;
@@ -122,12 +130,7 @@ report_cc_list(const char *msg, size_t len, char *out, size_t outlen)
 	if (outlen == 0)
 		return -1;
 	out[0] = '\0';
-	pthread_once(&view_once, view_setup);
-	s = g_mime_stream_mem_new_with_buffer(msg, len);
-	p = g_mime_parser_new_with_stream(s);
-	m = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
+	m = parse_message(msg, len);
 	if (m == NULL)
 		return -1;
 	l = g_mime_message_get_cc(m);
@@ -174,18 +177,11 @@ find_text(GMimeObject *parent, GMimeObject *part, gpointer arg)
 char *
 report_text(const char *msg, size_t len)
 {
-	GMimeStream		*s;
-	GMimeParser		*p;
 	GMimeMessage		*m;
 	struct first_text	 t = { NULL };
 	char			*out;
 
-	pthread_once(&view_once, view_setup);
-	s = g_mime_stream_mem_new_with_buffer(msg, len);
-	p = g_mime_parser_new_with_stream(s);
-	m = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
+	m = parse_message(msg, len);
 	if (m == NULL)
 		return NULL;
 	g_mime_message_foreach(m, find_text, &t);

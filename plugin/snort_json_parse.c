@@ -214,20 +214,13 @@ int
 snort_json_parse(const char *line, size_t len, struct alert *al,
     const struct snort_json_opts *op, struct err *e)
 {
-	json_error_t je;
 	json_t *o;
 	int rc;
 
 	memset(al, 0, sizeof(*al));
 	al->established = ALERT_EST_UNKNOWN;
-	o = json_loadb(line, len, 0, &je);
-	if (o == NULL)
-		return err_set(e, "invalid JSON at column %d: %s", je.column,
-		    je.text);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return err_set(e, "not a JSON object");
-	}
+	if ((o = eve_load_object(line, len, e)) == NULL)
+		return -1;
 	rc = parse_obj(o, al, op, e);
 	json_decref(o);
 	return rc;
