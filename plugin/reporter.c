@@ -263,7 +263,8 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	}
 	free(rep.to);
 	rep.to = xstrdup(r->rcpt);
-	rep.cc = copy_to(ex->cfg, r->recipient);
+	rep.cc = c->cc[0] != '\0' ? xstrdup(c->cc) :
+	    copy_to(ex->cfg, r->recipient);
 	rep.message_id = xstrdup(r->message_id);
 	free(rep.in_reply_to);
 	rep.in_reply_to = xstrdup(r->in_reply_to);
@@ -346,6 +347,18 @@ contact_for(struct executor *ex, struct store *st,
 			return 0;
 		}
 		strlcpy_r(c->address, ct.addrs[i].email, sizeof(c->address));
+		/* Our ISP (copy_to) and the network's national CERT, as
+		 * the resolver found them, go in Cc. */
+		for (size_t j = 0; j < ct.naddrs; j++) {
+			size_t l = strlen(c->cc);
+
+			if ((strcmp(ct.addrs[j].role, "cc") != 0 &&
+			    strcmp(ct.addrs[j].role, "cert") != 0) ||
+			    l + 2 + strlen(ct.addrs[j].email) >= sizeof(c->cc))
+				continue;
+			snprintf(c->cc + l, sizeof(c->cc) - l, "%s%s",
+			    l ? ", " : "", ct.addrs[j].email);
+		}
 		/* Every abuse address the resolver kept for the network
 		 * (resolver.max_recipients) goes in To. */
 		for (size_t j = i + 1; j < ct.naddrs; j++) {

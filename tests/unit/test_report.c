@@ -60,7 +60,7 @@ test_report_build_exploit(void **state)
 	char			*ev[] = { ev1, ev_bad };
 	struct report_incident	 ri = { &in, ev, 2, NULL, 0 };
 	struct report_contact	 c = { "abuse@casema.net", "casema.net",
-				    "rdap", 0 };
+				    "rdap", 0, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 	size_t			 i;
@@ -110,7 +110,7 @@ test_report_build_hostile_contact(void **state)
 	struct incident_row	 in;
 	struct report_incident	 ri = { &in, NULL, 0, NULL, 0 };
 	struct report_contact	 c = { "abuse@evil.example",
-				    "evil\r\nBcc: x@y.example", "whois", 1 };
+				    "evil\r\nBcc: x@y.example", "whois", 1, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
@@ -133,7 +133,7 @@ test_report_build_compromise(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	struct report_incident	 ri = { &in, NULL, 0, NULL, 0 };
-	struct report_contact	 c = { "soc@example.org", "", "config", 0 };
+	struct report_contact	 c = { "soc@example.org", "", "config", 0, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
@@ -152,7 +152,7 @@ test_report_build_bad_template_dir(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	struct report_incident	 ri = { &in, NULL, 0, NULL, 0 };
-	struct report_contact	 c = { "a@b.example", "b", "rdap", 0 };
+	struct report_contact	 c = { "a@b.example", "b", "rdap", 0, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
@@ -214,7 +214,7 @@ test_report_mime_cc(void **state)
 	char			*ev[] = { ev1 };
 	struct report_incident	 ri = { &in, ev, 1, NULL, 0 };
 	struct report_contact	 c = { "abuse@casema.net, noc@casema.net",
-				    "casema.net", "rdap", 0 };
+				    "casema.net", "rdap", 0, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 	char			*msg, cc[256];
