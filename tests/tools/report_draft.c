@@ -60,7 +60,6 @@ main(int argc, char *argv[])
 	in.first_usec = in.last_usec = 1709288102123456LL;
 	in.alerts = 1;
 	memset(&c, 0, sizeof(c));
-	memset(&c, 0, sizeof(c));
 	strlcpy_r(c.address, argv[4], sizeof(c.address));
 	strlcpy_r(c.network, argv[5], sizeof(c.network));
 	if (report_sign_check(&rc, &e) == -1 ||
