@@ -112,7 +112,7 @@ smtp:
   require_tls: true
   ca_file: $T/cert.pem
   auth_file: $T/auth
-  timeout: 5s
+  timeout: 20s
   backoff_min: 0s
   backoff_max: 0s
 YAML
@@ -120,9 +120,14 @@ YAML
 start_sink --tls "$T/cert.pem" "$T/key.pem" --auth reporter:s3cret
 ID=$(draft abuse@tls.example)
 "$REDRESS" queue --store "$DB" approve "$ID" >/dev/null
-"$ONCE" "$T/tls.yaml" "$DB" >"$T/out" 2>&1
+# A temporary failure (a slow handshake on a loaded machine) is retried
+# as the daemon's mailer would: at most three passes.
+for _try in 1 2 3; do
+	"$ONCE" "$T/tls.yaml" "$DB" >>"$T/out" 2>&1
+	[ "$(state "$ID")" = sent ] && break
+done
 is "$(state "$ID")" sent "delivered over STARTTLS with AUTH"
-[ "$(state "$ID")" = sent ] || { sed 's/^/# /' "$T/out"; "$REDRESS" queue --store "$DB" show "$ID" | grep Error | sed 's/^/# /'; }
+[ "$(state "$ID")" = sent ] || { sed 's/^/# /' "$T/out"; "$REDRESS" queue --store "$DB" show "$ID" | grep Error | sed 's/^/# /'; sed 's/^/# sink: /' "$T/sink.err" "$T/mail/transcript"; }
 check "the server saw TLS and AUTH" grep -q 'tls=True auth=True' "$T/mail/transcript"
 stop_sink
 
