@@ -273,6 +273,10 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 			free(r.buf);
 			return 1;
 		}
+		/* Without --store the store is thrown away at exit: the
+		 * evidence alerts would be written for nobody. */
+		if (strcmp(store_path, ":memory:") == 0)
+			policy_keep_evidence(pol, 0);
 	}
 	for (i = optind; i < argc; i++)
 		if (replay_file(&r, argv[i], pol, &sink, &alerts, &bad) < 0)

@@ -57,6 +57,7 @@ struct policy {
 	int64_t			 last_save;	/* wall clock */
 	int			 evicting;	/* inc_evicted writes rows */
 	struct err		 evict_err;
+	int			 no_evidence;	/* nothing would read it */
 	/* Keys of stored incidents changed since the last checkpoint. */
 	uint8_t			(*dirty)[17];
 	size_t			 ndirty, dirtycap;
@@ -544,7 +545,7 @@ policy_feed(struct policy *p, const struct alert *a,
 		s->flags |= INC_F_INTERNAL;
 
 	/* Evidence: the first N alerts of each incident. */
-	if (s->id && s->evidence < pc->evidence_max) {
+	if (!p->no_evidence && s->id && s->evidence < pc->evidence_max) {
 		struct evidence_row ev = { 0 };
 
 		ev.incident_id = s->id;
@@ -556,7 +557,8 @@ policy_feed(struct policy *p, const struct alert *a,
 		if (store_evidence_add(p->st, &ev, e) < 0)
 			return -1;
 		s->evidence++;
-	} else if (s->id == 0 && s->pending == NULL && pc->evidence_max &&
+	} else if (!p->no_evidence && s->id == 0 && s->pending == NULL &&
+	    pc->evidence_max &&
 	    p->pending_bytes < p->pending_cap) {
 		const char *j = alert_to_json(p, a);
 
@@ -918,6 +920,12 @@ policy_free(struct policy *p)
 	free(p->dirty);
 	free(p->buf);
 	free(p);
+}
+
+void
+policy_keep_evidence(struct policy *p, int keep)
+{
+	p->no_evidence = !keep;
 }
 
 /*

@@ -44,6 +44,11 @@ void		 policy_free(struct policy *);
 int		 policy_feed(struct policy *, const struct alert *,
 		    const struct policy_sink *, struct err *);
 /*
+ * keep 0: store no evidence alerts (a replay into a throw-away in-memory
+ * store, where nothing would read them). Default 1.
+ */
+void		 policy_keep_evidence(struct policy *, int keep);
+/*
  * Writes the incidents alerts changed since the last call (counts, last
  * seen) inside the caller's transaction; called before each commit so
  * the stored counts match the committed bookmark. 0 or -1.
