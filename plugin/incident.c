@@ -64,6 +64,26 @@ static const char *const classtypes[][2] = {
 	{ "social-engineering", "Possible Social Engineering Attempted" },
 };
 
+uint64_t
+incident_map_gen(void)
+{
+	static uint64_t gen;
+
+	return __atomic_add_fetch(&gen, 1, __ATOMIC_RELAXED);
+}
+
+/* 1 when ct is one of the table's own strings (stable pointers). */
+static int
+ct_is_known(const char *ct)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(classtypes) / sizeof(classtypes[0]); i++)
+		if (ct == classtypes[i][0])
+			return 1;
+	return 0;
+}
+
 #define CLASS_CACHE	8
 
 /*
@@ -151,6 +171,7 @@ incident_map_defaults(struct incident_map *m)
 	m->nauth_ports = sizeof(auth) / sizeof(auth[0]);
 	m->auth_ports = xreallocarray(NULL, m->nauth_ports, sizeof(uint16_t));
 	memcpy(m->auth_ports, auth, sizeof(auth));
+	m->gen = incident_map_gen();
 	m->sweep_hosts = 5;
 	m->scan_ports = 5;
 	m->brute_force_count = 5;
@@ -180,6 +201,54 @@ in_strv(char **v, const char *s)
 	return 0;
 }
 
+#define KIND_CACHE	8
+
+/*
+ * The kind a classtype stands for in map m. The classtype strings of
+ * known classes are the table's own, so the last answers are kept per
+ * thread by pointer (this runs for every alert).
+ */
+static enum incident_kind
+class_kind(const struct incident_map *m, const char *ct, int outbound)
+{
+	static _Thread_local struct {
+		uint64_t			 gen;
+		const char			*ct;
+		uint8_t				 comp, dos, expl;
+	} cache[KIND_CACHE];
+	static _Thread_local unsigned next;
+	size_t i;
+	int comp, dos, expl;
+
+	for (i = 0; i < KIND_CACHE; i++)
+		if (cache[i].gen == m->gen && cache[i].ct == ct)
+			break;
+	if (i < KIND_CACHE) {
+		comp = cache[i].comp;
+		dos = cache[i].dos;
+		expl = cache[i].expl;
+	} else {
+		comp = in_strv(m->compromise_classes, ct);
+		dos = in_strv(m->dos_classes, ct);
+		expl = in_strv(m->exploit_classes, ct);
+		if (m->gen != 0 && ct_is_known(ct)) {
+			i = next++ % KIND_CACHE;
+			cache[i].gen = m->gen;
+			cache[i].ct = ct;
+			cache[i].comp = (uint8_t)comp;
+			cache[i].dos = (uint8_t)dos;
+			cache[i].expl = (uint8_t)expl;
+		}
+	}
+	if (comp)
+		return outbound ? INCIDENT_COMPROMISE : INCIDENT_EXPLOIT;
+	if (dos)
+		return INCIDENT_DOS;
+	if (expl)
+		return INCIDENT_EXPLOIT;
+	return INCIDENT_OTHER;
+}
+
 enum incident_kind
 incident_alert_kind(const struct incident_map *m, const struct alert *a,
     int outbound)
@@ -191,13 +260,7 @@ incident_alert_kind(const struct incident_map *m, const struct alert *a,
 		if (m->sid_kind_sid[i] == a->sid)
 			return (enum incident_kind)m->sid_kind_kind[i];
 	ct = incident_classtype(a->category);
-	if (in_strv(m->compromise_classes, ct))
-		return outbound ? INCIDENT_COMPROMISE : INCIDENT_EXPLOIT;
-	if (in_strv(m->dos_classes, ct))
-		return INCIDENT_DOS;
-	if (in_strv(m->exploit_classes, ct))
-		return INCIDENT_EXPLOIT;
-	return INCIDENT_OTHER;
+	return class_kind(m, ct, outbound);
 }
 
 static int

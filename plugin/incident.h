@@ -76,7 +76,11 @@ struct incident_map {
 	uint32_t	  sweep_hosts;		/* distinct hosts, default 5 */
 	uint32_t	  scan_ports;		/* distinct ports, default 5 */
 	uint32_t	  brute_force_count;	/* auth alerts, default 5 */
+	uint64_t	  gen;			/* changes with the class lists */
 };
+
+/* A new value for incident_map.gen (after changing its class lists). */
+uint64_t	incident_map_gen(void);
 
 /* The short classtype name of an alert's category ("Attempted
  * Administrator Privilege Gain" -> "attempted-admin"); or the text. */

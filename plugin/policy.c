@@ -58,6 +58,7 @@ struct policy {
 	int			 evicting;	/* inc_evicted writes rows */
 	struct err		 evict_err;
 	int			 no_evidence;	/* nothing would read it */
+	int8_t			*rule_kind;	/* "kind NAME" rules: the kind */
 	/* Keys of stored incidents changed since the last checkpoint. */
 	uint8_t			(*dirty)[17];
 	size_t			 ndirty, dirtycap;
@@ -227,16 +228,19 @@ decide(struct policy *p, struct inc_state *s, const char *action,
 /* ----------------------------------------------------------- selection */
 
 static int
-rule_selects(const struct thr_rule *r, const struct alert *a,
+rule_selects(const struct policy *p, size_t i, const struct alert *a,
     const char *classtype, enum incident_kind kind)
 {
+	const struct thr_rule *r = &p->pc->rules.v[i];
+
 	switch (r->sel) {
 	case THR_SEL_SID:
 		return thr_selects_sid(r, a->gid, a->sid);
 	case THR_SEL_CLASSTYPE:
 		return strcmp(r->name, classtype) == 0;
 	case THR_SEL_KIND:
-		return strcmp(r->name, incident_kind_name(kind)) == 0;
+		/* Parsed once in policy_new: this runs per alert and rule. */
+		return p->rule_kind[i] == (int8_t)kind;
 	}
 	return 0;
 }
@@ -498,7 +502,7 @@ policy_feed(struct policy *p, const struct alert *a,
 	/* Suppression first: sid, classtype, or the alert's own kind. */
 	for (i = 0; i < pc->rules.n; i++) {
 		r = &pc->rules.v[i];
-		if (r->dir == THR_SUPPRESS && rule_selects(r, a, classtype, ak)
+		if (r->dir == THR_SUPPRESS && rule_selects(p, i, a, classtype, ak)
 		    && thr_suppressed(r, &a->src, &a->dst))
 			return 0;
 	}
@@ -570,7 +574,7 @@ policy_feed(struct policy *p, const struct alert *a,
 	for (i = 0; i < pc->rules.n; i++) {
 		r = &pc->rules.v[i];
 		if (r->dir == THR_SUPPRESS ||
-		    !rule_selects(r, a, classtype, kind))
+		    !rule_selects(p, i, a, classtype, kind))
 			continue;
 		n = track_key(r, 'W', i, a, key);
 		w = tracker_get(p->win, key, n, &fresh);
@@ -884,6 +888,15 @@ policy_new(const struct config *cfg, struct store *st, struct err *e)
 	    NULL);
 	p->wide = tracker_new(sizeof(struct widen_val), cap / 32, NULL, NULL);
 	p->pending_cap = cap / 16;
+	p->rule_kind = xcalloc(p->pc->rules.n + 1, sizeof(*p->rule_kind));
+	for (size_t i = 0; i < p->pc->rules.n; i++) {
+		enum incident_kind k;
+
+		p->rule_kind[i] = -1;	/* an unknown kind selects nothing */
+		if (p->pc->rules.v[i].sel == THR_SEL_KIND &&
+		    incident_kind_parse(p->pc->rules.v[i].name, &k) == 0)
+			p->rule_kind[i] = (int8_t)k;
+	}
 	p->buflen = 8192;
 	p->buf = xmalloc(p->buflen);
 	fn = sqlite3_db_filename(store_db(st), "main");
@@ -917,6 +930,7 @@ policy_free(struct policy *p)
 	tracker_free(p->inc);
 	tracker_free(p->win);
 	tracker_free(p->wide);
+	free(p->rule_kind);
 	free(p->dirty);
 	free(p->buf);
 	free(p);

@@ -300,6 +300,7 @@ load_kinds(struct policy_conf *pc, struct diag *d)
 				else
 					conf_error(d, f, "classtypes map only "
 					    "to exploit, compromise or dos");
+				pc->map.gen = incident_map_gen();
 			} else if (strcmp(f->key, "sids") == 0) {
 				if (f->type != CONF_SEQ) {
 					conf_error(d, f, "expected a list of "
