@@ -65,6 +65,40 @@ hostsdeny_render(const char *old, size_t len, const char *const *pats,
 	return out;
 }
 
+/*
+ * The file rewritten through its own descriptor: not atomic (a reader may
+ * see it half written for a moment), used only where the directory cannot
+ * take a temporary file or the file is a bind mount.
+ */
+static int
+rewrite_in_place(const char *path, const char *buf, size_t len,
+    struct err *e)
+{
+	ssize_t	w;
+	size_t	off = 0;
+	int	fd;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	while (off < len) {
+		if ((w = pwrite(fd, buf + off, len - off, (off_t)off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_set(e, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (ftruncate(fd, (off_t)len) == -1 || fsync(fd) == -1) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int
 hostsdeny_write(const char *path, const char *const *pats, size_t n,
     struct err *e)
@@ -94,6 +128,13 @@ hostsdeny_write(const char *path, const char *const *pats, size_t n,
 	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    mode)) == -1) {
+		/* A directory we may not write (/etc under the systemd
+		 * unit, or as an unprivileged user with a writable file):
+		 * rewrite the file itself. */
+		if (errno == EACCES || errno == EROFS || errno == EPERM) {
+			rc = rewrite_in_place(path, new, nl, e);
+			goto out;
+		}
 		err_set(e, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
@@ -105,8 +146,14 @@ hostsdeny_write(const char *path, const char *const *pats, size_t n,
 	}
 	close(fd);
 	if (rename(tmp, path) == -1) {
-		err_set(e, "%s: rename: %s", path, strerror(errno));
+		int saved = errno;
+
 		unlink(tmp);
+		if (saved == EBUSY || saved == EXDEV) {	/* a bind mount */
+			rc = rewrite_in_place(path, new, nl, e);
+			goto out;
+		}
+		err_set(e, "%s: rename: %s", path, strerror(saved));
 		goto out;
 	}
 	rc = 0;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <cmocka.h>
 
 #include "hostsdeny.h"
@@ -72,12 +74,61 @@ test_hostsdeny_write_file(void **state)
 	unlink(path);
 }
 
+/*
+ * hosts.deny bind-mounted into a read-only tree (as the systemd unit's
+ * ReadWritePaths does): rename onto it fails, the file is rewritten in
+ * place and the change shows through the mount. Needs a private mount
+ * namespace (root); skipped otherwise.
+ */
+static void
+test_hostsdeny_write_bind_mount(void **state)
+{
+	char dir[] = "/tmp/redress-hd.XXXXXX", src[256], dst[256], buf[512];
+	const char *pats[] = { "198.51.100.7" };
+	struct err e = { "", 0 };
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(src, sizeof(src), "%s/real", dir);
+	snprintf(dst, sizeof(dst), "%s/hosts.deny", dir);
+	f = fopen(src, "w");
+	assert_non_null(f);
+	fputs("sshd: 192.0.2.1\n", f);
+	fclose(f);
+	f = fopen(dst, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(mount(src, dst, NULL, MS_BIND, NULL), 0);
+	assert_int_equal(hostsdeny_write(dst, pats, 1, &e), 0);
+	f = fopen(src, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(buf, "sshd: 192.0.2.1\n"));
+	assert_non_null(strstr(buf, "ALL: 198.51.100.7"));
+	umount(dst);
+	unlink(dst);
+	unlink(src);
+	snprintf(buf, sizeof(buf), "%s/hosts.deny.redress-tmp", dir);
+	assert_int_equal(access(buf, F_OK), -1);	/* no leftover */
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostsdeny_render_roundtrip),
 		cmocka_unit_test(test_hostsdeny_write_file),
+		cmocka_unit_test(test_hostsdeny_write_bind_mount),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
