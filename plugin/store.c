@@ -51,6 +51,18 @@ store_exec(struct store *s, const char *sql, struct err *e)
 	return 0;
 }
 
+int
+store_step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return err_set(e, "store: %s: %s", what, sqlite3_errmsg(s->db));
+	return 0;
+}
+
 sqlite3_stmt *
 store_stmt(struct store *s, const char *sql, struct err *e)
 {

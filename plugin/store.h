@@ -39,6 +39,12 @@ sqlite3	*store_db(struct store *);
 sqlite3_stmt *store_stmt(struct store *, const char *sql, struct err *);
 /* Runs SQL with no results. */
 int	 store_exec(struct store *, const char *sql, struct err *);
+/*
+ * Steps a statement that returns no rows (INSERT, UPDATE, DELETE) and
+ * resets it: 0, or -1 with e ("store: WHAT: why").
+ */
+int	 store_step_done(struct store *, sqlite3_stmt *, const char *what,
+	    struct err *);
 /* Wall-clock now in µs, the timestamps of rows that are not event time. */
 int64_t	 store_now_usec(void);
 

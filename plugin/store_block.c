@@ -26,12 +26,11 @@ const char store_sql_block[] =
 static int
 step_done(struct store *s, sqlite3_stmt *st, const char *what, struct err *e)
 {
-	int rc = sqlite3_step(st);
+	char w[96];
 
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return err_set(e, "store: block %s: %s", what,
-		    sqlite3_errmsg(store_db(s)));
+	snprintf(w, sizeof(w), "block %s", what);
+	if (store_step_done(s, st, w, e) < 0)
+		return -1;
 	return sqlite3_changes(store_db(s));
 }
 

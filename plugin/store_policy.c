@@ -4,6 +4,7 @@
  * decisions (the outbox rows of every side effect) and the threshold
  * windows that must survive a restart, with every query on them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,17 +103,6 @@ col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 	strlcpy_r(buf, t != NULL ? (const char *)t : "", len);
 }
 
-static int
-step_done(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(s, e, what);
-	return 0;
-}
-
 int
 store_incident_insert(struct store *s, struct incident_row *r, struct err *e)
 {
@@ -136,7 +126,7 @@ store_incident_insert(struct store *s, struct incident_row *r, struct err *e)
 	sqlite3_bind_int(st, 9, r->internal);
 	sqlite3_bind_text(st, 10, r->summary_json ? r->summary_json : "{}",
 	    -1, SQLITE_TRANSIENT);
-	if (step_done(s, st, e, "insert incident") < 0)
+	if (store_step_done(s, st, "insert incident", e) < 0)
 		return -1;
 	r->id = sqlite3_last_insert_rowid(store_db(s));
 	if (!r->state[0])
@@ -168,7 +158,27 @@ store_incident_update(struct store *s, const struct incident_row *r,
 	sqlite3_bind_text(st, 10, r->summary_json ? r->summary_json : "{}",
 	    -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 11, r->id);
-	return step_done(s, st, e, "update incident");
+	return store_step_done(s, st, "update incident", e);
+}
+
+/* UPDATE <table> SET state = ? WHERE id = ?; a missing row is an error. */
+static int
+set_state(struct store *s, const char *sql, const char *table, int64_t id,
+    const char *state, struct err *e)
+{
+	char what[32];
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	snprintf(what, sizeof(what), "%s state", table);
+	if (store_step_done(s, st, what, e) < 0)
+		return -1;
+	if (sqlite3_changes(store_db(s)) == 0)
+		return err_set(e, "store: no %s %lld", table, (long long)id);
+	return 0;
 }
 
 int
@@ -176,17 +186,8 @@ store_incident_set_state(struct store *s, int64_t id, const char *state,
     struct err *e)
 {
 	static const char sql[] = "UPDATE incident SET state = ? WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, id);
-	if (step_done(s, st, e, "incident state") < 0)
-		return -1;
-	if (sqlite3_changes(store_db(s)) == 0)
-		return err_set(e, "store: no incident %lld", (long long)id);
-	return 0;
+	return set_state(s, sql, "incident", id, state, e);
 }
 
 #define INCIDENT_COLS	"id, kind, state, src, dst, first_usec, last_usec," \
@@ -306,7 +307,7 @@ store_evidence_add(struct store *s, const struct evidence_row *r,
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int(st, 5, r->linktype);
-	return step_done(s, st, e, "insert evidence");
+	return store_step_done(s, st, "insert evidence", e);
 }
 
 int
@@ -363,7 +364,7 @@ store_decision_insert(struct store *s, struct decision_row *r, struct err *e)
 	sqlite3_bind_text(st, 7, r->state, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 8, r->event_usec);
 	sqlite3_bind_int64(st, 9, r->created_usec);
-	if (step_done(s, st, e, "insert decision") < 0)
+	if (store_step_done(s, st, "insert decision", e) < 0)
 		return -1;
 	r->id = sqlite3_last_insert_rowid(store_db(s));
 	return 0;
@@ -374,17 +375,8 @@ store_decision_set_state(struct store *s, int64_t id, const char *state,
     struct err *e)
 {
 	static const char sql[] = "UPDATE decision SET state = ? WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, id);
-	if (step_done(s, st, e, "decision state") < 0)
-		return -1;
-	if (sqlite3_changes(store_db(s)) == 0)
-		return err_set(e, "store: no decision %lld", (long long)id);
-	return 0;
+	return set_state(s, sql, "decision", id, state, e);
 }
 
 #define DECISION_COLS	"id, incident_id, action, target, duration_s," \
@@ -458,7 +450,7 @@ store_window_save(struct store *s, const void *key, size_t keylen,
 		return -1;
 	sqlite3_bind_blob(st, 1, key, (int)keylen, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 2, state, (int)statelen, SQLITE_TRANSIENT);
-	return step_done(s, st, e, "save policy state");
+	return store_step_done(s, st, "save policy state", e);
 }
 
 int

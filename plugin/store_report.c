@@ -81,19 +81,6 @@ row_read(sqlite3_stmt *st, struct report_row *r)
 	col_text(st, 16, r->reason, sizeof(r->reason));
 }
 
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what,
-    struct err *e)
-{
-	int	rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return err_set(e, "store: %s: %s", what,
-		    sqlite3_errmsg(store_db(s)));
-	return 0;
-}
-
 /* Steps a SELECT of REPORT_COLS, calling cb per row. */
 static int
 each_row(struct store *s, sqlite3_stmt *st, report_cb cb, void *arg,
@@ -155,7 +142,7 @@ store_report_insert(struct store *s, struct report_row *r, struct err *e)
 	bind_mutable(st, r);
 	sqlite3_bind_int64(st, 15, r->created_usec);
 	sqlite3_bind_int64(st, 16, r->updated_usec);
-	if (step_done(s, st, "report insert", e) == -1)
+	if (store_step_done(s, st, "report insert", e) == -1)
 		return -1;
 	r->id = sqlite3_last_insert_rowid(store_db(s));
 	return 0;
@@ -178,7 +165,7 @@ store_report_update(struct store *s, const struct report_row *r,
 	bind_mutable(st, r);
 	sqlite3_bind_int64(st, 15, store_now_usec());
 	sqlite3_bind_int64(st, 16, r->id);
-	return step_done(s, st, "report update", e);
+	return store_step_done(s, st, "report update", e);
 }
 
 int
@@ -225,7 +212,7 @@ store_report_set_state(struct store *s, int64_t id, const char *from,
 	sqlite3_bind_int64(st, 4, id);
 	if (from != NULL)
 		sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
-	if (step_done(s, st, "report state", e) == -1)
+	if (store_step_done(s, st, "report state", e) == -1)
 		return -1;
 	return sqlite3_changes(store_db(s)) > 0 ? 1 : 0;
 }
@@ -276,7 +263,7 @@ store_report_link(struct store *s, int64_t report_id, int64_t incident_id,
 	sqlite3_bind_int64(st, 1, report_id);
 	sqlite3_bind_int64(st, 2, incident_id);
 	sqlite3_bind_text(st, 3, src, -1, SQLITE_STATIC);
-	return step_done(s, st, "report link", e);
+	return store_step_done(s, st, "report link", e);
 }
 
 int
@@ -361,7 +348,7 @@ store_report_rcpt_set(struct store *s, int64_t report_id, const char *rcpt,
 	sqlite3_bind_text(st, 5, reply != NULL ? reply : "", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, store_now_usec());
-	return step_done(s, st, "report result", e);
+	return store_step_done(s, st, "report result", e);
 }
 
 int
