@@ -103,24 +103,10 @@ if [ -n "$first" ]; then
 	msg=$(ls "$OUT"/outbox/new/* 2>/dev/null | head -1)
 	if [ -n "$msg" ]; then
 		section "Signature check of $(basename "$msg")"
-		python3 - "$msg" "$OUT" <<'PY'
-import email, email.policy, subprocess, sys
-raw = open(sys.argv[1], "rb").read()
-m = email.message_from_bytes(raw, policy=email.policy.compat32)
-if m.get_content_type() != "multipart/signed":
-    sys.exit("not multipart/signed")
-body = raw.split(b"\n\n", 1)[1]
-b = ("--" + m.get_boundary()).encode()
-first = body.split(b + b"\n", 1)[1].split(b"\n" + b, 1)[0]
-sig = m.get_payload()[1].get_payload(decode=True)
-open(sys.argv[2] + "/signed", "wb").write(first.replace(b"\n", b"\r\n"))
-open(sys.argv[2] + "/sig", "wb").write(sig)
-r = subprocess.run(["gpg", "--batch", "--verify", sys.argv[2] + "/sig",
-                    sys.argv[2] + "/signed"], capture_output=True, text=True)
-print("\n".join("  " + l for l in r.stderr.splitlines() if "gpg:" in l))
-sys.exit(r.returncode)
-PY
-		[ $? -eq 0 ] || die "the report's signature does not verify"
+		v=$(python3 "$REPO/tests/lib/pgpmime_verify.py" "$msg")
+		rc=$?
+		echo "$v" | sed 's/^/  /'
+		[ $rc -eq 0 ] || die "the report's signature does not verify"
 	fi
 fi
 

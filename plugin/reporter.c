@@ -13,8 +13,6 @@
  * (<state_dir>/evidence/<id>/incident-<id>.pcap, written by the capture
  * responder) is attached when reports.attach_pcap is on.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -148,47 +146,28 @@ copy_to(const struct config *cfg, const char *recipient)
 static int
 read_capture(const char *state_dir, int64_t id, struct report_incident *ri)
 {
-	char		 path[4096];
+	char		 path[4096], *buf;
 	struct stat	 sb;
-	unsigned char	*buf;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
+	struct err	 e = { "", 0 };
+	size_t		 len;
 
 	if (state_dir == NULL)
 		return 0;
 	snprintf(path, sizeof(path), "%s/evidence/%lld/incident-%lld.pcap",
 	    state_dir, (long long)id, (long long)id);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 24)
 		return 0;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 24) {
-		close(fd);
-		return 0;
-	}
 	if ((uintmax_t)sb.st_size > CAPTURE_ATTACH_MAX) {
 		log_warnx("report: %s is %lld bytes, over %u; not attached",
 		    path, (long long)sb.st_size, CAPTURE_ATTACH_MAX);
-		close(fd);
 		return 0;
 	}
-	buf = xmalloc((size_t)sb.st_size);
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)sb.st_size) {
-		log_warnx("report: %s: short read; not attached", path);
-		free(buf);
+	if (outbox_read(path, &buf, &len, &e) == -1) {
+		log_warnx("report: %s; not attached", e.msg);
 		return 0;
 	}
-	ri->pcap = buf;
-	ri->pcap_len = got;
+	ri->pcap = (unsigned char *)buf;
+	ri->pcap_len = len;
 	return 1;
 }
 
@@ -204,29 +183,15 @@ reporter_edited_path(const struct config *cfg, int64_t id)
 char *
 reporter_edited_text(const struct config *cfg, int64_t id)
 {
-	char		*path = reporter_edited_path(cfg, id), *buf;
+	char		*path = reporter_edited_path(cfg, id), *buf = NULL;
 	struct stat	 sb;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
+	struct err	 e = { "", 0 };
+	size_t		 len;
 
-	if (path == NULL)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (path != NULL && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size <= (1 << 20) && outbox_read(path, &buf, &len, &e) == -1)
+		log_warnx("report %lld: %s", (long long)id, e.msg);
 	free(path);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > (1 << 20)) {
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size &&
-	    (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	buf[got] = '\0';
 	return buf;
 }
 

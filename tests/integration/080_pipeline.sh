@@ -96,19 +96,8 @@ msgs=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/new/"* 2>/dev/null)
 bad=0
 for m in "$T"/outbox/new/*; do
 	[ -f "$m" ] || continue
-	python3 - "$m" "$T" <<'PY' || bad=$((bad + 1))
-import email, email.policy, subprocess, sys
-raw = open(sys.argv[1], "rb").read()
-m = email.message_from_bytes(raw, policy=email.policy.compat32)
-assert m.get_content_type() == "multipart/signed", m.get_content_type()
-body = raw.split(b"\n\n", 1)[1]
-b = ("--" + m.get_boundary()).encode()
-first = body.split(b + b"\n", 1)[1].split(b"\n" + b, 1)[0]
-open(sys.argv[2] + "/signed", "wb").write(first.replace(b"\n", b"\r\n"))
-open(sys.argv[2] + "/sig", "wb").write(m.get_payload()[1].get_payload(decode=True))
-sys.exit(subprocess.run(["gpg", "--batch", "--verify", sys.argv[2] + "/sig",
-    sys.argv[2] + "/signed"], capture_output=True).returncode)
-PY
+	python3 "$REPO/tests/lib/pgpmime_verify.py" "$m" >/dev/null ||
+	    bad=$((bad + 1))
 done
 is "$bad" 0 "every draft's PGP/MIME signature verifies"
 is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/new/* | wc -l)" \
@@ -133,18 +122,7 @@ ok $? "queue edit $rid with a scripted editor"
 R queue show "$rid" >"$T/show" 2>&1
 check "the edited text is in the report" grep -q '^Hello from a reviewer,' "$T/show"
 em=$(R queue show "$rid" 2>/dev/null | awk '$1 == "File:" { print $2 }')
-python3 - "$em" "$T" <<'PY'
-import email, email.policy, subprocess, sys
-raw = open(sys.argv[1], "rb").read()
-m = email.message_from_bytes(raw, policy=email.policy.compat32)
-body = raw.split(b"\n\n", 1)[1]
-b = ("--" + m.get_boundary()).encode()
-first = body.split(b + b"\n", 1)[1].split(b"\n" + b, 1)[0]
-open(sys.argv[2] + "/signed", "wb").write(first.replace(b"\n", b"\r\n"))
-open(sys.argv[2] + "/sig", "wb").write(m.get_payload()[1].get_payload(decode=True))
-sys.exit(subprocess.run(["gpg", "--batch", "--verify", sys.argv[2] + "/sig",
-    sys.argv[2] + "/signed"], capture_output=True).returncode)
-PY
+python3 "$REPO/tests/lib/pgpmime_verify.py" "$em" >/dev/null
 ok $? "the edited report's signature verifies"
 
 # A second pass reads nothing again and drafts nothing twice.
