@@ -470,27 +470,21 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		if (rc < 0)
 			cli_error("%s", e.msg);
 		rc = rc < 0;
-	} else if (strcmp(sub, "show") == 0 && argc == 1) {
+	} else if ((strcmp(sub, "show") == 0 || strcmp(sub, "edit") == 0) &&
+	    argc == 1) {
 		int64_t id;
 
 		if (parse_id(argv[0], &id) == -1) {
 			cli_error("\"%s\" is not a report number", argv[0]);
 			rc = 2;
 		} else
-			rc = show(st, id, raw);
+			rc = strcmp(sub, "show") == 0 ? show(st, id, raw) :
+			    edit(cli, st, id);
 	} else if (strcmp(sub, "approve") == 0 && (argc > 0) != all)
 		rc = transition(st, argc, argv, all, 0, NULL);
 	else if (strcmp(sub, "reject") == 0 && argc > 0)
 		rc = transition(st, argc, argv, 0, 1, reason);
-	else if (strcmp(sub, "edit") == 0 && argc == 1) {
-		int64_t id;
-
-		if (parse_id(argv[0], &id) == -1) {
-			cli_error("\"%s\" is not a report number", argv[0]);
-			rc = 2;
-		} else
-			rc = edit(cli, st, id);
-	} else if (strcmp(sub, "send") == 0 && argc == 0)
+	else if (strcmp(sub, "send") == 0 && argc == 0)
 		rc = send_now(cli, st);
 	else {
 		store_close(st);
