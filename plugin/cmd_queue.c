@@ -12,7 +12,6 @@
  * approved, only drafts or approved reports rejected), so a report the
  * mailer has started on is never changed under it.
  */
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <getopt.h>
@@ -289,7 +288,7 @@ edit(struct cli *cli, struct store *st, int64_t id)
 	struct executor		 ex;
 	struct err		 e = { "", 0 };
 	char			 tmp[4096], *msg = NULL, *text = NULL;
-	char			*path = NULL, *after = NULL, *dst = NULL;
+	char			*after = NULL;
 	size_t			 len;
 	int			 fd = -1, rc, rv = 1;
 
@@ -355,26 +354,16 @@ edit(struct cli *cli, struct store *st, int64_t id)
 		rv = 0;
 		goto out;
 	}
-	if ((path = reporter_edited_path(cli->cfg, id)) == NULL) {
-		cli_error("general.state_dir is not set");
-		goto out;
-	}
-	dst = xstrdup(path);
-	*strrchr(dst, '/') = '\0';
-	if (mkdir(dst, 0700) < 0 && errno != EEXIST) {
-		cli_error("%s: %s", dst, strerror(errno));
-		goto out;
-	}
-	if (outbox_replace(path, after, strlen(after), &e) == -1) {
-		cli_error("%s", e.msg);
+	if (reporter_edited_save(cli->cfg, id, after, &e) == -1) {
+		cli_error("report %" PRId64 ": %s", id, e.msg);
 		goto out;
 	}
 	memset(&ex, 0, sizeof(ex));
 	ex.ops = &executor_reporter;
 	ex.cfg = cli->cfg;
 	if (reporter_rerender(&ex, st, id, store_now_usec(), &e) == -1) {
-		cli_error("report %" PRId64 ": %s (the edited text is kept in "
-		    "%s)", id, e.msg, path);
+		cli_error("report %" PRId64 ": %s (the edited text is kept "
+		    "and used when the report is written again)", id, e.msg);
 		goto out;
 	}
 	printf("report %" PRId64 ": edited and signed again\n", id);
@@ -386,8 +375,6 @@ out:
 		unlink(tmp);
 	free(text);
 	free(after);
-	free(path);
-	free(dst);
 	return rv;
 }
 

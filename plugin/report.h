@@ -146,8 +146,9 @@ int	report_mime(const struct report_conf *, const struct report *,
  */
 struct config;
 struct executor;
-char	*reporter_edited_path(const struct config *, int64_t id);
 char	*reporter_edited_text(const struct config *, int64_t id);
+int	 reporter_edited_save(const struct config *, int64_t id,
+	    const char *text, struct err *);
 /* Writes report id's message again (after an edit), signed. */
 int	 reporter_rerender(struct executor *, struct store *, int64_t id,
 	    int64_t now_usec, struct err *);

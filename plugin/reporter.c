@@ -13,6 +13,7 @@
  * (<state_dir>/evidence/<id>/incident-<id>.pcap, written by the capture
  * responder) is attached when reports.attach_pcap is on.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -171,8 +172,8 @@ read_capture(const char *state_dir, int64_t id, struct report_incident *ri)
 	return 1;
 }
 
-char *
-reporter_edited_path(const struct config *cfg, int64_t id)
+static char *
+edited_path(const struct config *cfg, int64_t id)
 {
 	if (cfg->general.state_dir == NULL)
 		return NULL;
@@ -183,7 +184,7 @@ reporter_edited_path(const struct config *cfg, int64_t id)
 char *
 reporter_edited_text(const struct config *cfg, int64_t id)
 {
-	char		*path = reporter_edited_path(cfg, id), *buf = NULL;
+	char		*path = edited_path(cfg, id), *buf = NULL;
 	struct stat	 sb;
 	struct err	 e = { "", 0 };
 	size_t		 len;
@@ -193,6 +194,28 @@ reporter_edited_text(const struct config *cfg, int64_t id)
 		log_warnx("report %lld: %s", (long long)id, e.msg);
 	free(path);
 	return buf;
+}
+
+int
+reporter_edited_save(const struct config *cfg, int64_t id, const char *text,
+    struct err *e)
+{
+	char	*path = edited_path(cfg, id), *slash;
+	int	 rv;
+
+	if (path == NULL)
+		return err_set(e, "general.state_dir is not set");
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	*slash = '/';
+	rv = outbox_replace(path, text, strlen(text), e);
+	free(path);
+	return rv;
 }
 
 /* (Re)writes the message of report row r from all its incidents. */
