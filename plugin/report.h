@@ -72,7 +72,7 @@ struct report_contact {
 	char	network[128];	/* "casema.net", the netname or org */
 	char	source[16];	/* "rdap", "whois", "ptr", "config" */
 	int	low_confidence;	/* guessed: always waits for review */
-	char	cc[512];	/* our ISP (copy_to), national CERT: Cc */
+	char	cc[512];	/* the national CERT: Cc (with copy_to) */
 };
 
 struct report_part {

@@ -117,21 +117,26 @@ kind_skips_review(const struct report_conf *rc, const char *kind)
 
 /*
  * Cc of a report to a source network: resolver.copy_to (our own ISP's
- * abuse desk, as the classic advice says). NULL when none.
+ * abuse desk, as the classic advice says), always as configured now,
+ * then the national CERT the resolver chose (cert). NULL when none.
  */
 static char *
-copy_to(const struct config *cfg, const char *recipient)
+cc_list(const struct config *cfg, const char *recipient, const char *cert)
 {
-	const struct conf_strlist *l;
 	char	*out = NULL, *t;
 	size_t	 i;
 
-	if (cfg->resolver == NULL || strcmp(recipient, RECIPIENT_SOURCE) != 0)
+	if (strcmp(recipient, RECIPIENT_SOURCE) != 0)
 		return NULL;
-	l = &cfg->resolver->copy_to;
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; cfg->resolver != NULL && i < cfg->resolver->copy_to.n;
+	    i++) {
 		t = xasprintf("%s%s%s", out ? out : "", out ? ", " : "",
-		    l->v[i]);
+		    cfg->resolver->copy_to.v[i]);
+		free(out);
+		out = t;
+	}
+	if (cert[0] != '\0') {
+		t = xasprintf("%s%s%s", out ? out : "", out ? ", " : "", cert);
 		free(out);
 		out = t;
 	}
@@ -251,8 +256,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	}
 	free(rep.to);
 	rep.to = xstrdup(r->rcpt);
-	rep.cc = c->cc[0] != '\0' ? xstrdup(c->cc) :
-	    copy_to(ex->cfg, r->recipient);
+	rep.cc = cc_list(ex->cfg, r->recipient, c->cc);
 	rep.message_id = xstrdup(r->message_id);
 	free(rep.in_reply_to);
 	rep.in_reply_to = xstrdup(r->in_reply_to);
@@ -335,13 +339,12 @@ contact_for(struct executor *ex, struct store *st,
 			return 0;
 		}
 		strlcpy_r(c->address, ct.addrs[i].email, sizeof(c->address));
-		/* Our ISP (copy_to) and the network's national CERT, as
-		 * the resolver found them, go in Cc. */
+		/* The network's national CERT, as the resolver chose it,
+		 * goes in Cc (with copy_to, see cc_list). */
 		for (size_t j = 0; j < ct.naddrs; j++) {
 			size_t l = strlen(c->cc);
 
-			if ((strcmp(ct.addrs[j].role, "cc") != 0 &&
-			    strcmp(ct.addrs[j].role, "cert") != 0) ||
+			if (strcmp(ct.addrs[j].role, "cert") != 0 ||
 			    l + 2 + strlen(ct.addrs[j].email) >= sizeof(c->cc))
 				continue;
 			snprintf(c->cc + l, sizeof(c->cc) - l, "%s%s",
