@@ -3,6 +3,7 @@
  * Address and prefix parsing and formatting through inet_pton/inet_ntop.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,9 +182,9 @@ cidr_contains(const struct cidr *c, const struct addr *a)
 		return 0;
 	off = a->family == AF_INET ? 96 : 0;
 	bits = off + c->len;
-	for (i = 0; i < bits / 8; i++)
-		if (c->net.a[i] != a->a[i])
-			return 0;
+	i = bits / 8;
+	if (memcmp(c->net.a, a->a, i) != 0)
+		return 0;
 	if (bits % 8) {
 		uint8_t m = (uint8_t)(0xff << (8 - bits % 8));
 
@@ -193,13 +194,46 @@ cidr_contains(const struct cidr *c, const struct addr *a)
 	return 1;
 }
 
-static int
-in_list(const struct addr *a, const char *const *list)
-{
-	struct cidr c;
+/* The special and private ranges, parsed once (they are tested per alert). */
+static const char *const special_nets[] = {
+	"0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4",
+	"240.0.0.0/4", "255.255.255.255/32",
+	"::/128", "::1/128", "fe80::/10", "ff00::/8", NULL,
+};
+static const char *const private_nets[] = {
+	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+	"100.64.0.0/10", "fc00::/7", NULL,
+};
+#define NET_LIST_MAX	16
+static struct cidr special_cidrs[NET_LIST_MAX], private_cidrs[NET_LIST_MAX];
+static size_t nspecial, nprivate;
+static pthread_once_t nets_once = PTHREAD_ONCE_INIT;
 
-	for (; *list; list++)
-		if (cidr_parse(*list, &c) == 0 && cidr_contains(&c, a))
+static size_t
+parse_list(const char *const *list, struct cidr *out)
+{
+	size_t n = 0;
+
+	for (; *list && n < NET_LIST_MAX; list++)
+		if (cidr_parse(*list, &out[n]) == 0)
+			n++;
+	return n;
+}
+
+static void
+nets_init(void)
+{
+	nspecial = parse_list(special_nets, special_cidrs);
+	nprivate = parse_list(private_nets, private_cidrs);
+}
+
+static int
+in_list(const struct addr *a, const struct cidr *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cidr_contains(&v[i], a))
 			return 1;
 	return 0;
 }
@@ -207,20 +241,13 @@ in_list(const struct addr *a, const char *const *list)
 int
 addr_is_special(const struct addr *a)
 {
-	static const char *const special[] = {
-		"0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4",
-		"240.0.0.0/4", "255.255.255.255/32",
-		"::/128", "::1/128", "fe80::/10", "ff00::/8", NULL,
-	};
-	return in_list(a, special);
+	pthread_once(&nets_once, nets_init);
+	return in_list(a, special_cidrs, nspecial);
 }
 
 int
 addr_is_private(const struct addr *a)
 {
-	static const char *const priv[] = {
-		"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-		"100.64.0.0/10", "fc00::/7", NULL,
-	};
-	return in_list(a, priv);
+	pthread_once(&nets_once, nets_init);
+	return in_list(a, private_cidrs, nprivate);
 }

@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "input.h"
+#include "input_ahead.h"
 #include "log.h"
 #include "policy.h"
 #include "store.h"
@@ -23,21 +24,56 @@
 #include "xmalloc.h"
 
 #define REPLAY_BATCH	5000
+#define REPLAY_TABLE	40	/* incidents listed in the summary table */
 
 struct replay {
 	int		 alerts_out;	/* print alerts */
 	int		 tty;		/* stderr is a terminal */
+	int		 ahead;		/* parse on a second thread */
 	uint64_t	 incidents, decisions, contain, report;
 	struct store	*st;
 	char		*buf;
 	size_t		 buflen;
-	/* summary table: the last state of each incident */
+	/* summary table: the last state of the first incidents */
 	struct replay_inc {
 		int64_t	id;
 		char	line[200];
-	}		*inc;
-	size_t		 ninc, capinc;
+	}		 inc[REPLAY_TABLE];
+	size_t		 ninc;
+	/* ids of the incidents seen, to count them (open addressing) */
+	int64_t		*ids;
+	size_t		 nids, capids;
 };
+
+/* Adds id (> 0) to the set; 1 if it was not there. */
+static int
+replay_id_add(struct replay *r, int64_t id)
+{
+	size_t i, k, mask;
+	int64_t *old;
+
+	if (id <= 0)
+		return 0;
+	if (2 * (r->nids + 1) > r->capids) {
+		old = r->ids;
+		k = r->capids;
+		r->capids = k ? 2 * k : 1024;
+		r->ids = xcalloc(r->capids, sizeof(*r->ids));
+		r->nids = 0;
+		for (i = 0; i < k; i++)
+			if (old[i])
+				replay_id_add(r, old[i]);
+		free(old);
+	}
+	mask = r->capids - 1;
+	for (i = (size_t)((uint64_t)id * 0x9e3779b97f4a7c15ULL >> 20) & mask;
+	    r->ids[i]; i = (i + 1) & mask)
+		if (r->ids[i] == id)
+			return 0;
+	r->ids[i] = id;
+	r->nids++;
+	return 1;
+}
 
 static void
 replay_incident(void *arg, const struct incident_row *ir, const char *json)
@@ -47,19 +83,16 @@ replay_incident(void *arg, const struct incident_row *ir, const char *json)
 
 	fputs(json, stdout);
 	fputc('\n', stdout);
+	if (replay_id_add(r, ir->id)) {
+		r->incidents++;
+		if (r->ninc < REPLAY_TABLE)
+			r->inc[r->ninc++].id = ir->id;
+	}
 	for (i = 0; i < r->ninc; i++)
 		if (r->inc[i].id == ir->id)
 			break;
-	if (i == r->ninc) {
-		if (r->ninc == r->capinc) {
-			r->capinc = r->capinc ? r->capinc * 2 : 64;
-			r->inc = xreallocarray(r->inc, r->capinc,
-			    sizeof(*r->inc));
-		}
-		r->ninc++;
-		r->incidents++;
-	}
-	r->inc[i].id = ir->id;
+	if (i == r->ninc)
+		return;
 	snprintf(r->inc[i].line, sizeof(r->inc[i].line),
 	    "%6lld  %-11s  %-39s  %8lld  %s", (long long)ir->id,
 	    incident_kind_name(ir->kind), ir->src[0] ? ir->src : ir->dst,
@@ -102,6 +135,33 @@ now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The next result of in as input_ops.next gives it (1, 0, -1 or -2, with
+ * e), read ahead on the other thread when ah is set. *al is buf or the
+ * read-ahead copy; *bytes the input bytes consumed so far.
+ */
+static int
+replay_next(struct input *in, struct ahead *ah, struct alert *buf,
+    const struct alert **al, uint64_t *bytes, struct err *e)
+{
+	const struct ahead_item *it;
+	int rc;
+
+	if (ah == NULL) {
+		rc = in->ops->next(in, buf, e);
+		*al = buf;
+		*bytes = in->stats.bytes;
+		return rc;
+	}
+	if (ahead_next(ah, &it, e) == 0)
+		return e->set ? -2 : 0;
+	*bytes = it->bytes;
+	if (it->rc < 0)
+		return err_set(e, "%s", it->msg);
+	*al = &it->al;
+	return 1;
+}
+
 /* Reads one file to its end. Returns 0, or -1 when it could not be read. */
 static int
 replay_file(struct replay *r, const char *path, struct policy *pol,
@@ -109,10 +169,12 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 {
 	const struct input_ops *ops;
 	struct input *in;
-	struct alert al;
+	struct ahead *ah = NULL;
+	struct alert buf;
+	const struct alert *al = NULL;
 	struct err e = { 0 };
 	struct stat sb;
-	uint64_t total = 0, batch = 0;
+	uint64_t total = 0, batch = 0, bytes = 0;
 	double last = 0;
 	int rc;
 
@@ -138,9 +200,13 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 	}
 	if (pol && store_begin(r->st, &e) < 0)
 		goto fail;
+	/* Parsing on a second thread pays when this one has work too. */
+	if ((pol || r->alerts_out) && r->ahead &&
+	    (ah = ahead_start(in, 0, &e)) == NULL)
+		goto fail;
 	for (;;) {
 		err_clear(&e);
-		rc = ops->next(in, &al, &e);
+		rc = replay_next(in, ah, &buf, &al, &bytes, &e);
 		if (rc == 0)
 			break;
 		if (rc == -2) {
@@ -156,20 +222,26 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 		}
 		(*alerts_total)++;
 		if (r->alerts_out) {
-			size_t n = alert_json(&al, r->buf, r->buflen);
+			size_t n = alert_json(al, r->buf, r->buflen);
 
 			if (n >= r->buflen) {
 				r->buflen = n + 1024;
 				r->buf = xreallocarray(r->buf, r->buflen, 1);
-				alert_json(&al, r->buf, r->buflen);
+				alert_json(al, r->buf, r->buflen);
 			}
 			r->buf[n] = '\n';
 			fwrite(r->buf, 1, n + 1, stdout);
 		}
 		if (pol) {
-			if (policy_feed(pol, &al, sink, &e) < 0) {
+			const struct alert *next;
+
+			if (ah && (next = ahead_peek(ah, 2)) != NULL)
+				policy_prefetch(pol, next, 0);
+			if (ah && (next = ahead_peek(ah, 1)) != NULL)
+				policy_prefetch(pol, next, 1);
+			if (policy_feed(pol, al, sink, &e) < 0) {
 				cli_error("%s: offset %llu: %s", path,
-				    (unsigned long long)al.offset, e.msg);
+				    (unsigned long long)al->offset, e.msg);
 				err_clear(&e);
 			}
 			if (++batch == REPLAY_BATCH) {
@@ -182,9 +254,11 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 		if (r->tty && ((*alerts_total) & 1023) == 0 &&
 		    now_sec() - last > 0.2) {
 			last = now_sec();
-			progress(path, in->stats.bytes, total, *alerts_total);
+			progress(path, bytes, total, *alerts_total);
 		}
 	}
+	ahead_stop(ah);
+	ah = NULL;
 	if (pol && store_commit(r->st, &e) < 0)
 		goto fail;
 	if (r->tty) {
@@ -201,6 +275,7 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 	input_free(in);
 	return 0;
 fail:
+	ahead_stop(ah);
 	cli_error("%s", e.msg);
 	if (pol)
 		store_rollback(r->st);
@@ -216,6 +291,7 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "no-policy", no_argument, NULL, 'n' },
 		{ "no-alerts", no_argument, NULL, 'a' },
+		{ "single-thread", no_argument, NULL, '1' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct replay r = { .alerts_out = 1 };
@@ -224,7 +300,7 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 	const char *store_path = ":memory:";
 	struct err e = { 0 };
 	uint64_t alerts = 0, bad = 0;
-	int ch, i, use_policy = 1, failed = 0;
+	int ch, i, use_policy = 1, failed = 0, single = 0;
 	static char obuf[1 << 16];
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -238,17 +314,21 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 		case 'a':
 			r.alerts_out = 0;
 			break;
+		case '1':
+			single = 1;
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (optind >= argc) {
 		cli_error("usage: redress replay [--store DB] [--no-policy] "
-		    "[--no-alerts] FILE...");
+		    "[--no-alerts] [--single-thread] FILE...");
 		return 2;
 	}
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	r.tty = isatty(STDERR_FILENO);
+	r.ahead = !single && ahead_useful();
 	r.buflen = 1 << 16;
 	r.buf = xmalloc(r.buflen);
 	if (use_policy) {
@@ -306,10 +386,11 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 
 			fprintf(stderr, "\n%6s  %-11s  %-39s  %8s  %s\n", "id",
 			    "kind", "source", "alerts", "state");
-			for (k = 0; k < r.ninc && k < 40; k++)
+			for (k = 0; k < r.ninc; k++)
 				fprintf(stderr, "%s\n", r.inc[k].line);
-			if (r.ninc > 40)
-				fprintf(stderr, "... %zu more\n", r.ninc - 40);
+			if (r.incidents > r.ninc)
+				fprintf(stderr, "... %llu more\n",
+				    (unsigned long long)(r.incidents - r.ninc));
 		}
 		policy_free(pol);
 	} else {
@@ -317,7 +398,7 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 		    (unsigned long long)alerts, (unsigned long long)bad);
 	}
 	store_close(r.st);
-	free(r.inc);
+	free(r.ids);
 	free(r.buf);
 	return failed ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "incident.h"
+#include "jbuf.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -84,12 +85,12 @@ ct_is_known(const char *ct)
 	return 0;
 }
 
-#define CLASS_CACHE	8
+#define CLASS_CACHE	64	/* slots, a power of two */
 
 /*
- * The classtype of a category text. A sensor's alerts use a handful of
- * categories, so the last few answers are kept per thread (this runs
- * for every alert).
+ * The classtype of a category text. A sensor's alerts use a few dozen
+ * categories, so the answers are kept per thread in a small table
+ * indexed by a hash of the text (this runs for every alert).
  */
 const char *
 incident_classtype(const char *category)
@@ -98,25 +99,29 @@ incident_classtype(const char *category)
 		char	cat[64];
 		int	idx;		/* -1: not a known category */
 	} cache[CLASS_CACHE];
-	static _Thread_local unsigned next;
-	size_t i, n = sizeof(classtypes) / sizeof(classtypes[0]);
+	size_t i, n = sizeof(classtypes) / sizeof(classtypes[0]), len;
+	uint32_t h = 2166136261u;
 	int found = -1;
+	const char *c;
 
-	for (i = 0; i < CLASS_CACHE; i++)
-		if (cache[i].cat[0] != '\0' &&
-		    strcmp(cache[i].cat, category) == 0)
-			return cache[i].idx < 0 ? category :
-			    classtypes[cache[i].idx][0];
+	for (c = category; *c; c++) {
+		h ^= (unsigned char)*c;
+		h *= 16777619u;
+	}
+	len = (size_t)(c - category);
+	h &= CLASS_CACHE - 1;
+	if (cache[h].cat[0] != '\0' && strcmp(cache[h].cat, category) == 0)
+		return cache[h].idx < 0 ? category :
+		    classtypes[cache[h].idx][0];
 	for (i = 0; i < n; i++)
 		if (strcasecmp(category, classtypes[i][1]) == 0 ||
 		    strcasecmp(category, classtypes[i][0]) == 0) {
 			found = (int)i;
 			break;
 		}
-	if (category[0] != '\0' && strlen(category) < sizeof(cache[0].cat)) {
-		i = next++ % CLASS_CACHE;
-		memcpy(cache[i].cat, category, strlen(category) + 1);
-		cache[i].idx = found;
+	if (len > 0 && len < sizeof(cache[0].cat)) {
+		memcpy(cache[h].cat, category, len + 1);
+		cache[h].idx = found;
 	}
 	return found < 0 ? category : classtypes[found][0];
 }
@@ -201,77 +206,78 @@ in_strv(char **v, const char *s)
 	return 0;
 }
 
-#define KIND_CACHE	8
+#define KIND_CACHE	64	/* slots, a power of two */
+
+/* What a classtype stands for in one incident map. */
+struct class_info {
+	uint8_t	comp, dos, expl;	/* in those class lists */
+	uint8_t	auth;			/* an authentication classtype */
+};
+
+static int
+auth_class(const char *ct)
+{
+	return strcmp(ct, "suspicious-login") == 0 ||
+	    strcmp(ct, "default-login-attempt") == 0 ||
+	    strcmp(ct, "unsuccessful-user") == 0;
+}
 
 /*
- * The kind a classtype stands for in map m. The classtype strings of
- * known classes are the table's own, so the last answers are kept per
- * thread by pointer (this runs for every alert).
+ * The class lists' answers for classtype ct. The classtype strings of
+ * known classes are the table's own, so the answers are kept per thread
+ * by pointer (this runs for every alert).
  */
-static enum incident_kind
-class_kind(const struct incident_map *m, const char *ct, int outbound)
+static struct class_info
+class_info(const struct incident_map *m, const char *ct)
 {
 	static _Thread_local struct {
-		uint64_t			 gen;
-		const char			*ct;
-		uint8_t				 comp, dos, expl;
+		uint64_t		 gen;
+		const char		*ct;
+		struct class_info	 ci;
 	} cache[KIND_CACHE];
-	static _Thread_local unsigned next;
-	size_t i;
-	int comp, dos, expl;
+	struct class_info ci;
+	size_t i = ((uintptr_t)ct >> 3) & (KIND_CACHE - 1);
 
-	for (i = 0; i < KIND_CACHE; i++)
-		if (cache[i].gen == m->gen && cache[i].ct == ct)
-			break;
-	if (i < KIND_CACHE) {
-		comp = cache[i].comp;
-		dos = cache[i].dos;
-		expl = cache[i].expl;
-	} else {
-		comp = in_strv(m->compromise_classes, ct);
-		dos = in_strv(m->dos_classes, ct);
-		expl = in_strv(m->exploit_classes, ct);
-		if (m->gen != 0 && ct_is_known(ct)) {
-			i = next++ % KIND_CACHE;
-			cache[i].gen = m->gen;
-			cache[i].ct = ct;
-			cache[i].comp = (uint8_t)comp;
-			cache[i].dos = (uint8_t)dos;
-			cache[i].expl = (uint8_t)expl;
-		}
+	if (cache[i].gen == m->gen && cache[i].ct == ct)
+		return cache[i].ci;
+	ci.comp = (uint8_t)in_strv(m->compromise_classes, ct);
+	ci.dos = (uint8_t)in_strv(m->dos_classes, ct);
+	ci.expl = (uint8_t)in_strv(m->exploit_classes, ct);
+	ci.auth = (uint8_t)auth_class(ct);
+	if (m->gen != 0 && ct_is_known(ct)) {
+		cache[i].gen = m->gen;
+		cache[i].ct = ct;
+		cache[i].ci = ci;
 	}
-	if (comp)
-		return outbound ? INCIDENT_COMPROMISE : INCIDENT_EXPLOIT;
-	if (dos)
-		return INCIDENT_DOS;
-	if (expl)
-		return INCIDENT_EXPLOIT;
-	return INCIDENT_OTHER;
+	return ci;
 }
 
 enum incident_kind
 incident_alert_kind(const struct incident_map *m, const struct alert *a,
-    int outbound)
+    const char *ct, int outbound)
 {
-	const char *ct;
+	struct class_info ci;
 	size_t i;
 
 	for (i = 0; i < m->nsid_kind; i++)
 		if (m->sid_kind_sid[i] == a->sid)
 			return (enum incident_kind)m->sid_kind_kind[i];
-	ct = incident_classtype(a->category);
-	return class_kind(m, ct, outbound);
+	ci = class_info(m, ct ? ct : incident_classtype(a->category));
+	if (ci.comp)
+		return outbound ? INCIDENT_COMPROMISE : INCIDENT_EXPLOIT;
+	if (ci.dos)
+		return INCIDENT_DOS;
+	if (ci.expl)
+		return INCIDENT_EXPLOIT;
+	return INCIDENT_OTHER;
 }
 
 static int
-is_auth(const struct incident_map *m, const struct alert *a)
+is_auth(const struct incident_map *m, const struct alert *a, const char *ct)
 {
 	size_t i;
-	const char *ct = incident_classtype(a->category);
 
-	if (strcmp(ct, "suspicious-login") == 0 ||
-	    strcmp(ct, "default-login-attempt") == 0 ||
-	    strcmp(ct, "unsuccessful-user") == 0)
+	if (class_info(m, ct ? ct : incident_classtype(a->category)).auth)
 		return 1;
 	if (a->proto != 6)
 		return 0;
@@ -296,7 +302,7 @@ host_hash(const struct addr *a)
 
 void
 incident_add(struct inc_state *s, const struct incident_map *m,
-    const struct alert *a)
+    const struct alert *a, const char *ct)
 {
 	uint32_t h;
 	int i;
@@ -348,7 +354,7 @@ incident_add(struct inc_state *s, const struct incident_map *m,
 		else
 			s->hosts_over++;
 	}
-	if (is_auth(m, a))
+	if (is_auth(m, a, ct))
 		s->auth++;
 }
 
@@ -412,38 +418,67 @@ incident_classify(const struct inc_state *s, const struct incident_map *m,
 	return k;
 }
 
+/* Runs fill into a buffer big enough for it; returns the malloc'd text. */
+static char *
+jb_build(void (*fill)(struct jbuf *, const void *), const void *arg)
+{
+	struct jbuf b = { xmalloc(1024), 1024, 0 };
+	size_t need;
+
+	fill(&b, arg);
+	if ((need = jb_end(&b)) >= b.len) {
+		free(b.p);
+		b.len = need + 1;
+		b.p = xmalloc(b.len);
+		b.off = 0;
+		fill(&b, arg);
+		jb_end(&b);
+	}
+	return b.p;
+}
+
+static void
+summary_fill(struct jbuf *b, const void *arg)
+{
+	const struct inc_state *s = arg;
+	int i;
+
+	jb_puts(b, "{\"signatures\":{");
+	for (i = 0; i < s->nsigs; i++) {
+		jb_puts(b, i ? ",\"" : "\"");
+		jb_u64(b, s->sigs[i].gid);
+		jb_putn(b, ":", 1);
+		jb_u64(b, s->sigs[i].sid);
+		jb_puts(b, "\":");
+		jb_i64(b, s->sigs[i].n);
+	}
+	if (s->sig_other) {
+		jb_puts(b, s->nsigs ? ",\"other\":" : "\"other\":");
+		jb_u64(b, s->sig_other);
+	}
+	jb_puts(b, "},\"dest_ports\":{");
+	for (i = 0; i < s->nports; i++) {
+		jb_puts(b, i ? ",\"" : "\"");
+		jb_u64(b, s->ports[i].port);
+		jb_puts(b, "\":");
+		jb_i64(b, s->ports[i].n);
+	}
+	jb_puts(b, "},\"dest_port_count\":");
+	jb_u64(b, incident_ports(s));
+	jb_puts(b, ",\"dest_hosts\":");
+	jb_u64(b, incident_hosts(s));
+	jb_puts(b, s->flags & INC_F_ESTABLISHED ? ",\"established\":true}" :
+	    ",\"established\":false}");
+}
+
+/*
+ * Written by hand rather than with jansson: it runs for every write of
+ * an incident, and only numbers and fixed keys go in.
+ */
 char *
 incident_summary_json(const struct inc_state *s)
 {
-	json_t *o = json_object(), *sigs = json_object(),
-	    *ports = json_object();
-	char key[32];
-	char *out;
-	int i;
-
-	for (i = 0; i < s->nsigs; i++) {
-		snprintf(key, sizeof(key), "%u:%u", s->sigs[i].gid,
-		    s->sigs[i].sid);
-		json_object_set_new(sigs, key, json_integer(s->sigs[i].n));
-	}
-	if (s->sig_other)
-		json_object_set_new(sigs, "other", json_integer(s->sig_other));
-	for (i = 0; i < s->nports; i++) {
-		snprintf(key, sizeof(key), "%u", s->ports[i].port);
-		json_object_set_new(ports, key, json_integer(s->ports[i].n));
-	}
-	json_object_set_new(o, "signatures", sigs);
-	json_object_set_new(o, "dest_ports", ports);
-	json_object_set_new(o, "dest_port_count",
-	    json_integer(incident_ports(s)));
-	json_object_set_new(o, "dest_hosts", json_integer(incident_hosts(s)));
-	json_object_set_new(o, "established",
-	    json_boolean(s->flags & INC_F_ESTABLISHED));
-	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (out == NULL)
-		fatalx("incident: out of memory");
-	return out;
+	return jb_build(summary_fill, s);
 }
 
 void
@@ -468,38 +503,76 @@ incident_row_fill(struct incident_row *r, const struct inc_state *s,
 	r->summary_json = incident_summary_json(s);
 }
 
+/*
+ * The members of a summary object, without its braces: the text itself
+ * when incident_summary_json wrote it, else re-encoded by jansson (a row
+ * from an older store), else nothing. Returns a malloc'd string or NULL.
+ */
+static char *
+summary_members(const char *sum)
+{
+	json_error_t je;
+	json_t *o;
+	char *t = NULL, *m;
+	size_t n;
+
+	if (sum == NULL)
+		return NULL;
+	n = strlen(sum);
+	if (strncmp(sum, "{\"signatures\":{", 15) != 0 || sum[n - 1] != '}') {
+		o = json_loads(sum, 0, &je);
+		if (o && json_is_object(o))
+			t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (t == NULL)
+			return NULL;
+		sum = t;
+		n = strlen(sum);
+	}
+	m = n > 2 ? xstrndup(sum + 1, n - 2) : NULL;
+	free(t);
+	return m;
+}
+
+static void
+incident_fill(struct jbuf *b, const void *arg)
+{
+	const struct incident_row *r = ((const void *const *)arg)[0];
+	const char *members = ((const void *const *)arg)[1];
+	char t[64];
+
+	jb_puts(b, "{\"type\":\"incident\",\"id\":");
+	jb_i64(b, r->id);
+	jb_puts(b, ",\"kind\":");
+	jb_str(b, incident_kind_name(r->kind));
+	jb_puts(b, ",\"state\":");
+	jb_str(b, r->state);
+	jb_puts(b, ",\"src_ip\":");
+	jb_str(b, r->src);
+	jb_puts(b, ",\"dest_ip\":");
+	jb_str(b, r->dst);
+	jb_puts(b, ",\"first_seen\":");
+	jb_str(b, alert_time_format(r->first_usec, r->tz_min, t, sizeof(t)));
+	jb_puts(b, ",\"last_seen\":");
+	jb_str(b, alert_time_format(r->last_usec, r->tz_min, t, sizeof(t)));
+	jb_puts(b, ",\"alerts\":");
+	jb_i64(b, r->alerts);
+	if (r->internal)
+		jb_puts(b, ",\"internal\":true");
+	if (members) {
+		jb_putn(b, ",", 1);
+		jb_puts(b, members);
+	}
+	jb_putn(b, "}", 1);
+}
+
 char *
 incident_json(const struct incident_row *r)
 {
-	json_t *o = json_object(), *sum;
-	json_error_t je;
-	char t1[64], t2[64];
-	const char *k;
-	json_t *v;
-	char *out;
+	char *members = summary_members(r->summary_json), *out;
+	const void *arg[2] = { r, members };
 
-	json_object_set_new(o, "type", json_string("incident"));
-	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "kind",
-	    json_string(incident_kind_name(r->kind)));
-	json_object_set_new(o, "state", json_string(r->state));
-	json_object_set_new(o, "src_ip", json_string(r->src));
-	json_object_set_new(o, "dest_ip", json_string(r->dst));
-	json_object_set_new(o, "first_seen", json_string(
-	    alert_time_format(r->first_usec, r->tz_min, t1, sizeof(t1))));
-	json_object_set_new(o, "last_seen", json_string(
-	    alert_time_format(r->last_usec, r->tz_min, t2, sizeof(t2))));
-	json_object_set_new(o, "alerts", json_integer(r->alerts));
-	if (r->internal)
-		json_object_set_new(o, "internal", json_true());
-	sum = r->summary_json ? json_loads(r->summary_json, 0, &je) : NULL;
-	if (sum && json_is_object(sum))
-		json_object_foreach(sum, k, v)
-			json_object_set(o, k, v);
-	json_decref(sum);
-	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (out == NULL)
-		fatalx("incident: out of memory");
+	out = jb_build(incident_fill, arg);
+	free(members);
 	return out;
 }

@@ -85,16 +85,21 @@ uint64_t	incident_map_gen(void);
 /* The short classtype name of an alert's category ("Attempted
  * Administrator Privilege Gain" -> "attempted-admin"); or the text. */
 const char	*incident_classtype(const char *category);
-/* Classtype-level kind of one alert: EXPLOIT, COMPROMISE, DOS or OTHER. */
+/*
+ * Classtype-level kind of one alert: EXPLOIT, COMPROMISE, DOS or OTHER.
+ * classtype: incident_classtype() of its category when the caller has it
+ * already, or NULL.
+ */
 enum incident_kind incident_alert_kind(const struct incident_map *,
-		    const struct alert *, int outbound);
+		    const struct alert *, const char *classtype,
+		    int outbound);
 
 void	incident_map_defaults(struct incident_map *);
 void	incident_map_free(struct incident_map *);
 
-/* Adds the alert to s (first alert: s zeroed). */
+/* Adds the alert to s (first alert: s zeroed); classtype as above. */
 void	incident_add(struct inc_state *, const struct incident_map *,
-	    const struct alert *);
+	    const struct alert *, const char *classtype);
 /* Kind from the aggregate; never goes down in severity. */
 enum incident_kind incident_classify(const struct inc_state *,
 		    const struct incident_map *, enum incident_kind alert_kind);

@@ -18,6 +18,7 @@
 #include "err.h"
 
 #define LINEFILE_CHUNK		(256 * 1024)
+#define LINEFILE_READ		(64 * 1024)	/* bytes per read(2) */
 #define LINEFILE_HASH_BYTES	256
 #define LINEFILE_GRACE_MS	1000	/* wait on the old file after rename */
 

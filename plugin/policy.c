@@ -59,6 +59,22 @@ struct policy {
 	struct err		 evict_err;
 	int			 no_evidence;	/* nothing would read it */
 	int8_t			*rule_kind;	/* "kind NAME" rules: the kind */
+	const char		**rule_ct;	/* "classtype NAME": the table's
+						 * string, or NULL if unknown */
+	/*
+	 * Rules that need no window: a rate_filter of count 0 acts from the
+	 * first alert and, when its timeout ends, again from the next one,
+	 * so it applies to every alert whatever its window holds.
+	 */
+	uint8_t			*stateless;
+	/*
+	 * Rule indices, worked out once in policy_new (these run for every
+	 * alert): the suppress rules, and per incident kind the other rules
+	 * that may select an alert of that kind, in file order.
+	 */
+	size_t			*supp, nsupp;
+	size_t			*klist[INCIDENT_KIND_MAX];
+	size_t			 nklist[INCIDENT_KIND_MAX];
 	/* Keys of stored incidents changed since the last checkpoint. */
 	uint8_t			(*dirty)[17];
 	size_t			 ndirty, dirtycap;
@@ -237,6 +253,10 @@ rule_selects(const struct policy *p, size_t i, const struct alert *a,
 	case THR_SEL_SID:
 		return thr_selects_sid(r, a->gid, a->sid);
 	case THR_SEL_CLASSTYPE:
+		/* A known classtype is the table's own string; an unknown
+		 * category can only equal an unknown name. */
+		if (p->rule_ct[i] != NULL)
+			return p->rule_ct[i] == classtype;
 		return strcmp(r->name, classtype) == 0;
 	case THR_SEL_KIND:
 		/* Parsed once in policy_new: this runs per alert and rule. */
@@ -486,10 +506,10 @@ policy_feed(struct policy *p, const struct alert *a,
 	const char *classtype, *rcpt, *why = NULL;
 	struct inc_state *s;
 	struct win_val *w;
-	enum incident_kind ak, kind;
+	enum incident_kind ak, kind, guess;
 	uint8_t key[TRACKER_KEY_MAX], ikey[17];
 	char target[CIDR_STRLEN], reason[256];
-	size_t i, n;
+	size_t i, j, n;
 	int fresh, outbound, gate = 1, ignore = 0, want_contain = 0,
 	    want_report = 0, changed;
 	const struct thr_rule *crule = NULL, *rrule = NULL;
@@ -498,12 +518,13 @@ policy_feed(struct policy *p, const struct alert *a,
 		return 0;
 	classtype = incident_classtype(a->category);
 	outbound = in_home(p, &a->src) && !in_home(p, &a->dst);
-	ak = incident_alert_kind(&pc->map, a, outbound);
+	ak = incident_alert_kind(&pc->map, a, classtype, outbound);
 	/* Suppression first: sid, classtype, or the alert's own kind. */
-	for (i = 0; i < pc->rules.n; i++) {
+	for (j = 0; j < p->nsupp; j++) {
+		i = p->supp[j];
 		r = &pc->rules.v[i];
-		if (r->dir == THR_SUPPRESS && rule_selects(p, i, a, classtype, ak)
-		    && thr_suppressed(r, &a->src, &a->dst))
+		if (rule_selects(p, i, a, classtype, ak) &&
+		    thr_suppressed(r, &a->src, &a->dst))
 			return 0;
 	}
 	if (pc->apply_sensor_thresholds && pc->sensor_rules.n &&
@@ -533,6 +554,15 @@ policy_feed(struct policy *p, const struct alert *a,
 	if ((a->proto == 1 && a->sport == 8) ||
 	    (a->proto == 58 && a->sport == 128))
 		s->flags |= INC_F_UNREPORTABLE_PROBE;
+	/* Likewise the rule windows of its kind so far. */
+	guess = fresh ? ak : (enum incident_kind)s->kind;
+	for (j = 0; j < p->nklist[guess]; j++) {
+		i = p->klist[guess][j];
+		if (p->stateless[i])
+			continue;
+		n = track_key(&pc->rules.v[i], 'W', i, a, key);
+		tracker_prefetch(p->win, key, n, 0, 0);
+	}
 	if (s->id && !(s->flags & INC_F_DIRTY)) {
 		if (p->ndirty == p->dirtycap) {
 			p->dirtycap = p->dirtycap ? p->dirtycap * 2 : 256;
@@ -541,7 +571,7 @@ policy_feed(struct policy *p, const struct alert *a,
 		}
 		memcpy(p->dirty[p->ndirty++], ikey, sizeof(ikey));
 	}
-	incident_add(s, &pc->map, a);
+	incident_add(s, &pc->map, a, classtype);
 	kind = incident_classify(s, &pc->map, ak);
 	changed = kind != (enum incident_kind)s->kind && s->alerts > 1;
 	s->kind = (uint8_t)kind;
@@ -564,22 +594,28 @@ policy_feed(struct policy *p, const struct alert *a,
 	} else if (!p->no_evidence && s->id == 0 && s->pending == NULL &&
 	    pc->evidence_max &&
 	    p->pending_bytes < p->pending_cap) {
-		const char *j = alert_to_json(p, a);
+		const char *js = alert_to_json(p, a);
 
-		s->pending = xstrdup(j);
-		p->pending_bytes += strlen(j) + 1;
+		s->pending = xstrdup(js);
+		p->pending_bytes += strlen(js) + 1;
 	}
 
 	/* Own rules: threshold/event_filter gate, rate_filter decides. */
-	for (i = 0; i < pc->rules.n; i++) {
+	for (j = 0; j < p->nklist[kind]; j++) {
+		i = p->klist[kind][j];
 		r = &pc->rules.v[i];
-		if (r->dir == THR_SUPPRESS ||
+		if (r->sel != THR_SEL_KIND &&
 		    !rule_selects(p, i, a, classtype, kind))
 			continue;
-		n = track_key(r, 'W', i, a, key);
-		w = tracker_get(p->win, key, n, &fresh);
+		if (p->stateless[i])
+			w = NULL;
+		else {
+			n = track_key(r, 'W', i, a, key);
+			w = tracker_get(p->win, key, n, &fresh);
+		}
 		if (r->dir == THR_RATE_FILTER) {
-			if (!thr_rate(r, p->eng, &w->st, fresh, a->ts_usec))
+			if (w && !thr_rate(r, p->eng, &w->st, fresh,
+			    a->ts_usec))
 				continue;
 			if (r->new_action == THR_ACT_IGNORE)
 				ignore = 1;
@@ -597,10 +633,7 @@ policy_feed(struct policy *p, const struct alert *a,
 	}
 	if (ignore || !gate)
 		want_contain = want_report = 0;
-	/* The tracker may have moved s: look it up again. */
-	s = tracker_find(p->inc, ikey, sizeof(ikey));
-	if (s == NULL)
-		return 0;
+	/* s stays put: only p->win grew since it was looked up. */
 	if (want_contain && !(s->flags & INC_F_CONTAINED) &&
 	    contain_allowed(p, s)) {
 		addr_format(&s->src, target, sizeof(target));
@@ -631,6 +664,22 @@ policy_feed(struct policy *p, const struct alert *a,
 	if (changed && s->id)
 		return inc_write(p, s, 0, sink, e);
 	return 0;
+}
+
+/*
+ * Most alerts count under their source. The state of a few thousand
+ * sources is out of the CPU cache after the parsing of each alert, and a
+ * flood's is out of it anyway: fetch the bucket, then the incident.
+ */
+void
+policy_prefetch(struct policy *p, const struct alert *a, int stage)
+{
+	uint8_t ikey[17];
+
+	ikey[0] = 'S';
+	memcpy(ikey + 1, a->src.a, 16);
+	tracker_prefetch(p->inc, ikey, sizeof(ikey), stage,
+	    sizeof(struct inc_state));
 }
 
 /* --------------------------------------------------------------- flush */
@@ -865,6 +914,43 @@ load_one(void *arg, const void *key, size_t keylen, const void *state,
 
 /* ------------------------------------------------------------ lifetime */
 
+/* What policy_new works out once from the rules (see struct policy). */
+static void
+rule_lists(struct policy *p)
+{
+	const struct thr_set *rs = &p->pc->rules;
+	const struct thr_rule *r;
+	enum incident_kind k;
+	const char *ct;
+	size_t i, n = rs->n + 1;
+	int kk;
+
+	p->rule_kind = xcalloc(n, sizeof(*p->rule_kind));
+	p->rule_ct = xcalloc(n, sizeof(*p->rule_ct));
+	p->stateless = xcalloc(n, sizeof(*p->stateless));
+	p->supp = xcalloc(n, sizeof(*p->supp));
+	for (kk = 0; kk < INCIDENT_KIND_MAX; kk++)
+		p->klist[kk] = xcalloc(n, sizeof(*p->klist[kk]));
+	for (i = 0; i < rs->n; i++) {
+		r = &rs->v[i];
+		p->rule_kind[i] = -1;	/* an unknown kind selects nothing */
+		if (r->sel == THR_SEL_KIND &&
+		    incident_kind_parse(r->name, &k) == 0)
+			p->rule_kind[i] = (int8_t)k;
+		if (r->sel == THR_SEL_CLASSTYPE &&
+		    (ct = incident_classtype(r->name)) != r->name)
+			p->rule_ct[i] = ct;
+		p->stateless[i] = r->dir == THR_RATE_FILTER && r->count == 0;
+		if (r->dir == THR_SUPPRESS) {
+			p->supp[p->nsupp++] = i;
+			continue;
+		}
+		for (kk = 0; kk < INCIDENT_KIND_MAX; kk++)
+			if (r->sel != THR_SEL_KIND || p->rule_kind[i] == kk)
+				p->klist[kk][p->nklist[kk]++] = i;
+	}
+}
+
 struct policy *
 policy_new(const struct config *cfg, struct store *st, struct err *e)
 {
@@ -888,15 +974,7 @@ policy_new(const struct config *cfg, struct store *st, struct err *e)
 	    NULL);
 	p->wide = tracker_new(sizeof(struct widen_val), cap / 32, NULL, NULL);
 	p->pending_cap = cap / 16;
-	p->rule_kind = xcalloc(p->pc->rules.n + 1, sizeof(*p->rule_kind));
-	for (size_t i = 0; i < p->pc->rules.n; i++) {
-		enum incident_kind k;
-
-		p->rule_kind[i] = -1;	/* an unknown kind selects nothing */
-		if (p->pc->rules.v[i].sel == THR_SEL_KIND &&
-		    incident_kind_parse(p->pc->rules.v[i].name, &k) == 0)
-			p->rule_kind[i] = (int8_t)k;
-	}
+	rule_lists(p);
 	p->buflen = 8192;
 	p->buf = xmalloc(p->buflen);
 	fn = sqlite3_db_filename(store_db(st), "main");
@@ -931,6 +1009,11 @@ policy_free(struct policy *p)
 	tracker_free(p->win);
 	tracker_free(p->wide);
 	free(p->rule_kind);
+	free(p->rule_ct);
+	free(p->stateless);
+	free(p->supp);
+	for (int k = 0; k < INCIDENT_KIND_MAX; k++)
+		free(p->klist[k]);
 	free(p->dirty);
 	free(p->buf);
 	free(p);

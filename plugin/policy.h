@@ -44,6 +44,13 @@ void		 policy_free(struct policy *);
 int		 policy_feed(struct policy *, const struct alert *,
 		    const struct policy_sink *, struct err *);
 /*
+ * Optional: an alert that policy_feed will get soon, so that the state
+ * it needs is brought into the CPU cache meanwhile. Call with the alert
+ * two ahead (stage 0), then with the one next (stage 1).
+ */
+void		 policy_prefetch(struct policy *, const struct alert *,
+		    int stage);
+/*
  * keep 0: store no evidence alerts (a replay into a throw-away in-memory
  * store, where nothing would read them). Default 1.
  */

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Bounded per-key state: open hashing with chained entries in one array
- * under a byte cap, sampled-LFU eviction protecting heavy hitters.
+ * under a byte cap, sampled-LFU eviction protecting heavy hitters. The
+ * hit counts sit in their own dense array: at the cap every insertion
+ * samples SAMPLE of them, which must not cost SAMPLE cache misses into
+ * the entries.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +17,6 @@
 
 struct tent {
 	uint64_t	hash;
-	uint64_t	hits;
 	uint32_t	next;		/* chain, or free list */
 	uint8_t		keylen;
 	uint8_t		used;
@@ -31,6 +33,7 @@ struct tracker {
 	uint32_t	 live;
 	uint32_t	 max;		/* entries under the cap */
 	uint32_t	 freelist;
+	uint32_t	*hits;		/* per entry; 0 = slot free */
 	uint32_t	*buckets;
 	uint32_t	 nbuckets;	/* power of two */
 	uint64_t	 evictions;
@@ -40,19 +43,25 @@ struct tracker {
 	void		*arg;
 };
 
+/* Keys are 17 to 40 bytes: mixed eight bytes at a time. */
 static uint64_t
 hash_key(const void *k, size_t n)
 {
 	const unsigned char *p = k;
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
 	}
 	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
+	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 32;
 	return h;
 }
@@ -81,8 +90,9 @@ tracker_new(size_t value_size, uint64_t cap, tracker_evict_cb cb, void *arg)
 	if (cap == 0)
 		cap = TRACKER_DEFAULT_CAP;
 	t->cap = cap;
-	/* An entry costs its bytes plus two bucket slots at most. */
-	per = t->esize + 2 * sizeof(uint32_t);
+	/* An entry costs its bytes, its hit count and two bucket slots
+	 * at most. */
+	per = t->esize + 3 * sizeof(uint32_t);
 	t->max = cap / per > UINT32_MAX - 1 ? UINT32_MAX - 1 :
 	    (uint32_t)(cap / per);
 	if (t->max < 16)
@@ -100,6 +110,7 @@ tracker_free(struct tracker *t)
 	if (t == NULL)
 		return;
 	free(t->ents);
+	free(t->hits);
 	free(t->buckets);
 	free(t);
 }
@@ -157,6 +168,29 @@ tracker_find(const struct tracker *t, const void *key, size_t keylen)
 	return i == NIL ? NULL : val(ent(t, i));
 }
 
+void
+tracker_prefetch(const struct tracker *t, const void *key, size_t keylen,
+    int stage, size_t nbytes)
+{
+	const unsigned char *e;
+	uint32_t b, i;
+	size_t off;
+
+	if (t->nbuckets == 0 || keylen > TRACKER_KEY_MAX)
+		return;
+	b = (uint32_t)(hash_key(key, keylen) & (t->nbuckets - 1));
+	if (stage == 0) {
+		__builtin_prefetch(&t->buckets[b]);
+		return;
+	}
+	if ((i = t->buckets[b]) == NIL)
+		return;
+	e = (const unsigned char *)ent(t, i);
+	for (off = 0; off < sizeof(struct tent) + nbytes && off < t->esize;
+	    off += 64)
+		__builtin_prefetch(e + off);
+}
+
 uint64_t
 tracker_hits(const struct tracker *t, const void *key, size_t keylen)
 {
@@ -165,17 +199,16 @@ tracker_hits(const struct tracker *t, const void *key, size_t keylen)
 	if (keylen > TRACKER_KEY_MAX)
 		return 0;
 	i = lookup(t, key, keylen, hash_key(key, keylen), NULL);
-	return i == NIL ? 0 : ent(t, i)->hits;
+	return i == NIL ? 0 : t->hits[i];
 }
 
 uint64_t
 tracker_value_hits(const struct tracker *t, const void *v)
 {
-	const struct tent *e = (const struct tent *)((const unsigned char *)v -
-	    ((sizeof(struct tent) + 7) & ~(size_t)7));
+	size_t off = (size_t)((const unsigned char *)v - t->ents) -
+	    ((sizeof(struct tent) + 7) & ~(size_t)7);
 
-	(void)t;
-	return e->hits;
+	return t->hits[off / t->esize];
 }
 
 static void
@@ -193,6 +226,7 @@ unlink_slot(struct tracker *t, uint32_t i)
 		ent(t, p)->next = e->next;
 	}
 	e->used = 0;
+	t->hits[i] = 0;
 	e->next = t->freelist;
 	t->freelist = i;
 	t->live--;
@@ -229,11 +263,10 @@ evict_one(struct tracker *t)
 
 	for (k = 0, tries = 0; k < SAMPLE && tries < SAMPLE * 8; tries++) {
 		i = (uint32_t)(rnd(t) % t->nused);
-		e = ent(t, i);
-		if (!e->used)
+		if (t->hits[i] == 0)
 			continue;
 		k++;
-		if (best == NIL || e->hits < ent(t, best)->hits)
+		if (best == NIL || t->hits[i] < t->hits[best])
 			best = i;
 	}
 	if (best == NIL)
@@ -258,7 +291,8 @@ tracker_get(struct tracker *t, const void *key, size_t keylen, int *fresh)
 	i = lookup(t, key, keylen, h, NULL);
 	if (i != NIL) {
 		e = ent(t, i);
-		e->hits++;
+		if (t->hits[i] < UINT32_MAX)
+			t->hits[i]++;
 		if (fresh)
 			*fresh = 0;
 		return val(e);
@@ -276,6 +310,8 @@ tracker_get(struct tracker *t, const void *key, size_t keylen, int *fresh)
 			if (n <= t->nalloc)
 				n = t->nalloc + 1;
 			t->ents = xreallocarray(t->ents, n, t->esize);
+			t->hits = xreallocarray(t->hits, n,
+			    sizeof(*t->hits));
 			t->nalloc = n;
 		}
 		i = t->nused++;
@@ -291,7 +327,7 @@ tracker_get(struct tracker *t, const void *key, size_t keylen, int *fresh)
 	}
 	e = ent(t, i);
 	e->hash = h;
-	e->hits = 1;
+	t->hits[i] = 1;
 	e->keylen = (uint8_t)keylen;
 	e->used = 1;
 	memcpy(e->key, key, keylen);
@@ -325,7 +361,7 @@ tracker_stats(const struct tracker *t, struct tracker_stats *s)
 	s->entries = t->live;
 	s->max_entries = t->max;
 	s->evictions = t->evictions;
-	s->bytes = (uint64_t)t->nalloc * t->esize +
+	s->bytes = (uint64_t)t->nalloc * (t->esize + sizeof(uint32_t)) +
 	    (uint64_t)t->nbuckets * sizeof(uint32_t);
-	s->entry_bytes = t->esize + 2 * sizeof(uint32_t);
+	s->entry_bytes = t->esize + 3 * sizeof(uint32_t);
 }

@@ -43,6 +43,13 @@ void		*tracker_get(struct tracker *, const void *key, size_t keylen,
 		    int *fresh);
 void		*tracker_find(const struct tracker *, const void *key,
 		    size_t keylen);
+/*
+ * Says that key will be looked up soon, so that the lookup does not wait
+ * for memory: stage 0 fetches its bucket; stage 1, some work later, reads
+ * the bucket and fetches the entry it points to (and nbytes of its value).
+ */
+void		 tracker_prefetch(const struct tracker *, const void *key,
+		    size_t keylen, int stage, size_t nbytes);
 uint64_t	 tracker_hits(const struct tracker *, const void *key,
 		    size_t keylen);
 void		 tracker_del(struct tracker *, const void *key, size_t keylen);

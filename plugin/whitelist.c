@@ -5,6 +5,7 @@
  * IPv4-mapped IPv6 address matches as IPv4.
  */
 #include <stdlib.h>
+#include <endian.h>
 #include <string.h>
 
 #include "whitelist.h"
@@ -28,22 +29,29 @@ bit_at(const uint8_t *k, unsigned i)
 	return (k[i >> 3] >> (7 - (i & 7))) & 1;
 }
 
+/* 64 bits of a key, most significant first. */
+static uint64_t
+word_at(const uint8_t *k, unsigned w)
+{
+	uint64_t v;
+
+	memcpy(&v, k + 8 * w, 8);
+	return be64toh(v);
+}
+
 /* Number of leading bits (at most max) that a and b share. */
 static unsigned
 common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
 {
-	unsigned i = 0, n;
-	uint8_t x;
+	unsigned w, n;
+	uint64_t x;
 
-	while (i < max) {
-		x = a[i >> 3] ^ b[i >> 3];
-		if ((i & 7) == 0 && x == 0) {
-			i += 8;
-			continue;
+	for (w = 0; w < 2 && 64 * w < max; w++) {
+		x = word_at(a, w) ^ word_at(b, w);
+		if (x != 0) {
+			n = 64 * w + (unsigned)__builtin_clzll(x);
+			return n < max ? n : max;
 		}
-		for (n = i & 7; n < 8 && i < max; n++, i++)
-			if ((x >> (7 - n)) & 1)
-				return i;
 	}
 	return max;
 }

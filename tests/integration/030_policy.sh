@@ -7,7 +7,7 @@
 # restart), and the suricata-verify threshold cases from $SHARED are
 # reproduced from their pcap with the same threshold code.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 26
+plan 28
 T=$(mktemp -d /tmp/redress-t030.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 
@@ -94,6 +94,46 @@ for s in 3 4; do eve $s 203.0.113.44 4000$s 10.0.0.5 443 7000 "Misc activity"; d
 c1=$(grep -c '"type":"decision"' "$T/o1")
 c2=$(grep -c '"action":"contain","target":"203.0.113.44"' "$T/o2")
 is "$c1:$c2" "0:1" "the fifth alert after a restart contains, as without one"
+
+# Parsing ahead on a second thread decides exactly as one thread does:
+# a few thousand alerts (many read-ahead batches) from sources that scan,
+# probe, attack and flood, with threshold windows that open and close.
+cat > "$T/mt.yaml" <<YAML
+policy:
+  widen_sources: 3
+  upstream: abuse@upstream.example
+  thresholds:
+    - rate_filter gen_id 1, sig_id 7001, track by_src, count 3, seconds 30, new_action contain, timeout 20
+    - event_filter gen_id 1, sig_id 7002, type threshold, track by_src, count 2, seconds 10
+    - rate_filter kind exploit, track by_src, count 0, seconds 3600, new_action contain, timeout 3600
+    - rate_filter kind exploit, track by_src, count 0, seconds 3600, new_action report, timeout 0
+    - rate_filter kind scan, track by_src, count 0, seconds 3600, new_action report, timeout 0
+    - rate_filter kind sweep, track by_src, count 2, seconds 60, new_action report, timeout 0
+    - rate_filter kind probe, track by_src, count 0, seconds 3600, new_action report, timeout 0
+    - rate_filter kind dos, track by_dst, count 100, seconds 60, new_action report, timeout 0
+YAML
+i=0
+while [ $i -lt 3000 ]; do
+	case $((i % 5)) in
+	0) eve $((i / 60)) 198.51.$((i % 3)).$((i % 40 + 1)) $((30000 + i)) 10.0.0.$((i % 9 + 1)) $((i % 30 + 20)) 7001 "Attempted Information Leak" ;;
+	1) eve $((i / 60)) 203.0.113.$((i % 50 + 1)) $((30000 + i)) 10.0.0.5 80 7002 "Web Application Attack" $((i % 2)) ;;
+	2) eve $((i / 60)) 100.64.$((i % 200)).$((i % 250 + 1)) $((30000 + i)) 10.0.0.80 53 7003 "Attempted Denial of Service" 0 ;;
+	3) eve $((i / 60)) 192.0.2.$((i % 7 + 1)) $((30000 + i)) 10.0.0.6 22 7004 "Misc activity" ;;
+	4) eve $((i / 60)) 2001:db8:$((i % 13))::$((i % 90 + 1)) $((30000 + i)) 10.0.0.7 443 7005 "Attempted User Privilege Gain" ;;
+	esac
+	i=$((i + 1))
+done > "$T/mt.json"
+"$REDRESS" -c "$T/mt.yaml" replay --store "$T/mt1.db" "$T/mt.json" \
+    >"$T/mt1" 2>"$T/mt1.err"
+r1=$?
+"$REDRESS" -c "$T/mt.yaml" replay --single-thread --store "$T/mt2.db" \
+    "$T/mt.json" >"$T/mt2" 2>"$T/mt2.err"
+r2=$?
+is "$r1:$r2:$(grep -c '"type":"decision"' "$T/mt1")" \
+    "0:0:$(grep -c '"type":"decision"' "$T/mt2")" \
+    "replay on two threads and on one: both succeed, same decision count"
+check "replay on two threads prints what one thread prints, line for line" \
+    cmp -s "$T/mt1" "$T/mt2"
 
 # suricata-verify threshold cases: alerts from the pcap (the rules match
 # TCP packets without payload), the engine's counts from test.yaml.

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "incident.h"
 
 static void
@@ -50,26 +52,33 @@ test_incident_alert_kind_mapping(void **state)
 	(void)state;
 	incident_map_defaults(&m);
 	mk(&a, "203.0.113.1", "10.0.0.1", 80, 1, "Web Application Attack");
-	assert_int_equal(incident_alert_kind(&m, &a, 0), INCIDENT_EXPLOIT);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 0),
+	    INCIDENT_EXPLOIT);
 	mk(&a, "203.0.113.1", "10.0.0.1", 80, 1, "Executable code was "
 	    "detected");
-	assert_int_equal(incident_alert_kind(&m, &a, 0), INCIDENT_EXPLOIT);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 0),
+	    INCIDENT_EXPLOIT);
 	mk(&a, "10.0.0.1", "203.0.113.1", 80, 1, "A Network Trojan was "
 	    "detected");
-	assert_int_equal(incident_alert_kind(&m, &a, 1), INCIDENT_COMPROMISE);
-	assert_int_equal(incident_alert_kind(&m, &a, 0), INCIDENT_EXPLOIT);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 1),
+	    INCIDENT_COMPROMISE);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 0),
+	    INCIDENT_EXPLOIT);
 	mk(&a, "203.0.113.1", "10.0.0.1", 80, 1, "Attempted Denial of "
 	    "Service");
-	assert_int_equal(incident_alert_kind(&m, &a, 0), INCIDENT_DOS);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 0),
+	    INCIDENT_DOS);
 	mk(&a, "203.0.113.1", "10.0.0.1", 80, 1, "Misc activity");
-	assert_int_equal(incident_alert_kind(&m, &a, 0), INCIDENT_OTHER);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 0),
+	    INCIDENT_OTHER);
 	/* An explicit sid mapping wins over the classtype. */
 	m.sid_kind_sid = malloc(sizeof(uint32_t));
 	m.sid_kind_kind = malloc(1);
 	m.sid_kind_sid[0] = 1;
 	m.sid_kind_kind[0] = INCIDENT_DOS;
 	m.nsid_kind = 1;
-	assert_int_equal(incident_alert_kind(&m, &a, 0), INCIDENT_DOS);
+	assert_int_equal(incident_alert_kind(&m, &a, NULL, 0),
+	    INCIDENT_DOS);
 	incident_map_free(&m);
 }
 
@@ -86,12 +95,12 @@ test_incident_classify_shapes(void **state)
 	incident_map_defaults(&m);
 	memset(&s, 0, sizeof(s));
 	mk(&a, "203.0.113.1", "10.0.0.1", 8080, 1, "Misc activity");
-	incident_add(&s, &m, &a);
+	incident_add(&s, &m, &a, NULL);
 	assert_int_equal(incident_classify(&s, &m, INCIDENT_OTHER),
 	    INCIDENT_PROBE);
 	for (i = 1; i < 5; i++) {
 		mk(&a, "203.0.113.1", "10.0.0.1", 8080 + i, 1, "Misc activity");
-		incident_add(&s, &m, &a);
+		incident_add(&s, &m, &a, NULL);
 		s.kind = (uint8_t)incident_classify(&s, &m, INCIDENT_OTHER);
 	}
 	assert_int_equal(s.kind, INCIDENT_SCAN);
@@ -103,14 +112,14 @@ test_incident_classify_shapes(void **state)
 	for (i = 0; i < 5; i++) {
 		snprintf(host, sizeof(host), "10.0.0.%d", i + 1);
 		mk(&a, "203.0.113.1", host, 23, 1, "Misc activity");
-		incident_add(&s, &m, &a);
+		incident_add(&s, &m, &a, NULL);
 	}
 	assert_int_equal(incident_classify(&s, &m, INCIDENT_OTHER),
 	    INCIDENT_SWEEP);
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < 5; i++) {
 		mk(&a, "203.0.113.1", "10.0.0.1", 22, 1, "Misc activity");
-		incident_add(&s, &m, &a);
+		incident_add(&s, &m, &a, NULL);
 	}
 	assert_int_equal(incident_classify(&s, &m, INCIDENT_OTHER),
 	    INCIDENT_BRUTE_FORCE);
@@ -133,8 +142,8 @@ test_incident_json_fields(void **state)
 	memset(&s, 0, sizeof(s));
 	mk(&a, "203.0.113.1", "10.0.0.1", 22, 2001219, "Misc activity");
 	a.tz_min = 120;
-	incident_add(&s, &m, &a);
-	incident_add(&s, &m, &a);
+	incident_add(&s, &m, &a, NULL);
+	incident_add(&s, &m, &a, NULL);
 	s.src = a.src;
 	s.dst = a.dst;
 	s.id = 7;
@@ -154,6 +163,100 @@ test_incident_json_fields(void **state)
 	incident_map_free(&m);
 }
 
+/* The hand-written JSON is what jansson reads back, at the caps too. */
+static void
+test_incident_json_parses(void **state)
+{
+	struct incident_map m;
+	struct inc_state s;
+	struct incident_row r;
+	struct alert a;
+	json_error_t je;
+	json_t *o, *sigs, *ports;
+	char *j;
+	int i;
+
+	(void)state;
+	incident_map_defaults(&m);
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 40; i++) {
+		mk(&a, "2001:db8::1", "2001:db8:1::2", 1000 + i,
+		    (uint32_t)(5000 + i), "Misc activity");
+		incident_add(&s, &m, &a, NULL);
+	}
+	s.src = a.src;
+	s.dst = a.dst;
+	s.id = 42;
+	s.kind = INCIDENT_SCAN;
+	s.flags |= INC_F_INTERNAL;
+	incident_row_fill(&r, &s, "contained");
+	o = json_loads(r.summary_json, 0, &je);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o,
+	    "dest_port_count")), 40);
+	json_decref(o);
+	j = incident_json(&r);
+	o = json_loads(j, 0, &je);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")),
+	    "scan");
+	assert_string_equal(json_string_value(json_object_get(o, "src_ip")),
+	    "2001:db8::1");
+	assert_true(json_is_true(json_object_get(o, "internal")));
+	assert_int_equal(json_integer_value(json_object_get(o, "alerts")), 40);
+	sigs = json_object_get(o, "signatures");
+	assert_int_equal(json_object_size(sigs), INC_SIGS + 1);
+	assert_int_equal(json_integer_value(json_object_get(sigs, "other")),
+	    40 - INC_SIGS);
+	ports = json_object_get(o, "dest_ports");
+	assert_int_equal(json_object_size(ports), INC_PORTS);
+	assert_true(json_is_true(json_object_get(o, "established")));
+	json_decref(o);
+	free(j);
+	incident_row_clear(&r);
+	/* Longer than the first buffer: numbers at their widest. */
+	for (i = 0; i < INC_SIGS; i++) {
+		s.sigs[i].gid = 4000000000u + (uint32_t)i;
+		s.sigs[i].sid = 4000000000u + (uint32_t)i;
+		s.sigs[i].n = 4000000000u;
+	}
+	for (i = 0; i < INC_PORTS; i++) {
+		s.ports[i].port = (uint16_t)(60000 + i);
+		s.ports[i].n = 4000000000u;
+	}
+	addr_parse("2001:db8:1234:5678:9abc:def0:1234:5678", &s.src);
+	addr_parse("2001:db8:8765:4321:9abc:def0:1234:5678", &s.dst);
+	s.alerts = INT64_MAX;
+	incident_row_fill(&r, &s, "contained");
+	j = incident_json(&r);
+	assert_true(strlen(j) > 1024);
+	o = json_loads(j, 0, &je);
+	assert_non_null(o);
+	assert_int_equal(json_object_size(json_object_get(o, "signatures")),
+	    INC_SIGS + 1);
+	assert_int_equal(json_integer_value(json_object_get(o, "alerts")),
+	    INT64_MAX);
+	json_decref(o);
+	free(j);
+	/* A summary written some other way is merged through jansson; one
+	 * that is not an object is left out. */
+	free(r.summary_json);
+	r.summary_json = strdup("{ \"dest_hosts\" : 3 }");
+	j = incident_json(&r);
+	assert_non_null(strstr(j, ",\"dest_hosts\":3}"));
+	free(j);
+	free(r.summary_json);
+	r.summary_json = strdup("[1,2]");
+	j = incident_json(&r);
+	o = json_loads(j, 0, &je);
+	assert_non_null(o);
+	assert_null(json_object_get(o, "dest_hosts"));
+	json_decref(o);
+	free(j);
+	incident_row_clear(&r);
+	incident_map_free(&m);
+}
+
 int
 main(void)
 {
@@ -162,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_incident_alert_kind_mapping),
 		cmocka_unit_test(test_incident_classify_shapes),
 		cmocka_unit_test(test_incident_json_fields),
+		cmocka_unit_test(test_incident_json_parses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -130,6 +131,47 @@ test_thr_rate_timeout(void **state)
 	assert_string_equal(run(f, SNO, 1, edge, N(edge)), "001");
 }
 
+/*
+ * A rate_filter of count 0 applies to every event, in both engines,
+ * whatever the seconds, timeout and spacing: the policy relies on this
+ * to keep no window for such rules.
+ */
+static void
+test_thr_rate_count0_always(void **state)
+{
+	struct thr_rule r;
+	struct thr_state st;
+	struct err e = { "", 0 };
+	char line[200];
+	uint32_t rng = 12345;
+	int64_t now;
+	unsigned sec, to, k;
+	int eng, i;
+
+	(void)state;
+	for (k = 0; k < 200; k++) {
+		rng = rng * 1103515245u + 12345u;
+		sec = 1 + (rng >> 8) % 20;
+		rng = rng * 1103515245u + 12345u;
+		to = (rng >> 8) % 20;
+		snprintf(line, sizeof(line), "rate_filter gen_id 1, sig_id 1, "
+		    "track by_src, count 0, seconds %u, new_action contain, "
+		    "timeout %u", sec, to);
+		assert_int_equal(thr_parse_line(line, &r, &e), 1);
+		for (eng = 0; eng < 2; eng++) {
+			memset(&st, 0, sizeof(st));
+			now = 1700000000LL * 1000000;
+			for (i = 0; i < 100; i++) {
+				rng = rng * 1103515245u + 12345u;
+				now += (int64_t)((rng >> 8) % 15000) * 1000;
+				assert_true(thr_rate(&r, eng ? SNO : SUR, &st,
+				    i == 0, now));
+			}
+		}
+		thr_rule_free(&r);
+	}
+}
+
 static void
 test_thr_suppressed_tracks(void **state)
 {
@@ -195,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_thr_filter_both_count1_quirk),
 		cmocka_unit_test(test_thr_filter_both_count2),
 		cmocka_unit_test(test_thr_rate_timeout),
+		cmocka_unit_test(test_thr_rate_count0_always),
 		cmocka_unit_test(test_thr_suppressed_tracks),
 		cmocka_unit_test(test_thr_selects_sid_global),
 	};

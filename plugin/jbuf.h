@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A JSON text writer into a caller's fixed buffer, snprintf-like: writes
+ * what fits and counts what it needed, so the caller can retry with a
+ * buffer of jbuf.off + 1 bytes. Used for the lines written per alert and
+ * per incident, where building a jansson tree costs more than the rest
+ * of the work together.
+ */
+#ifndef REDRESS_JBUF_H
+#define REDRESS_JBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct jbuf {
+	char	*p;
+	size_t	 len, off;	/* off: bytes written or needed */
+};
+
+void	jb_putn(struct jbuf *, const char *, size_t);
+void	jb_puts(struct jbuf *, const char *);
+/* A JSON string: quoted, with quote, backslash and controls escaped. */
+void	jb_str(struct jbuf *, const char *);
+void	jb_u64(struct jbuf *, unsigned long long);
+void	jb_i64(struct jbuf *, long long);
+/* NUL-ends the text (within len); returns the length it needed. */
+size_t	jb_end(struct jbuf *);
+
+#endif
