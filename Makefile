@@ -47,6 +47,7 @@ Q := @
 endif
 
 .PHONY: all deps test check check-unit check-integration test-asan asan \
+	test-tsan \
 	fuzz fuzz-smoke bench demo install uninstall clean lint man
 
 all: $(BUILD)/redress $(TOOL_BINS)
@@ -118,6 +119,7 @@ test: deps
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) fuzz-smoke
+	$(MAKE) test-tsan
 	@echo "make test: all suites passed"
 
 check: test
@@ -128,6 +130,16 @@ check-unit: $(UNIT_BINS)
 check-integration: $(BUILD)/redress $(TOOL_BINS)
 	@REDRESS=$(abspath $(BUILD)/redress) BUILD=$(abspath $(BUILD)) \
 	    tests/lib/run_integration.sh
+
+# ThreadSanitizer build: the read-ahead thread's unit test, and the policy
+# test, whose replay on two threads must print what one thread prints.
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+test-tsan: deps
+	$(MAKE) BUILD=build-tsan CC=clang OPT="$(TSAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=thread" all build-tsan/tests/test_input_ahead
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_input_ahead
+	TSAN_OPTIONS=halt_on_error=1 REDRESS=$(abspath build-tsan/redress) \
+	    BUILD=$(abspath build-tsan) sh tests/integration/030_policy.sh
 
 # ASan + UBSan build of everything, then the same suites.
 test-asan asan: deps
@@ -246,4 +258,4 @@ uninstall:
 	    echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/redress kept (files you changed or added)"
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tsan

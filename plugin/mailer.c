@@ -260,6 +260,69 @@ rcpt_cb(smtp_recipient_t r, const char *mailbox, void *arg)
 		log_warnx("mailer: %s", e.msg);
 }
 
+/* How far a relay session got: for an error that says where it stopped. */
+struct session_trace {
+	int	connected, tls_ok;
+	int	stop;		/* the TLS event that ended it, 0 none */
+};
+
+/* libESMTP's event callback. It only watches: an event that asks the
+ * application to accept something (a weak cipher, a certificate that
+ * did not verify) is left refused, as without a callback. */
+static void
+session_event(smtp_session_t s, int ev, void *arg, ...)
+{
+	struct session_trace *t = arg;
+
+	(void)s;
+	switch (ev) {
+	case SMTP_EV_CONNECT:
+		t->connected = 1;
+		break;
+	case SMTP_EV_STARTTLS_OK:
+		t->tls_ok = 1;
+		break;
+	case SMTP_EV_EXTNA_STARTTLS:
+	case SMTP_EV_WEAK_CIPHER:
+	case SMTP_EV_INVALID_PEER_CERTIFICATE:
+	case SMTP_EV_NO_PEER_CERTIFICATE:
+	case SMTP_EV_WRONG_PEER_CERTIFICATE:
+	case SMTP_EV_UNUSABLE_CA_LIST:
+		t->stop = ev;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Why a session that gave no SMTP status ended. */
+static const char *
+trace_why(const struct session_trace *t, int starttls)
+{
+	switch (t->stop) {
+	case SMTP_EV_EXTNA_STARTTLS:
+		return "the relay does not offer STARTTLS (smtp.require_tls)";
+	case SMTP_EV_WEAK_CIPHER:
+		return "the relay's TLS cipher is too weak";
+	case SMTP_EV_INVALID_PEER_CERTIFICATE:
+		return "the relay's certificate did not verify (smtp.ca_file)";
+	case SMTP_EV_NO_PEER_CERTIFICATE:
+		return "the relay sent no certificate";
+	case SMTP_EV_WRONG_PEER_CERTIFICATE:
+		return "the relay's certificate is for another name "
+		    "(smtp.relay)";
+	case SMTP_EV_UNUSABLE_CA_LIST:
+		return "the CA certificates could not be used (smtp.ca_file)";
+	default:
+		break;
+	}
+	if (!t->connected)
+		return "no connection";
+	if (starttls && !t->tls_ok)
+		return "the session ended before TLS was set up";
+	return "the session ended before the message was sent";
+}
+
 /* One SMTP transaction; fills rr and returns 0, or -1 (session error). */
 static int
 deliver(struct executor *ex, struct report_row *r, const char *msg,
@@ -274,9 +337,11 @@ deliver(struct executor *ex, struct report_row *r, const char *msg,
 	char			*tok, *save;
 	char			 host[256];
 	const smtp_status_t	*ts;
+	struct session_trace	 tr = { 0, 0, 0 };
 	int			 rv = 0;
 
 	s = smtp_create_session();
+	smtp_set_eventcb(s, session_event, &tr);
 	snprintf(hostport, sizeof(hostport), "%s:%lld", sc->relay,
 	    sc->port);
 	smtp_set_server(s, hostport);
@@ -319,8 +384,12 @@ deliver(struct executor *ex, struct report_row *r, const char *msg,
 	if (!smtp_start_session(s)) {
 		char b[128];
 
-		snprintf(errbuf, errlen, "relay %s: %s", hostport,
-		    smtp_strerror(smtp_errno(), b, sizeof(b)));
+		if (smtp_errno() != 0)
+			snprintf(errbuf, errlen, "relay %s: %s", hostport,
+			    smtp_strerror(smtp_errno(), b, sizeof(b)));
+		else
+			snprintf(errbuf, errlen, "relay %s: %s", hostport,
+			    trace_why(&tr, sc->tls != SMTP_PLAIN));
 		rv = -1;
 	} else {
 		ts = smtp_message_transfer_status(mm);
@@ -334,9 +403,12 @@ deliver(struct executor *ex, struct report_row *r, const char *msg,
 				rr->temp += rr->ok;
 			rr->ok = 0;
 		}
-		snprintf(errbuf, errlen, "relay %s: %d %s", hostport,
-		    ts != NULL ? ts->code : 0,
-		    ts != NULL && ts->text != NULL ? ts->text : "");
+		if (ts != NULL && ts->code != 0)
+			snprintf(errbuf, errlen, "relay %s: %d %s", hostport,
+			    ts->code, ts->text != NULL ? ts->text : "");
+		else
+			snprintf(errbuf, errlen, "relay %s: %s", hostport,
+			    trace_why(&tr, sc->tls != SMTP_PLAIN));
 		errbuf[strcspn(errbuf, "\r\n")] = '\0';
 		if (rr->ok == 0 && rr->perm == 0 && rr->temp == 0)
 			rv = -1;

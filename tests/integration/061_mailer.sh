@@ -14,7 +14,7 @@ PY=python3
 "$PY" -c "import aiosmtpd" 2>/dev/null || skip_all "no python3-aiosmtpd"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
 command -v openssl >/dev/null 2>&1 || skip_all "no openssl"
-plan 24
+plan 25
 T=$(mktemp -d /tmp/redress-t061.XXXXXX)
 SINK=
 stop_sink() { [ -n "$SINK" ] && kill "$SINK" 2>/dev/null && wait "$SINK" 2>/dev/null; SINK=; }
@@ -139,6 +139,10 @@ ID=$(draft abuse@untrusted.example)
 "$ONCE" "$T/tls.yaml" "$DB" >/dev/null 2>&1
 is "$(state "$ID")" queued "untrusted certificate: not sent, queued"
 is "$(grep -c 'untrusted.example' "$T/mail/transcript")" 0 "no envelope reached the server"
+"$REDRESS" queue --store "$DB" show "$ID" | grep '^Error:' >"$T/uerr"
+check "the error says the certificate did not verify" \
+    grep -q "certificate did not verify (smtp.ca_file)" "$T/uerr"
+[ -s "$T/uerr" ] && sed 's/^/# /' "$T/uerr"
 stop_sink
 
 # The review command that sends now, with the real binary.
