@@ -318,7 +318,6 @@ incident_add(struct inc_state *s, const struct incident_map *m,
 		s->first_usec = a->ts_usec;
 	s->alerts++;
 	s->flags |= INC_F_DIRTY;
-	s->flags &= ~INC_F_SAVED;
 	if (a->established == ALERT_EST_YES)
 		s->flags |= INC_F_ESTABLISHED;
 	for (i = 0; i < s->nsigs; i++)

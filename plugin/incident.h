@@ -26,7 +26,8 @@
 #define INC_F_INTERNAL		0x08	/* about our own host */
 #define INC_F_DIRTY		0x10	/* row needs an update */
 #define INC_F_UNREPORTABLE_PROBE 0x20	/* port 25/80 or ICMP echo */
-#define INC_F_SAVED		0x40	/* state saved since last change */
+#define INC_F_SAVED		0x40	/* its state may be in the store */
+#define INC_F_LISTED		0x80	/* on the policy's changed list */
 
 struct inc_sig {
 	uint32_t	gid, sid;

@@ -28,6 +28,7 @@
 
 struct win_val {
 	struct thr_state	st;
+	uint8_t			listed;	/* on the changed list */
 };
 
 struct widen_val {
@@ -35,6 +36,14 @@ struct widen_val {
 	uint32_t	h[WIDEN_MAX];
 	uint8_t		n;
 	uint8_t		done;
+	uint8_t		listed;
+};
+
+/* A key whose state changed since the last checkpoint. */
+struct changed {
+	uint8_t		tag;	/* 'I' incident, 'W' window, 'P' prefix */
+	uint8_t		len;
+	uint8_t		key[TRACKER_KEY_MAX];
 };
 
 struct policy {
@@ -78,7 +87,59 @@ struct policy {
 	/* Keys of stored incidents changed since the last checkpoint. */
 	uint8_t			(*dirty)[17];
 	size_t			 ndirty, dirtycap;
+	/* With save_changes: every key whose state changed since then. */
+	int			 save_changes;
+	struct changed		*changed;
+	size_t			 nchanged, changedcap;
 };
+
+/* Puts key on the changed list once (*listed says it is there). */
+static void
+list_changed(struct policy *p, uint8_t tag, const void *key, size_t len,
+    uint8_t *listed)
+{
+	struct changed *c;
+
+	if (!p->save_changes || *listed)
+		return;
+	if (p->nchanged == p->changedcap) {
+		p->changedcap = p->changedcap ? p->changedcap * 2 : 256;
+		p->changed = xreallocarray(p->changed, p->changedcap,
+		    sizeof(*p->changed));
+	}
+	c = &p->changed[p->nchanged++];
+	c->tag = tag;
+	c->len = (uint8_t)len;
+	memcpy(c->key, key, len);
+	*listed = 1;
+}
+
+/* The same for an incident, whose mark is a flag. */
+static void
+list_changed_inc(struct policy *p, struct inc_state *s, const uint8_t *key)
+{
+	uint8_t listed = (s->flags & INC_F_LISTED) != 0;
+
+	list_changed(p, 'I', key, 17, &listed);
+	if (listed)
+		s->flags |= INC_F_LISTED;
+}
+
+/* Deletes the saved state of an incident that leaves memory. */
+static int
+forget_saved(struct policy *p, const void *key, size_t keylen,
+    struct inc_state *s, struct err *e)
+{
+	uint8_t k[TRACKER_KEY_MAX + 2];
+
+	if (!p->persist || !(s->flags & INC_F_SAVED))
+		return 0;
+	k[0] = STATE_VERSION;
+	k[1] = 'I';
+	memcpy(k + 2, key, keylen);
+	s->flags &= ~INC_F_SAVED;
+	return store_window_delete(p->st, k, keylen + 2, e);
+}
 
 static const char *inc_state_name(const struct inc_state *, int);
 
@@ -89,8 +150,6 @@ inc_evicted(void *arg, const void *key, size_t keylen, void *value)
 	struct inc_state *s = value;
 	struct incident_row r;
 
-	(void)key;
-	(void)keylen;
 	if (p->evicting && s->id && (s->flags & INC_F_DIRTY)) {
 		/* A written incident leaves memory: bring its row up to
 		 * date; an error surfaces from the next policy_feed. */
@@ -98,6 +157,8 @@ inc_evicted(void *arg, const void *key, size_t keylen, void *value)
 		store_incident_update(p->st, &r, &p->evict_err);
 		incident_row_clear(&r);
 	}
+	if (p->evicting)
+		forget_saved(p, key, keylen, s, &p->evict_err);
 	if (s->pending) {
 		p->pending_bytes -= strlen(s->pending) + 1;
 		free(s->pending);
@@ -348,6 +409,7 @@ sensor_filter(struct policy *p, const struct alert *a)
 	if (local != NULL) {
 		n = track_key(local, 'X', li, a, key);
 		w = tracker_get(p->win, key, n, &fresh);
+		list_changed(p, 'W', key, n, &w->listed);
 		if (!thr_filter(local, p->eng, &w->st, fresh, a->ts_usec))
 			return 0;
 	}
@@ -360,6 +422,7 @@ sensor_filter(struct policy *p, const struct alert *a)
 			continue;
 		n = track_key(r, 'X', i, a, key);
 		w = tracker_get(p->win, key, n, &fresh);
+		list_changed(p, 'W', key, n, &w->listed);
 		if (thr_rate(r, p->eng, &w->st, fresh, a->ts_usec) &&
 		    r->new_action == THR_ACT_PASS)
 			return 0;
@@ -476,6 +539,7 @@ widen(struct policy *p, struct inc_state *s, int64_t now,
 		memset(w, 0, sizeof(*w));
 		w->t0_usec = now;
 	}
+	list_changed(p, 'P', key, 18, &w->listed);
 	if (w->done)
 		return 0;
 	for (i = 0; i < w->n; i++)
@@ -551,6 +615,7 @@ policy_feed(struct policy *p, const struct alert *a,
 		if (ak == INCIDENT_COMPROMISE)
 			s->flags |= INC_F_INTERNAL;
 	}
+	list_changed_inc(p, s, ikey);
 	if ((a->proto == 1 && a->sport == 8) ||
 	    (a->proto == 58 && a->sport == 128))
 		s->flags |= INC_F_UNREPORTABLE_PROBE;
@@ -612,6 +677,7 @@ policy_feed(struct policy *p, const struct alert *a,
 		else {
 			n = track_key(r, 'W', i, a, key);
 			w = tracker_get(p->win, key, n, &fresh);
+			list_changed(p, 'W', key, n, &w->listed);
 		}
 		if (r->dir == THR_RATE_FILTER) {
 			if (w && !thr_rate(r, p->eng, &w->st, fresh,
@@ -750,6 +816,8 @@ flush_one(void *arg, const void *key, size_t keylen, void *value)
 	if ((s->id || s->alerts >= 2) &&
 	    inc_write(p, s, 1, p->cb_sink, p->cb_err) < 0)
 		goto fail;
+	if (forget_saved(p, key, keylen, s, p->cb_err) < 0)
+		goto fail;
 	inc_evicted(p, key, keylen, s);
 	tracker_del(p->inc, key, keylen);
 	return 0;
@@ -810,9 +878,11 @@ save_one(void *arg, const void *key, size_t keylen, void *value)
 	k[1] = (uint8_t)sv->tag;
 	memcpy(k + 2, key, keylen);
 	if (sv->tag == 'I') {
-		struct inc_state *s = value, copy = *s;
+		struct inc_state *s = value, copy;
 		size_t pl = s->pending ? strlen(s->pending) : 0;
 
+		s->flags |= INC_F_SAVED;
+		copy = *s;
 		copy.pending = NULL;
 		vlen = sizeof(copy) + pl;
 		blob = xmalloc(vlen);
@@ -885,6 +955,8 @@ load_one(void *arg, const void *key, size_t keylen, const void *state,
 		v = tracker_get(p->inc, k + 2, keylen - 2, &fresh);
 		memcpy(v, state, sizeof(struct inc_state));
 		((struct inc_state *)v)->pending = NULL;
+		((struct inc_state *)v)->flags |= INC_F_SAVED;
+		((struct inc_state *)v)->flags &= ~INC_F_LISTED;
 		if (statelen > sizeof(struct inc_state)) {
 			size_t pl = statelen - sizeof(struct inc_state);
 			char *j = xmalloc(pl + 1);
@@ -897,16 +969,20 @@ load_one(void *arg, const void *key, size_t keylen, const void *state,
 		}
 		break;
 	case 'W':
-		if (statelen != sizeof(struct win_val))
+		/* Saved before windows had their list mark: the state only. */
+		if (statelen != sizeof(struct win_val) &&
+		    statelen != sizeof(struct thr_state))
 			return 0;
 		v = tracker_get(p->win, k + 2, keylen - 2, &fresh);
-		memcpy(v, state, statelen);
+		memset(v, 0, sizeof(struct win_val));
+		memcpy(v, state, sizeof(struct thr_state));
 		break;
 	case 'P':
 		if (statelen != sizeof(struct widen_val))
 			return 0;
 		v = tracker_get(p->wide, k + 2, keylen - 2, &fresh);
 		memcpy(v, state, statelen);
+		((struct widen_val *)v)->listed = 0;
 		break;
 	}
 	return 0;
@@ -1015,6 +1091,7 @@ policy_free(struct policy *p)
 	for (int k = 0; k < INCIDENT_KIND_MAX; k++)
 		free(p->klist[k]);
 	free(p->dirty);
+	free(p->changed);
 	free(p->buf);
 	free(p);
 }
@@ -1023,6 +1100,46 @@ void
 policy_keep_evidence(struct policy *p, int keep)
 {
 	p->no_evidence = !keep;
+}
+
+/*
+ * Saves the state on the changed list, as save_state would and inside
+ * the caller's transaction. Keys hit once are left out, as by the
+ * periodic save: under a spoofed flood they are the bulk, and one alert
+ * of a single source changes no decision but a lone probe's report.
+ */
+static int
+save_changed(struct policy *p, struct err *e)
+{
+	struct saver sv = { p, e, NULL, 2, 0, 0 };
+	struct changed *c;
+	struct inc_state *s;
+	struct win_val *w;
+	struct widen_val *wv;
+	void *v;
+	size_t i;
+
+	for (i = 0; i < p->nchanged && sv.rc == 0; i++) {
+		c = &p->changed[i];
+		sv.tag = (char)c->tag;
+		sv.t = c->tag == 'I' ? p->inc : c->tag == 'W' ? p->win :
+		    p->wide;
+		if ((v = tracker_find(sv.t, c->key, c->len)) == NULL)
+			continue;	/* closed or evicted since */
+		if (c->tag == 'I') {
+			s = v;
+			s->flags &= ~INC_F_LISTED;
+		} else if (c->tag == 'W') {
+			w = v;
+			w->listed = 0;
+		} else {
+			wv = v;
+			wv->listed = 0;
+		}
+		save_one(&sv, c->key, c->len, v);
+	}
+	p->nchanged = 0;
+	return sv.rc;
 }
 
 /*
@@ -1044,7 +1161,13 @@ policy_checkpoint(struct policy *p, struct err *e)
 			return -1;
 	}
 	p->ndirty = 0;
-	return 0;
+	return save_changed(p, e);
+}
+
+void
+policy_save_changes(struct policy *p, int on)
+{
+	p->save_changes = on && p->persist;
 }
 
 /* Tracker statistics for `redress replay` and the bench. */

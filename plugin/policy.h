@@ -58,9 +58,14 @@ void		 policy_keep_evidence(struct policy *, int keep);
 /*
  * Writes the incidents alerts changed since the last call (counts, last
  * seen) inside the caller's transaction; called before each commit so
- * the stored counts match the committed bookmark. 0 or -1.
+ * the stored counts match the committed bookmark. With
+ * policy_save_changes on, also the threshold state those alerts changed
+ * (incidents without a row yet, rule windows, widening counts), so that
+ * a kill -9 does not reset a threshold half reached. 0 or -1.
  */
 int		 policy_checkpoint(struct policy *, struct err *);
+/* on 1: policy_checkpoint saves changed state too (the daemon). */
+void		 policy_save_changes(struct policy *, int on);
 /*
  * Event-time housekeeping: closes incidents idle longer than their window
  * at now_usec and emits decisions that depend on the whole incident.

@@ -78,6 +78,7 @@ struct run {
 	unsigned		 bg_gen;
 	int			 once;
 	int			 sigfd;
+	int			 signalled;	/* atomic: SIGTERM or SIGINT */
 	struct control		*ctl;
 	struct metrics		*met;
 	struct daemon_status	 status;
@@ -435,6 +436,8 @@ run_start(struct run *r)
 		log_warnx("policy: %s", e.msg);
 		return -1;
 	}
+	/* Each commit saves the threshold state its alerts changed. */
+	policy_save_changes(r->pol, 1);
 	inputs_open(r);
 	executor_init(&r->contain, &executor_containment, r->cfg);
 	err_clear(&e);
@@ -577,13 +580,54 @@ pidfile_write(int fd, const char *path)
 
 /* ---------------------------------------------------------- the loop */
 
+/*
+ * While --once runs the executors in the main thread, a second thread
+ * reads the signals: SIGTERM or SIGINT makes each executor return after
+ * the item at hand (a lookup may still wait out its timeout).
+ */
+struct once_watch {
+	struct run	*r;
+	struct executor	*ex;
+	int		 nex;
+	int		 done;		/* atomic */
+};
+
+static void *
+once_watch(void *arg)
+{
+	struct once_watch *w = arg;
+	struct pollfd p = { w->r->sigfd, POLLIN, 0 };
+	struct signalfd_siginfo si;
+	int i;
+
+	while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE)) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		while (read(w->r->sigfd, &si, sizeof(si)) ==
+		    (ssize_t)sizeof(si)) {
+			if (si.ssi_signo != SIGTERM && si.ssi_signo != SIGINT)
+				continue;
+			log_info("signal %d: stopping", si.ssi_signo);
+			__atomic_store_n(&w->r->signalled, 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&w->r->contain.stopping, 1,
+			    __ATOMIC_RELEASE);
+			for (i = 0; i < w->nex; i++)
+				__atomic_store_n(&w->ex[i].stopping, 1,
+				    __ATOMIC_RELEASE);
+		}
+	}
+	return NULL;
+}
+
 static int
 run_once_executors(struct run *r)
 {
 	struct executor ex[3];
 	struct store *st = r->st;
 	struct err e;
-	int round, i, total, started[3] = { 0, 0, 0 };
+	struct once_watch watch = { 0 };
+	pthread_t wt;
+	int round, i, total, started[3] = { 0, 0, 0 }, watching;
 
 	for (i = 0; i < 3; i++) {
 		executor_init(&ex[i], bg_ops[i], r->cfg);
@@ -593,7 +637,13 @@ run_once_executors(struct run *r)
 		else
 			started[i] = 1;
 	}
+	watch.r = r;
+	watch.ex = ex;
+	watch.nex = 3;
+	watching = pthread_create(&wt, NULL, once_watch, &watch) == 0;
 	for (round = 0; round < 50; round++) {
+		if (__atomic_load_n(&r->signalled, __ATOMIC_ACQUIRE))
+			break;
 		total = 0;
 		if (r->contain_ok) {
 			err_clear(&e);
@@ -618,6 +668,10 @@ run_once_executors(struct run *r)
 		}
 		if (total == 0)
 			break;
+	}
+	if (watching) {
+		__atomic_store_n(&watch.done, 1, __ATOMIC_RELEASE);
+		pthread_join(wt, NULL);
 	}
 	for (i = 0; i < 3; i++) {
 		if (started[i] && bg_ops[i]->stop)
@@ -697,6 +751,8 @@ run_loop(struct run *r)
 					goto next;
 				}
 				log_info("signal %d: stopping", si.ssi_signo);
+				__atomic_store_n(&r->signalled, 1,
+				    __ATOMIC_RELEASE);
 				stop = 1;
 			}
 		}
@@ -754,7 +810,8 @@ next:
 	}
 	if (run_commit(r) < 0)
 		return 1;
-	if (r->once)
+	/* Stopped by a signal: the executors' work waits for the next run. */
+	if (r->once && !__atomic_load_n(&r->signalled, __ATOMIC_ACQUIRE))
 		run_once_executors(r);
 	return 0;
 }

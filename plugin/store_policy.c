@@ -478,3 +478,16 @@ store_window_clear(struct store *s, struct err *e)
 {
 	return store_exec(s, "DELETE FROM policy_window", e);
 }
+
+int
+store_window_delete(struct store *s, const void *key, size_t keylen,
+    struct err *e)
+{
+	static const char sql[] = "DELETE FROM policy_window WHERE key = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, key, (int)keylen, SQLITE_TRANSIENT);
+	return store_step_done(s, st, "delete policy state", e);
+}

@@ -132,5 +132,7 @@ int	store_window_save(struct store *, const void *key, size_t keylen,
 	    const void *state, size_t statelen, struct err *);
 int	store_window_load(struct store *, window_cb, void *, struct err *);
 int	store_window_clear(struct store *, struct err *);
+int	store_window_delete(struct store *, const void *key, size_t keylen,
+	    struct err *);
 
 #endif

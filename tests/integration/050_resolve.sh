@@ -16,7 +16,7 @@ SAMPLES=
 if [ -n "$SHARED" ] && [ -d "$SHARED/fixtures/whois" ]; then
 	SAMPLES=$(ls "$SHARED/fixtures/whois" | grep -E '^(ripe|arin|apnic|lacnic|afrinic)_' | grep -v 'rate-limit\|_AS')
 fi
-plan $((55 + $(echo $SAMPLES | wc -w)))
+plan $((57 + $(echo $SAMPLES | wc -w)))
 T=$(mktemp -d /tmp/redress-t050.XXXXXX)
 PIDS=
 cleanup() {
@@ -229,6 +229,33 @@ t1=$(date +%s)
 is "$rc" 1 "a server that never answers: failure"
 check "... reported as a timeout" grep -q 'no complete answer within 2000 ms' "$T/s"
 check "... within the timeout (<= 6 s)" test $((t1 - t0)) -le 6
+# run --once resolving for 30 incidents against that server: SIGTERM stops
+# it after the lookup at hand, not after all of them.
+mkdir -p "$T/once"
+i=0
+while [ $i -lt 30 ]; do
+	printf '{"timestamp":"2024-05-14T09:00:%02d.000000+0000","event_type":"alert","src_ip":"62.239.237.%d","src_port":4000%d,"dest_ip":"10.0.0.5","dest_port":80,"proto":"TCP","app_proto":"http","flow":{"pkts_toserver":4,"pkts_toclient":3},"alert":{"gid":1,"signature_id":2010001,"rev":1,"signature":"TEST","category":"Web Application Attack","severity":1}}\n' \
+	    $i $((i + 1)) $((i % 10))
+	i=$((i + 1))
+done >"$T/once/eve.json"
+sed -e "s|^  state_dir: .*|  state_dir: $T/once\n  pid_file: $T/once/redress.pid\n  user: root\n  group: root\n  allow_root: true\n  dry_run: true|" \
+    "$T/silent.yaml" >"$T/once.yaml"
+printf 'inputs:\n  - type: eve\n    path: %s\n' "$T/once/eve.json" >>"$T/once.yaml"
+"$REDRESS" -c "$T/once.yaml" run --once >"$T/once.out" 2>"$T/once.err" &
+OP=$!
+wait_for 20 grep -q "resolver" "$T/once.err"
+t0=$(date +%s)
+kill -TERM "$OP"
+i=0
+while kill -0 "$OP" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+t1=$(date +%s)
+kill -0 "$OP" 2>/dev/null && kill -9 "$OP"
+wait "$OP"
+rc=$?
+is "$rc" 0 "run --once stopped by SIGTERM while resolving: exit 0"
+check "... within one lookup's timeout (<= 4 s), not 30 of them" \
+    test $((t1 - t0)) -le 4
+[ $((t1 - t0)) -le 4 ] || tail -5 "$T/once.err" | sed 's/^/# /'
 "$REDRESS" -c "$T/noise.yaml" whois --no-cache 62.239.237.1 >"$T/n" 2>&1
 is "$?" 1 "10 MB of noise: failure"
 check "... dropped at the size cap" grep -q 'answer larger than 1048576 bytes' "$T/n"

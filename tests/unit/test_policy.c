@@ -802,6 +802,161 @@ test_policy_new_restart_keeps_incident(void **state)
 	unlink(p);
 }
 
+/* Copies file from to to (the database as a crash would leave it). */
+static void
+copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out;
+	char b[8192];
+	size_t n;
+
+	unlink(to);
+	if (in == NULL)
+		return;		/* no -wal: nothing to copy */
+	out = fopen(to, "wb");
+	assert_non_null(out);
+	while ((n = fread(b, 1, sizeof(b), in)) > 0)
+		assert_int_equal(fwrite(b, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static void
+remove_db(const char *db)
+{
+	char p[96];
+
+	unlink(db);
+	snprintf(p, sizeof(p), "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db);
+	unlink(p);
+}
+
+/*
+ * Runs `before` alerts and a commit as the daemon does, takes the
+ * database as a kill -9 right then would leave it, and runs `after`
+ * alerts on a policy started from that copy. Returns its decisions.
+ */
+static struct got
+crash_between(const char *yaml, int save, const struct alert *al,
+    int before, int after)
+{
+	char db[] = "/tmp/redress-test-policy-XXXXXX";
+	char db2[64], from[96], to[96];
+	struct env v;
+	struct got g;
+	struct err e = { "", 0 };
+	int fd, i;
+
+	fd = mkstemp(db);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(db);
+	snprintf(db2, sizeof(db2), "%s-crash", db);
+	env_open(&v, yaml, db);
+	policy_save_changes(v.pol, save);
+	for (i = 0; i < before; i++)
+		feed(&v, &al[i]);
+	assert_int_equal(policy_checkpoint(v.pol, &e), 0);
+	assert_int_equal(store_commit(v.st, &e), 0);
+	copy_file(db, db2);
+	snprintf(from, sizeof(from), "%s-wal", db);
+	snprintf(to, sizeof(to), "%s-wal", db2);
+	copy_file(from, to);
+	assert_int_equal(store_begin(v.st, &e), 0);
+	env_close(&v);		/* the process that was "killed" */
+	env_open(&v, yaml, db2);
+	for (i = before; i < before + after; i++)
+		feed(&v, &al[i]);
+	g = v.got;
+	env_close(&v);
+	remove_db(db);
+	remove_db(db2);
+	return g;
+}
+
+/*
+ * kill -9 after a commit: a rule window and an incident without a row
+ * yet, both half reached, continue after the restart as without one.
+ */
+static void
+test_policy_checkpoint_survives_kill(void **state)
+{
+	static const char yaml[] = "policy:\n  thresholds:\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 4, "
+	    "seconds 60, new_action contain, timeout 600\n";
+	struct alert al[6];
+	struct got g;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		mk(&al[i], i * 10, "203.0.113.50", "10.0.0.5", 6, 443, 1000,
+		    "Misc activity", ALERT_EST_YES);
+	g = crash_between(yaml, 1, al, 3, 3);
+	assert_int_equal(g.n, 1);
+	assert_true(has(&g, "contain 203.0.113.50"));
+	/* Without the checkpoint's state the window starts again. */
+	g = crash_between(yaml, 0, al, 3, 3);
+	assert_int_equal(g.n, 0);
+
+	/* Five SSH alerts make a brute force: three, kill, then two. */
+	for (i = 0; i < 5; i++)
+		mk(&al[i], i, "203.0.113.70", "10.0.0.5", 6, 22, 2001219,
+		    "Misc activity", ALERT_EST_YES);
+	g = crash_between("", 1, al, 3, 2);
+	assert_true(has(&g, "contain 203.0.113.70"));
+	assert_true(has(&g, "report 203.0.113.70 source"));
+	g = crash_between("", 0, al, 3, 2);
+	assert_false(has(&g, "contain 203.0.113.70"));
+}
+
+/* An incident closed after its state was saved is not brought back. */
+static void
+test_policy_checkpoint_forgets_closed(void **state)
+{
+	char db[] = "/tmp/redress-test-policy-XXXXXX", db2[64];
+	char from[96], to[96];
+	struct tracker_stats inc, win;
+	struct env v;
+	struct alert a;
+	struct err e = { "", 0 };
+	int fd, i;
+
+	(void)state;
+	fd = mkstemp(db);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(db);
+	snprintf(db2, sizeof(db2), "%s-crash", db);
+	env_open(&v, "", db);
+	policy_save_changes(v.pol, 1);
+	for (i = 0; i < 2; i++) {
+		mk(&a, i, "203.0.113.80", "10.0.0.5", 6, 8080, 2000001,
+		    "Misc activity", ALERT_EST_YES);
+		feed(&v, &a);
+	}
+	assert_int_equal(policy_checkpoint(v.pol, &e), 0);
+	assert_int_equal(store_commit(v.st, &e), 0);
+	assert_int_equal(store_begin(v.st, &e), 0);
+	env_flush(&v, 0, T0 + 86400LL * 1000000);	/* it closes */
+	assert_int_equal(policy_checkpoint(v.pol, &e), 0);
+	assert_int_equal(store_commit(v.st, &e), 0);
+	copy_file(db, db2);
+	snprintf(from, sizeof(from), "%s-wal", db);
+	snprintf(to, sizeof(to), "%s-wal", db2);
+	copy_file(from, to);
+	assert_int_equal(store_begin(v.st, &e), 0);
+	env_close(&v);
+	env_open(&v, "", db2);
+	policy_stats(v.pol, &inc, &win);
+	assert_int_equal(inc.entries, 0);
+	env_close(&v);
+	remove_db(db);
+	remove_db(db2);
+}
+
 static void
 test_policy_flush_probes_of_dos_target(void **state)
 {
@@ -891,6 +1046,8 @@ main(void)
 		cmocka_unit_test(test_policy_feed_ignore_action),
 		cmocka_unit_test(test_policy_new_restart_mid_window),
 		cmocka_unit_test(test_policy_new_restart_keeps_incident),
+		cmocka_unit_test(test_policy_checkpoint_survives_kill),
+		cmocka_unit_test(test_policy_checkpoint_forgets_closed),
 		cmocka_unit_test(test_policy_flush_probes_of_dos_target),
 		cmocka_unit_test(test_policy_conf_whitelist_file),
 		cmocka_unit_test(test_policy_feed_flood_bounded),
