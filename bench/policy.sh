@@ -9,7 +9,7 @@
 # Usage: bench/policy.sh BUILD_DIR WORKDIR
 # Environment: POLICY_BENCH_EVENTS (default 1000000), POLICY_BENCH_BIG
 # (default 10000000; 0 skips the 10M run), POLICY_BENCH_REPEAT (runs of
-# each 1M measurement, the best kept; default 2).
+# each 1M measurement, the best kept; default 3).
 set -u
 BUILD=${1:?usage: bench/policy.sh BUILD_DIR WORKDIR}
 WORK=${2:?usage: bench/policy.sh BUILD_DIR WORKDIR}
@@ -18,7 +18,7 @@ GEN="$SHARED/tools/gen_eve.py"
 R="$BUILD/redress"
 N=${POLICY_BENCH_EVENTS:-1000000}
 BIG=${POLICY_BENCH_BIG:-10000000}
-REP=${POLICY_BENCH_REPEAT:-2}
+REP=${POLICY_BENCH_REPEAT:-3}
 [ -x "$R" ] || { echo "policy: $R not built"; exit 1; }
 [ -f "$GEN" ] || { echo "policy: $GEN not found (set SHARED)"; exit 0; }
 [ -x /usr/bin/time ] || { echo "policy: /usr/bin/time missing"; exit 0; }
@@ -49,6 +49,7 @@ run() {
 # ahead on a second thread, as it runs by default on two CPUs or more)
 # and the same on one thread.
 one() {
+	cat "$2" >/dev/null	# page cache, for every run alike
 	set -- "$1" "$2" "$3" $(run plain-"$1" --no-policy "$2") \
 	    $(run policy-"$1" "$2") $(run single-"$1" --single-thread "$2")
 	awk -v l="$1" -v n="$3" -v ps="$4" -v pk="$5" -v pc="$6" \

@@ -4,6 +4,7 @@
  * `redress replay` prints (EVE field names plus redress.input).
  */
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,45 @@ alert_time_parse(const char *s, size_t n, int64_t *ts, int16_t *tz)
 	*ts = ((days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec) -
 	    (int64_t)*tz * 60) * 1000000 + usec;
 	return 0;
+}
+
+static void
+str_copy(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* b comes right after a in struct alert (padding aside). */
+#define FOLLOWS(a, b) \
+	(offsetof(struct alert, b) >= offsetof(struct alert, a) + \
+	    sizeof(((struct alert *)0)->a) && \
+	offsetof(struct alert, b) < offsetof(struct alert, a) + \
+	    sizeof(((struct alert *)0)->a) + 8)
+_Static_assert(FOLLOWS(bytes_toclient, category) &&
+    FOLLOWS(category, signature) && FOLLOWS(signature, action) &&
+    FOLLOWS(action, app_proto) && FOLLOWS(app_proto, iface) &&
+    FOLLOWS(iface, sensor) && FOLLOWS(sensor, packet) &&
+    FOLLOWS(input, file) && FOLLOWS(file, offset),
+    "alert_copy knows every string of struct alert");
+
+void
+alert_copy(struct alert *dst, const struct alert *src)
+{
+	memcpy(dst, src, offsetof(struct alert, category));
+	str_copy(dst->category, src->category, sizeof(dst->category));
+	str_copy(dst->signature, src->signature, sizeof(dst->signature));
+	str_copy(dst->action, src->action, sizeof(dst->action));
+	str_copy(dst->app_proto, src->app_proto, sizeof(dst->app_proto));
+	str_copy(dst->iface, src->iface, sizeof(dst->iface));
+	str_copy(dst->sensor, src->sensor, sizeof(dst->sensor));
+	memcpy(&dst->packet, &src->packet, offsetof(struct alert, file) -
+	    offsetof(struct alert, packet));
+	str_copy(dst->file, src->file, sizeof(dst->file));
+	memcpy(&dst->offset, &src->offset, sizeof(struct alert) -
+	    offsetof(struct alert, offset));
 }
 
 size_t

@@ -235,10 +235,16 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 		if (pol) {
 			const struct alert *next;
 
-			if (ah && (next = ahead_peek(ah, 2)) != NULL)
-				policy_prefetch(pol, next, 0);
-			if (ah && (next = ahead_peek(ah, 1)) != NULL)
-				policy_prefetch(pol, next, 1);
+			/* A pipeline: the alert three ahead comes from the
+			 * reader's CPU, two ahead its incident's bucket, the
+			 * next one its incident. */
+			if (ah) {
+				ahead_prefetch(ah, 3);
+				if ((next = ahead_peek(ah, 2)) != NULL)
+					policy_prefetch(pol, next, 0);
+				if ((next = ahead_peek(ah, 1)) != NULL)
+					policy_prefetch(pol, next, 1);
+			}
 			if (policy_feed(pol, al, sink, &e) < 0) {
 				cli_error("%s: offset %llu: %s", path,
 				    (unsigned long long)al->offset, e.msg);

@@ -67,6 +67,7 @@ fill(struct ahead *a, struct batch *b)
 {
 	const struct input_ops *ops = a->in->ops;
 	struct ahead_item *it;
+	struct alert al;	/* parsed here, in this CPU's cache */
 	struct err e = { 0 };
 	size_t i;
 	int rc, end = 0;
@@ -77,7 +78,7 @@ fill(struct ahead *a, struct batch *b)
 		i = b->n;
 		it = &b->items[i];
 		err_clear(&e);
-		rc = ops->next(a->in, &it->al, &e);
+		rc = ops->next(a->in, &al, &e);
 		if (rc == 0 || rc == -2) {
 			if (rc == -2)
 				a->fail = e;
@@ -90,6 +91,9 @@ fill(struct ahead *a, struct batch *b)
 		if (it->rc < 0)
 			b->off_msg[i] = arena_put(b, e.msg, strlen(e.msg));
 		else {
+			/* The item's lines travel to the other CPU: write
+			 * only the bytes in use. */
+			alert_copy(&it->al, &al);
 			if (it->al.packet && it->al.packet_len)
 				b->off_pkt[i] = arena_put(b, it->al.packet,
 				    it->al.packet_len);
@@ -211,6 +215,21 @@ ahead_peek(const struct ahead *a, size_t k)
 		return NULL;
 	it = &a->cur->items[a->pos + k - 1];
 	return it->rc == 1 ? &it->al : NULL;
+}
+
+void
+ahead_prefetch(const struct ahead *a, size_t k)
+{
+	const char *p;
+	size_t off;
+
+	if (a->cur == NULL || a->pos + k - 1 >= a->cur->n)
+		return;
+	p = (const char *)&a->cur->items[a->pos + k - 1];
+	/* The item's head, the alert's engine fields and its category. */
+	for (off = 0; off < offsetof(struct ahead_item, al) +
+	    offsetof(struct alert, category) + 64; off += 64)
+		__builtin_prefetch(p + off);
 }
 
 void

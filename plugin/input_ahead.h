@@ -17,9 +17,9 @@ struct ahead;
 
 struct ahead_item {
 	int		 rc;	/* 1: al holds an alert; -1: a bad record */
-	struct alert	 al;	/* packet/raw point into the item's batch */
-	const char	*msg;	/* rc -1: where and why */
 	uint64_t	 bytes;	/* input bytes consumed after this item */
+	const char	*msg;	/* rc -1: where and why */
+	struct alert	 al;	/* packet/raw point into the item's batch */
 };
 
 /*
@@ -40,6 +40,11 @@ int		 ahead_next(struct ahead *, const struct ahead_item **it,
  * hand already (same batch), else NULL. For prefetching.
  */
 const struct alert *ahead_peek(const struct ahead *, size_t k);
+/*
+ * Starts bringing the item k after the last one returned (and the head of
+ * its alert, what the decision engine reads) into this CPU's cache.
+ */
+void		 ahead_prefetch(const struct ahead *, size_t k);
 /* Stops the reader (also before the end) and waits for it; frees. */
 void		 ahead_stop(struct ahead *);
 /* 1 when a second CPU is there to read ahead on. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of EVE timestamps and the alert JSON line. */
+/* Unit tests of EVE timestamps, the alert JSON line and alert_copy. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -89,12 +89,80 @@ test_alert_json_is_valid_json(void **state)
 	assert_int_equal(strlen(buf), 9);
 }
 
+/* alert_copy gives an alert that reads as its source, field for field,
+ * over a destination full of another alert's bytes. */
+static void
+test_alert_copy_fields(void **state)
+{
+	static const uint8_t pkt[3] = { 1, 2, 3 };
+	struct alert src, dst;
+	char a[4096], b[4096];
+
+	(void)state;
+	memset(&src, 0x5a, sizeof(src));
+	memset(&dst, 0xee, sizeof(dst));
+	src.ts_usec = 1715670000123456LL;
+	src.tz_min = -300;
+	src.gid = 1;
+	src.sid = 2010001;
+	src.rev = 7;
+	src.severity = 2;
+	src.proto = IPPROTO_TCP;
+	addr_parse("2001:db8::7", &src.src);
+	addr_parse("192.0.2.1", &src.dst);
+	src.sport = 40001;
+	src.dport = 443;
+	src.flow_id = 123456789;
+	src.pkts_toserver = 3;
+	src.pkts_toclient = 2;
+	src.bytes_toserver = 300;
+	src.bytes_toclient = 200;
+	src.tcp_flags = 0x18;
+	src.established = ALERT_EST_YES;
+	src.has_payload = 1;
+	strcpy(src.category, "Web Application Attack");
+	strcpy(src.signature, "ET WEB_SERVER test \"quoted\"");
+	strcpy(src.action, "allowed");
+	strcpy(src.app_proto, "http");
+	strcpy(src.iface, "eth0");
+	strcpy(src.sensor, "sensor-1");
+	src.packet = pkt;
+	src.packet_len = sizeof(pkt);
+	src.linktype = 1;
+	src.raw = NULL;
+	src.raw_len = 0;
+	src.input = ALERT_INPUT_EVE;
+	strcpy(src.file, "/var/log/suricata/eve.json");
+	src.offset = 4096;
+	src.line = 12;
+	alert_copy(&dst, &src);
+	assert_int_equal(alert_json(&src, a, sizeof(a)),
+	    alert_json(&dst, b, sizeof(b)));
+	assert_string_equal(a, b);
+	assert_memory_equal(&dst, &src, offsetof(struct alert, category));
+	assert_string_equal(dst.category, src.category);
+	assert_string_equal(dst.signature, src.signature);
+	assert_string_equal(dst.sensor, src.sensor);
+	assert_ptr_equal(dst.packet, pkt);
+	assert_int_equal(dst.packet_len, 3);
+	assert_int_equal(dst.linktype, 1);
+	assert_int_equal(dst.input, ALERT_INPUT_EVE);
+	assert_string_equal(dst.file, src.file);
+	assert_int_equal(dst.offset, 4096);
+	assert_int_equal(dst.line, 12);
+	/* A string at its full size stays ended. */
+	memset(src.sensor, 'x', sizeof(src.sensor));
+	alert_copy(&dst, &src);
+	assert_int_equal(strlen(dst.sensor), sizeof(dst.sensor) - 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alert_time_parse_offsets),
 		cmocka_unit_test(test_alert_json_is_valid_json),
+		cmocka_unit_test(test_alert_copy_fields),
 	};
 
 	return cmocka_run_group_tests_name("alert", tests, NULL, NULL);
