@@ -139,7 +139,9 @@ test-tsan: deps
 	    LDFLAGS="-fsanitize=thread" all build-tsan/tests/test_input_ahead
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_input_ahead
 	TSAN_OPTIONS=halt_on_error=1 REDRESS=$(abspath build-tsan/redress) \
-	    BUILD=$(abspath build-tsan) sh tests/integration/030_policy.sh
+	    BUILD=$(abspath build-tsan) \
+	    SHARED="$${SHARED:-$(abspath ..)/shared}" \
+	    sh tests/integration/030_policy.sh
 
 # ASan + UBSan build of everything, then the same suites.
 test-asan asan: deps
