@@ -29,6 +29,7 @@
 struct win_val {
 	struct thr_state	st;
 	uint8_t			listed;	/* on the changed list */
+	uint32_t		rule_fp; /* rule_fp() of its rule, 0 unknown */
 };
 
 struct widen_val {
@@ -38,6 +39,9 @@ struct widen_val {
 	uint8_t		done;
 	uint8_t		listed;
 };
+
+/* Saved blobs keep their size: older ones (fp 0) load as before. */
+_Static_assert(sizeof(struct win_val) == 32, "saved window size");
 
 /* A key whose state changed since the last checkpoint. */
 struct changed {
@@ -76,6 +80,9 @@ struct policy {
 	 * so it applies to every alert whatever its window holds.
 	 */
 	uint8_t			*stateless;
+	/* rule_fp() of each own and sensor rule: a saved window finds its
+	 * rule again after a reload moved it in the file. */
+	uint32_t		*rule_fp, *sensor_fp;
 	/*
 	 * Rule indices, worked out once in policy_new (these run for every
 	 * alert): the suppress rules, and per incident kind the other rules
@@ -409,6 +416,8 @@ sensor_filter(struct policy *p, const struct alert *a)
 	if (local != NULL) {
 		n = track_key(local, 'X', li, a, key);
 		w = tracker_get(p->win, key, n, &fresh);
+		if (fresh)
+			w->rule_fp = p->sensor_fp[li];
 		list_changed(p, 'W', key, n, &w->listed);
 		if (!thr_filter(local, p->eng, &w->st, fresh, a->ts_usec))
 			return 0;
@@ -422,6 +431,8 @@ sensor_filter(struct policy *p, const struct alert *a)
 			continue;
 		n = track_key(r, 'X', i, a, key);
 		w = tracker_get(p->win, key, n, &fresh);
+		if (fresh)
+			w->rule_fp = p->sensor_fp[i];
 		list_changed(p, 'W', key, n, &w->listed);
 		if (thr_rate(r, p->eng, &w->st, fresh, a->ts_usec) &&
 		    r->new_action == THR_ACT_PASS)
@@ -677,6 +688,8 @@ policy_feed(struct policy *p, const struct alert *a,
 		else {
 			n = track_key(r, 'W', i, a, key);
 			w = tracker_get(p->win, key, n, &fresh);
+			if (fresh)
+				w->rule_fp = p->rule_fp[i];
 			list_changed(p, 'W', key, n, &w->listed);
 		}
 		if (r->dir == THR_RATE_FILTER) {
@@ -936,6 +949,33 @@ fail:
 	return -1;
 }
 
+/*
+ * Points a saved window's key (tag, rule index, tracked addresses) at
+ * the rule it was counted for: the rule at the same index when it is the
+ * same rule, else the first rule equal to it. 0 when there is none.
+ */
+static int
+rule_place(const struct policy *p, uint8_t *key, size_t len, uint32_t fp)
+{
+	const uint32_t *fps;
+	size_t n, idx, j;
+
+	if (len < 3 || (key[0] != 'W' && key[0] != 'X'))
+		return 0;
+	fps = key[0] == 'X' ? p->sensor_fp : p->rule_fp;
+	n = key[0] == 'X' ? p->pc->sensor_rules.n : p->pc->rules.n;
+	idx = (size_t)key[1] << 8 | key[2];
+	if (idx < n && fps[idx] == fp)
+		return 1;
+	for (j = 0; j < n; j++)
+		if (fps[j] == fp) {
+			key[1] = (uint8_t)(j >> 8);
+			key[2] = (uint8_t)j;
+			return 1;
+		}
+	return 0;
+}
+
 static int
 load_one(void *arg, const void *key, size_t keylen, const void *state,
     size_t statelen)
@@ -968,15 +1008,26 @@ load_one(void *arg, const void *key, size_t keylen, const void *state,
 			p->pending_bytes += pl + 1;
 		}
 		break;
-	case 'W':
+	case 'W': {
+		struct win_val wv;
+		uint8_t wk[TRACKER_KEY_MAX];
+
 		/* Saved before windows had their list mark: the state only. */
-		if (statelen != sizeof(struct win_val) &&
-		    statelen != sizeof(struct thr_state))
+		memset(&wv, 0, sizeof(wv));
+		if (statelen == sizeof(struct win_val))
+			memcpy(&wv, state, statelen);
+		else if (statelen == sizeof(struct thr_state))
+			memcpy(&wv.st, state, statelen);
+		else
 			return 0;
-		v = tracker_get(p->win, k + 2, keylen - 2, &fresh);
-		memset(v, 0, sizeof(struct win_val));
-		memcpy(v, state, sizeof(struct thr_state));
+		wv.listed = 0;
+		memcpy(wk, k + 2, keylen - 2);
+		if (wv.rule_fp && !rule_place(p, wk, keylen - 2, wv.rule_fp))
+			return 0;	/* its rule is gone, or changed */
+		v = tracker_get(p->win, wk, keylen - 2, &fresh);
+		memcpy(v, &wv, sizeof(wv));
 		break;
+	}
 	case 'P':
 		if (statelen != sizeof(struct widen_val))
 			return 0;
@@ -989,6 +1040,37 @@ load_one(void *arg, const void *key, size_t keylen, const void *state,
 }
 
 /* ------------------------------------------------------------ lifetime */
+
+/* A rule's identity apart from its place in the file; never 0. */
+static uint32_t
+rule_fp(const struct thr_rule *r)
+{
+	uint32_t h = 2166136261u;
+	const char *c;
+	size_t i, b;
+
+#define FP_MIX(v)	(h = (h ^ (uint32_t)(v)) * 16777619u)
+	FP_MIX(r->dir);
+	FP_MIX(r->sel);
+	FP_MIX(r->gid);
+	FP_MIX(r->sid);
+	FP_MIX(r->type);
+	FP_MIX(r->track);
+	FP_MIX(r->count);
+	FP_MIX(r->seconds);
+	FP_MIX(r->new_action);
+	FP_MIX(r->timeout);
+	for (c = r->name; *c; c++)
+		FP_MIX((unsigned char)*c);
+	for (i = 0; i < r->nips; i++) {
+		FP_MIX(r->ips[i].net.family);
+		FP_MIX(r->ips[i].len);
+		for (b = 0; b < 16; b++)
+			FP_MIX(r->ips[i].net.a[b]);
+	}
+#undef FP_MIX
+	return h | 1;
+}
 
 /* What policy_new works out once from the rules (see struct policy). */
 static void
@@ -1004,6 +1086,11 @@ rule_lists(struct policy *p)
 	p->rule_kind = xcalloc(n, sizeof(*p->rule_kind));
 	p->rule_ct = xcalloc(n, sizeof(*p->rule_ct));
 	p->stateless = xcalloc(n, sizeof(*p->stateless));
+	p->rule_fp = xcalloc(n, sizeof(*p->rule_fp));
+	p->sensor_fp = xcalloc(p->pc->sensor_rules.n + 1,
+	    sizeof(*p->sensor_fp));
+	for (i = 0; i < p->pc->sensor_rules.n; i++)
+		p->sensor_fp[i] = rule_fp(&p->pc->sensor_rules.v[i]);
 	p->supp = xcalloc(n, sizeof(*p->supp));
 	for (kk = 0; kk < INCIDENT_KIND_MAX; kk++)
 		p->klist[kk] = xcalloc(n, sizeof(*p->klist[kk]));
@@ -1017,6 +1104,7 @@ rule_lists(struct policy *p)
 		    (ct = incident_classtype(r->name)) != r->name)
 			p->rule_ct[i] = ct;
 		p->stateless[i] = r->dir == THR_RATE_FILTER && r->count == 0;
+		p->rule_fp[i] = rule_fp(r);
 		if (r->dir == THR_SUPPRESS) {
 			p->supp[p->nsupp++] = i;
 			continue;
@@ -1087,6 +1175,8 @@ policy_free(struct policy *p)
 	free(p->rule_kind);
 	free(p->rule_ct);
 	free(p->stateless);
+	free(p->rule_fp);
+	free(p->sensor_fp);
 	free(p->supp);
 	for (int k = 0; k < INCIDENT_KIND_MAX; k++)
 		free(p->klist[k]);

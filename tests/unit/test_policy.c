@@ -912,6 +912,54 @@ test_policy_checkpoint_survives_kill(void **state)
 	assert_false(has(&g, "contain 203.0.113.70"));
 }
 
+/*
+ * A reload that moves a rule in the file: its half-reached window follows
+ * it, and is not taken over by the rule now at its old place; a rule
+ * whose definition changed starts a new window.
+ */
+static void
+test_policy_new_window_follows_rule(void **state)
+{
+	static const char a[] = "policy:\n  thresholds:\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 4, "
+	    "seconds 60, new_action contain, timeout 600\n";
+	static const char moved[] = "policy:\n  thresholds:\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 10, "
+	    "seconds 60, new_action contain, timeout 600\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 4, "
+	    "seconds 60, new_action contain, timeout 600\n";
+	static const char changed[] = "policy:\n  thresholds:\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 4, "
+	    "seconds 120, new_action contain, timeout 600\n";
+	char db[] = "/tmp/redress-test-policy-XXXXXX";
+	struct env v;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(db);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(db);
+	env_open(&v, a, db);
+	feed_seq(&v, 0, 3);
+	env_close(&v);
+	env_open(&v, moved, db);
+	feed_seq(&v, 3, 5);	/* the fifth alert of the count-4 rule */
+	assert_int_equal(v.got.n, 1);
+	assert_true(has(&v.got, "contain 203.0.113.50"));
+	env_close(&v);
+	remove_db(db);
+
+	env_open(&v, a, db);
+	feed_seq(&v, 0, 3);
+	env_close(&v);
+	env_open(&v, changed, db);
+	feed_seq(&v, 3, 5);	/* two alerts of a new window */
+	assert_int_equal(v.got.n, 0);
+	env_close(&v);
+	remove_db(db);
+}
+
 /* An incident closed after its state was saved is not brought back. */
 static void
 test_policy_checkpoint_forgets_closed(void **state)
@@ -1048,6 +1096,7 @@ main(void)
 		cmocka_unit_test(test_policy_new_restart_keeps_incident),
 		cmocka_unit_test(test_policy_checkpoint_survives_kill),
 		cmocka_unit_test(test_policy_checkpoint_forgets_closed),
+		cmocka_unit_test(test_policy_new_window_follows_rule),
 		cmocka_unit_test(test_policy_flush_probes_of_dos_target),
 		cmocka_unit_test(test_policy_conf_whitelist_file),
 		cmocka_unit_test(test_policy_feed_flood_bounded),
