@@ -6,7 +6,6 @@
  * `-C` says it is absent). ipset timeouts stop at 2147483 s; longer blocks
  * are added without a timeout and expired by redress's own timer.
  */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,20 +56,6 @@ static const struct conf_field ipset_fields[] = {
 };
 #undef F
 
-static int
-name_ok(const char *s, size_t max)
-{
-	size_t i;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > max)
-		return 0;
-	for (i = 0; s[i]; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '-')
-			return 0;
-	return 1;
-}
-
 static size_t
 ips_configure(struct responder *r, const struct conf_node *map,
     struct diag *d)
@@ -80,13 +65,14 @@ ips_configure(struct responder *r, const struct conf_node *map,
 
 	if (errs)
 		return errs;
-	if (!name_ok(p->set4, 31) || !name_ok(p->set6, 31) ||
+	if (!responder_name_ok(p->set4, 31) ||
+	    !responder_name_ok(p->set6, 31) ||
 	    strcmp(p->set4, p->set6) == 0) {
 		conf_error(d, map, "set4/set6: two different names of at most "
 		    "31 letters, digits, _ or -");
 		errs++;
 	}
-	if (!name_ok(p->chain, 28)) {
+	if (!responder_name_ok(p->chain, 28)) {
 		conf_error(d, conf_get(map, "chain"), "bad chain name");
 		errs++;
 	}

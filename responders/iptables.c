@@ -6,7 +6,6 @@
  * run as argv vectors with -w through spawn_run, never a shell. Rules have
  * no timeout: redress's own timer removes them.
  */
-#include <ctype.h>
 #include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,20 +38,6 @@ static const struct conf_field ipt_fields[] = {
 };
 #undef F
 
-static int
-chain_ok(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > 28)
-		return 0;
-	for (i = 0; s[i]; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '-')
-			return 0;
-	return 1;
-}
-
 static size_t
 ipt_configure(struct responder *r, const struct conf_node *map,
     struct diag *d)
@@ -62,7 +47,8 @@ ipt_configure(struct responder *r, const struct conf_node *map,
 
 	if (errs)
 		return errs;
-	if (!chain_ok(p->chain) || !chain_ok(p->parent) ||
+	if (!responder_name_ok(p->chain, 28) ||
+	    !responder_name_ok(p->parent, 28) ||
 	    strcmp(p->chain, p->parent) == 0) {
 		conf_error(d, map, "chain/parent: two different chain names");
 		errs++;

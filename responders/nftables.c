@@ -7,7 +7,6 @@
  * elements carrying their timeout; a batch is one nft transaction. Nothing
  * outside the own table is ever touched.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,20 +48,6 @@ static const struct conf_field nft_fields[] = {
 };
 #undef F
 
-static int
-ident_ok(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > 31)
-		return 0;
-	for (i = 0; s[i]; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '-')
-			return 0;
-	return 1;
-}
-
 static size_t
 nft_configure(struct responder *r, const struct conf_node *map,
     struct diag *d)
@@ -89,11 +74,12 @@ nft_configure(struct responder *r, const struct conf_node *map,
 		    "inet, ip or ip6");
 		errs++;
 	}
-	if (!ident_ok(p->name)) {
+	if (!responder_name_ok(p->name, 31)) {
 		conf_error(d, conf_get(map, "table"), "bad table name");
 		errs++;
 	}
-	if (!ident_ok(p->set4) || !ident_ok(p->set6) ||
+	if (!responder_name_ok(p->set4, 31) ||
+	    !responder_name_ok(p->set6, 31) ||
 	    strcmp(p->set4, p->set6) == 0) {
 		conf_error(d, map, "set4/set6: two different names of letters, "
 		    "digits, _ or -");

@@ -3,6 +3,7 @@
  * The registry of containment backends: lookup by the YAML "type:" name,
  * and creating/freeing a configured responder.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,18 @@ responder_free(struct responder *r)
 		r->ops->release(r);
 	free(r->priv);
 	free(r);
+}
+
+int
+responder_name_ok(const char *s, size_t max)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > max)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-')
+			return 0;
+	return 1;
 }

@@ -88,6 +88,11 @@ const char			*responder_names(void);
 struct responder	*responder_new(const struct responder_ops *,
 			    const struct conf_node *, struct diag *);
 void			 responder_free(struct responder *);
+/*
+ * 1 if s is a firewall object name redress may use (table, set, chain):
+ * 1 to max characters of letters, digits, '_' and '-'.
+ */
+int			 responder_name_ok(const char *s, size_t max);
 
 /*
  * Every backend mapping also holds "type:" and an optional "name:"; a
