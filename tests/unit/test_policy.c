@@ -607,6 +607,68 @@ test_policy_feed_ignore_action(void **state)
 	env_close(&v);
 }
 
+/* A fresh path for a database file (mkstemp's, the file removed). */
+static void
+temp_db(char *db)
+{
+	int fd = mkstemp(db);
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(db);
+}
+
+/* Copies file from to to (the database as a crash would leave it). */
+static void
+copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out;
+	char b[8192];
+	size_t n;
+
+	unlink(to);
+	if (in == NULL)
+		return;		/* no -wal: nothing to copy */
+	out = fopen(to, "wb");
+	assert_non_null(out);
+	while ((n = fread(b, 1, sizeof(b), in)) > 0)
+		assert_int_equal(fwrite(b, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static void
+remove_db(const char *db)
+{
+	char p[96];
+
+	unlink(db);
+	snprintf(p, sizeof(p), "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db);
+	unlink(p);
+}
+
+/*
+ * Checkpoints and commits as the daemon does, then copies the database
+ * to db2 as a kill -9 right then would leave it; a transaction is open
+ * again afterwards.
+ */
+static void
+commit_and_snapshot(struct env *v, const char *db, const char *db2)
+{
+	struct err e = { "", 0 };
+	char from[96], to[96];
+
+	assert_int_equal(policy_checkpoint(v->pol, &e), 0);
+	assert_int_equal(store_commit(v->st, &e), 0);
+	copy_file(db, db2);
+	snprintf(from, sizeof(from), "%s-wal", db);
+	snprintf(to, sizeof(to), "%s-wal", db2);
+	copy_file(from, to);
+	assert_int_equal(store_begin(v->st, &e), 0);
+}
+
 /* Feeds alerts 0..n-1 of one source with sid 1000. */
 static void
 feed_seq(struct env *v, int from, int to)
@@ -630,7 +692,6 @@ test_policy_new_restart_mid_window(void **state)
 	char db[] = "/tmp/redress-test-policy-XXXXXX";
 	struct env v;
 	struct got straight;
-	int fd;
 
 	(void)state;
 	env_open(&v, yaml, NULL);
@@ -640,10 +701,7 @@ test_policy_new_restart_mid_window(void **state)
 	assert_int_equal(straight.n, 1);
 	assert_true(has(&straight, "contain 203.0.113.50"));
 
-	fd = mkstemp(db);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(db);
+	temp_db(db);
 	env_open(&v, yaml, db);
 	feed_seq(&v, 0, 3);
 	assert_int_equal(v.got.n, 0);
@@ -653,15 +711,7 @@ test_policy_new_restart_mid_window(void **state)
 	assert_int_equal(v.got.n, straight.n);
 	assert_true(has(&v.got, "contain 203.0.113.50"));
 	env_close(&v);
-	unlink(db);
-	{
-		char p[64];
-
-		snprintf(p, sizeof(p), "%s-wal", db);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", db);
-		unlink(p);
-	}
+	remove_db(db);
 }
 
 struct alerts_of {
@@ -767,16 +817,13 @@ test_policy_conf_errors(void **state)
 static void
 test_policy_new_restart_keeps_incident(void **state)
 {
-	char db[] = "/tmp/redress-test-policy-XXXXXX", p[80];
+	char db[] = "/tmp/redress-test-policy-XXXXXX";
 	struct env v;
 	struct alert a;
-	int fd, i;
+	int i;
 
 	(void)state;
-	fd = mkstemp(db);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(db);
+	temp_db(db);
 	/* Three ports before the restart, two after: still one scan. */
 	env_open(&v, "", db);
 	for (i = 0; i < 3; i++) {
@@ -795,42 +842,7 @@ test_policy_new_restart_keeps_incident(void **state)
 	assert_true(has(&v.got, "contain 203.0.113.60"));
 	assert_true(has(&v.got, "report 203.0.113.60 source"));
 	env_close(&v);
-	unlink(db);
-	snprintf(p, sizeof(p), "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db);
-	unlink(p);
-}
-
-/* Copies file from to to (the database as a crash would leave it). */
-static void
-copy_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "rb"), *out;
-	char b[8192];
-	size_t n;
-
-	unlink(to);
-	if (in == NULL)
-		return;		/* no -wal: nothing to copy */
-	out = fopen(to, "wb");
-	assert_non_null(out);
-	while ((n = fread(b, 1, sizeof(b), in)) > 0)
-		assert_int_equal(fwrite(b, 1, n, out), n);
-	fclose(in);
-	assert_int_equal(fclose(out), 0);
-}
-
-static void
-remove_db(const char *db)
-{
-	char p[96];
-
-	unlink(db);
-	snprintf(p, sizeof(p), "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db);
-	unlink(p);
+	remove_db(db);
 }
 
 /*
@@ -843,28 +855,18 @@ crash_between(const char *yaml, int save, const struct alert *al,
     int before, int after)
 {
 	char db[] = "/tmp/redress-test-policy-XXXXXX";
-	char db2[64], from[96], to[96];
+	char db2[64];
 	struct env v;
 	struct got g;
-	struct err e = { "", 0 };
-	int fd, i;
+	int i;
 
-	fd = mkstemp(db);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(db);
+	temp_db(db);
 	snprintf(db2, sizeof(db2), "%s-crash", db);
 	env_open(&v, yaml, db);
 	policy_save_changes(v.pol, save);
 	for (i = 0; i < before; i++)
 		feed(&v, &al[i]);
-	assert_int_equal(policy_checkpoint(v.pol, &e), 0);
-	assert_int_equal(store_commit(v.st, &e), 0);
-	copy_file(db, db2);
-	snprintf(from, sizeof(from), "%s-wal", db);
-	snprintf(to, sizeof(to), "%s-wal", db2);
-	copy_file(from, to);
-	assert_int_equal(store_begin(v.st, &e), 0);
+	commit_and_snapshot(&v, db, db2);
 	env_close(&v);		/* the process that was "killed" */
 	env_open(&v, yaml, db2);
 	for (i = before; i < before + after; i++)
@@ -933,13 +935,9 @@ test_policy_new_window_follows_rule(void **state)
 	    "seconds 120, new_action contain, timeout 600\n";
 	char db[] = "/tmp/redress-test-policy-XXXXXX";
 	struct env v;
-	int fd;
 
 	(void)state;
-	fd = mkstemp(db);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(db);
+	temp_db(db);
 	env_open(&v, a, db);
 	feed_seq(&v, 0, 3);
 	env_close(&v);
@@ -965,18 +963,14 @@ static void
 test_policy_checkpoint_forgets_closed(void **state)
 {
 	char db[] = "/tmp/redress-test-policy-XXXXXX", db2[64];
-	char from[96], to[96];
 	struct tracker_stats inc, win;
 	struct env v;
 	struct alert a;
 	struct err e = { "", 0 };
-	int fd, i;
+	int i;
 
 	(void)state;
-	fd = mkstemp(db);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(db);
+	temp_db(db);
 	snprintf(db2, sizeof(db2), "%s-crash", db);
 	env_open(&v, "", db);
 	policy_save_changes(v.pol, 1);
@@ -989,13 +983,7 @@ test_policy_checkpoint_forgets_closed(void **state)
 	assert_int_equal(store_commit(v.st, &e), 0);
 	assert_int_equal(store_begin(v.st, &e), 0);
 	env_flush(&v, 0, T0 + 86400LL * 1000000);	/* it closes */
-	assert_int_equal(policy_checkpoint(v.pol, &e), 0);
-	assert_int_equal(store_commit(v.st, &e), 0);
-	copy_file(db, db2);
-	snprintf(from, sizeof(from), "%s-wal", db);
-	snprintf(to, sizeof(to), "%s-wal", db2);
-	copy_file(from, to);
-	assert_int_equal(store_begin(v.st, &e), 0);
+	commit_and_snapshot(&v, db, db2);
 	env_close(&v);
 	env_open(&v, "", db2);
 	policy_stats(v.pol, &inc, &win);
