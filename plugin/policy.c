@@ -630,11 +630,15 @@ policy_feed(struct policy *p, const struct alert *a,
 	if ((a->proto == 1 && a->sport == 8) ||
 	    (a->proto == 58 && a->sport == 128))
 		s->flags |= INC_F_UNREPORTABLE_PROBE;
-	/* Likewise the rule windows of its kind so far. */
+	/*
+	 * Start fetching the windows of the rules that select the alert as
+	 * its incident's kind so far, while the incident is counted.
+	 */
 	guess = fresh ? ak : (enum incident_kind)s->kind;
 	for (j = 0; j < p->nklist[guess]; j++) {
 		i = p->klist[guess][j];
-		if (p->stateless[i])
+		if (p->stateless[i] || (pc->rules.v[i].sel != THR_SEL_KIND &&
+		    !rule_selects(p, i, a, classtype, guess)))
 			continue;
 		n = track_key(&pc->rules.v[i], 'W', i, a, key);
 		tracker_prefetch(p->win, key, n, 0, 0);
