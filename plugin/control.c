@@ -21,6 +21,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "monotime.h"
 #include "xmalloc.h"
 
 #define CONTROL_QUERY_MS	5000	/* client: whole exchange */
@@ -33,15 +34,6 @@ struct control {
 
 static int	 line_complete(const char *, size_t);
 static char	*control_answer(void *, const char *);
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 sun_fill(struct sockaddr_un *sun, const char *path, struct err *e)
@@ -155,12 +147,12 @@ control_close(struct control *c)
 static int
 write_all(int fd, const char *buf, size_t len, int ms)
 {
-	int64_t end = mono_ms() + ms;
+	int64_t end = monotime_ms() + ms;
 	ssize_t w;
 
 	while (len > 0) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		int64_t left = end - mono_ms();
+		int64_t left = end - monotime_ms();
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
 			return -1;
@@ -181,7 +173,7 @@ control_query(const char *path, struct err *e)
 	struct sockaddr_un sun;
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
-	int64_t end = mono_ms() + CONTROL_QUERY_MS;
+	int64_t end = monotime_ms() + CONTROL_QUERY_MS;
 	ssize_t r;
 	int fd;
 
@@ -202,7 +194,7 @@ control_query(const char *path, struct err *e)
 	}
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int64_t left = end - mono_ms();
+		int64_t left = end - monotime_ms();
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
 			err_set(e, "%s: no answer within %d s", path,
@@ -418,7 +410,7 @@ void
 reqsrv_handle(struct reqsrv *s, void *arg)
 {
 	struct epoll_event ev[REQSRV_CONNS + 1];
-	int64_t now = mono_ms();
+	int64_t now = monotime_ms();
 	int i, n;
 
 	if (s == NULL)

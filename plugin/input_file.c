@@ -6,15 +6,7 @@
 #include <time.h>
 
 #include "input_file.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "monotime.h"
 
 int
 input_file_open(struct input_file *f, struct input *in, struct err *e)
@@ -45,14 +37,14 @@ input_file_next(struct input_file *f, struct input *in,
 
 	if (f->lf == NULL)
 		return err_set(e, "%s: not open", in->path) - 1;
-	if (in->follow && f->next_poll && mono_ms() < f->next_poll &&
+	if (in->follow && f->next_poll && monotime_ms() < f->next_poll &&
 	    !linefile_woken(f->lf))
 		return 0;
 	rc = linefile_next(f->lf, l, e);
 	in->stats.bytes = linefile_stats(f->lf)->bytes;
 	if (rc == 0) {
 		if (in->follow)
-			f->next_poll = mono_ms() + f->poll_ms;
+			f->next_poll = monotime_ms() + f->poll_ms;
 		else
 			in->once_eof = 1;
 		return 0;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "monotime.h"
 #include "sidmap.h"
 #include "unified2_parse.h"
 #include "xmalloc.h"
@@ -94,15 +95,6 @@ static const struct conf_field u2_fields[] = {
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
 #undef F
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------ configure */
 
@@ -392,7 +384,7 @@ newer_exists(struct input *in)
 		return 0;
 	if (u->newer_cached)
 		return 1;
-	now = now_ms();
+	now = monotime_ms();
 	if (in->follow && u->last_scan && now - u->last_scan < u->c.poll_ms)
 		return 0;
 	u->last_scan = now;
@@ -475,7 +467,7 @@ at_eof(struct input *in, struct alert *al, struct err *e)
 	int newer = in->follow ? newer_exists(in) : 0, rc;
 
 	if (u->rd.have) {
-		int64_t now = now_ms();
+		int64_t now = monotime_ms();
 
 		if (!in->follow || newer || u->abandoned) {
 			if (emit(in, al, u->pos))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "linefile.h"
+#include "monotime.h"
 #include "xmalloc.h"
 
 #define LINEFILE_DIR_SCAN_MAX	10000
@@ -40,15 +41,6 @@ struct linefile {
 	int		 ifd;		/* inotify on the directory, -1 none */
 	struct linefile_stats st;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 uint64_t
 linefile_hash(const char *s, size_t len)
@@ -317,8 +309,8 @@ check_rotation(struct linefile *lf, struct err *e)
 		/* The writer may still append to the renamed file until it
 		 * reopens: keep reading it for a grace period. */
 		if (lf->rot_seen == 0)
-			lf->rot_seen = mono_ms();
-		if (mono_ms() - lf->rot_seen < LINEFILE_GRACE_MS)
+			lf->rot_seen = monotime_ms();
+		if (monotime_ms() - lf->rot_seen < LINEFILE_GRACE_MS)
 			return 0;
 	}
 	fd = open(lf->path, O_RDONLY | O_CLOEXEC);
@@ -446,7 +438,7 @@ linefile_next(struct linefile *lf, struct linefile_line *l, struct err *e)
 
 				fin = stat(lf->path, &ps) == 0 &&
 				    ((uint64_t)ps.st_ino != lf->ino) &&
-				    (lf->old || mono_ms() - lf->rot_seen >=
+				    (lf->old || monotime_ms() - lf->rot_seen >=
 				    LINEFILE_GRACE_MS);
 			}
 			if (fin) {

@@ -20,6 +20,7 @@
 
 #include "bootstrap.h"
 #include "log.h"
+#include "monotime.h"
 #include "rdap_parse.h"
 #include "resolver.h"
 #include "whois_parse.h"
@@ -62,15 +63,6 @@ struct run {
 	size_t		 ncand;
 	int		 net_level;	/* level the network info came from */
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct resolver *
 resolver_new(const struct resolver_conf *rc)
@@ -123,7 +115,7 @@ bucket(struct resolver *r, const char *server)
 	memset(&r->b[i], 0, sizeof(r->b[i]));
 	strlcpy_r(r->b[i].server, server, sizeof(r->b[i].server));
 	r->b[i].tokens = (double)r->rc->rate_per_minute;
-	r->b[i].last_ms = mono_ms();
+	r->b[i].last_ms = monotime_ms();
 	return &r->b[i];
 }
 
@@ -131,7 +123,7 @@ int
 resolver_rate_wait(struct resolver *r, const char *server, struct err *e)
 {
 	struct bucket	*b = bucket(r, server);
-	int64_t		 now = mono_ms(), wait;
+	int64_t		 now = monotime_ms(), wait;
 	double		 rate = (double)r->rc->rate_per_minute / 60000.0;
 
 	if (b->backoff_until_ms > now)
@@ -155,7 +147,7 @@ resolver_rate_wait(struct resolver *r, const char *server, struct err *e)
 			nanosleep(&ts, NULL);
 		}
 		b->tokens = 1.0;
-		b->last_ms = mono_ms();
+		b->last_ms = monotime_ms();
 	}
 	b->tokens -= 1.0;
 	return 0;
@@ -166,7 +158,7 @@ resolver_backoff(struct resolver *r, const char *server)
 {
 	struct bucket *b = bucket(r, server);
 
-	b->backoff_until_ms = mono_ms() + r->rc->backoff_s * 1000;
+	b->backoff_until_ms = monotime_ms() + r->rc->backoff_s * 1000;
 	b->tokens = 0;
 }
 

@@ -19,22 +19,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "resolver.h"
 #include "xmalloc.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 remaining(int64_t deadline)
 {
-	int64_t left = deadline - mono_ms();
+	int64_t left = deadline - monotime_ms();
 
 	return left < 0 ? 0 : left > 3600000 ? 3600000 : (int)left;
 }
@@ -119,7 +111,7 @@ resolve_whois_query(struct resolver *r, const char *server, int port,
 	if (resolver_rate_wait(r, server, e) == -1)
 		return -1;
 	resolver_count_query(r);
-	deadline = mono_ms() + rc->timeout_ms;
+	deadline = monotime_ms() + rc->timeout_ms;
 	if ((fd = dial(host, port, deadline, e)) == -1) {
 		err_prefix(e, "whois %s: ", server);
 		return -1;

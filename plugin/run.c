@@ -34,6 +34,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_conf.h"
+#include "monotime.h"
 #include "policy.h"
 #include "privdrop.h"
 #include "responder.h"
@@ -91,15 +92,6 @@ struct run {
 static const struct executor_ops *const bg_ops[] = {
 	&executor_resolver, &executor_reporter, &executor_mailer,
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 executor_init(struct executor *ex, const struct executor_ops *ops,
@@ -232,7 +224,7 @@ input_try_open(struct run *r, struct run_input *ri)
 	if (in->ops->open(in, &e) < 0) {
 		log_warnx("input %s: %s; retrying in %d s", in->id, e.msg,
 		    RUN_RETRY_SEC);
-		ri->retry_at = mono_ms() + RUN_RETRY_SEC * 1000;
+		ri->retry_at = monotime_ms() + RUN_RETRY_SEC * 1000;
 		return;
 	}
 	ri->open = 1;
@@ -279,7 +271,7 @@ inputs_close(struct run *r)
 static void
 run_status(struct run *r, int force)
 {
-	int64_t now = mono_ms();
+	int64_t now = monotime_ms();
 	size_t i;
 
 	if (!force && now - r->status_at < 1000)
@@ -357,7 +349,7 @@ run_begin(struct run *r)
 		log_warnx("%s", e.msg);
 		return -1;
 	}
-	r->txn_started = mono_ms();
+	r->txn_started = monotime_ms();
 	return 0;
 }
 
@@ -388,7 +380,7 @@ run_drain(struct run *r, struct run_input *ri)
 			    e.msg, RUN_RETRY_SEC);
 			in->ops->close(in);
 			ri->open = 0;
-			ri->retry_at = mono_ms() + RUN_RETRY_SEC * 1000;
+			ri->retry_at = monotime_ms() + RUN_RETRY_SEC * 1000;
 			return n;
 		}
 		if (run_begin(r) < 0)
@@ -414,7 +406,7 @@ run_flush_policy(struct run *r, int final)
 		return -1;
 	if (policy_flush(r->pol, store_now_usec(), final, NULL, &e) < 0)
 		log_warnx("policy: %s", e.msg);
-	r->last_flush = mono_ms();
+	r->last_flush = monotime_ms();
 	return 0;
 }
 
@@ -689,7 +681,7 @@ run_loop(struct run *r)
 	int stop = 0;
 
 	while (!stop) {
-		int64_t now = mono_ms(), timeout = 100;
+		int64_t now = monotime_ms(), timeout = 100;
 		int nfd = 0, n, all_idle = 1, any_open = 0;
 		size_t i;
 
@@ -789,7 +781,7 @@ run_loop(struct run *r)
 			    && run_commit(r) < 0)
 				return 1;
 		}
-		now = mono_ms();
+		now = monotime_ms();
 		if (r->pending && (now - r->txn_started >=
 		    r->cfg->general.commit_interval_ms || all_idle)) {
 			if (run_commit(r) < 0)

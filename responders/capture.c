@@ -22,6 +22,7 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "monotime.h"
 #include "xmalloc.h"
 
 /* DAQ read timeout and deadline tick: how late a capture may stop. */
@@ -105,15 +106,6 @@ struct capture {
 /* daq_load_modules and BPF compilation keep global state. */
 static pthread_mutex_t	daq_lk = PTHREAD_MUTEX_INITIALIZER;
 static char		*daq_loaded;	/* module_dir loaded last */
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* general.state_dir of the document the responder's mapping is in. */
 static const char *
@@ -209,7 +201,7 @@ capture_tick(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&p->cv, &p->lk, &ts);
-		now = now_ms();
+		now = monotime_ms();
 		for (j = p->jobs; j != NULL; j = j->next)
 			if (j->h != NULL && (now >= j->deadline_ms ||
 			    atomic_load(&j->stop)))
@@ -345,7 +337,7 @@ capture_run(void *arg)
 	void		*h = j->h;
 
 	while (!atomic_load(&j->stop) && j->got < j->max_pkts &&
-	    now_ms() < j->deadline_ms)
+	    monotime_ms() < j->deadline_ms)
 		if (daq_acquire(p->mod, h, (int)(j->max_pkts - j->got),
 		    capture_packet, j) != DAQ_SUCCESS)
 			break;
@@ -455,7 +447,7 @@ capture_start(struct capture *p, const struct resp_block *b, char *path,
 	if (capture_dump_open(j, daq_get_datalink_type(p->mod, j->h),
 	    (int)p->c.snaplen, e) == -1)
 		goto fail;
-	j->deadline_ms = now_ms() + (long)p->c.seconds * 1000L;
+	j->deadline_ms = monotime_ms() + (long)p->c.seconds * 1000L;
 	j->next = p->jobs;
 	p->jobs = j;
 	p->running++;

@@ -13,17 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "resp_spawn.h"
 #include "xmalloc.h"
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 int
 spawn_run(char *const argv[], char *const envp[], int timeout_ms,
@@ -34,7 +26,7 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 	pid_t			 pid;
 	int			 p[2], rc, st, timedout = 0;
 	size_t			 got = 0;
-	long			 deadline = now_ms() + timeout_ms;
+	long			 deadline = monotime_ms() + timeout_ms;
 	char			 junk[512];
 
 	if (errbuf != NULL && errlen > 0)
@@ -56,7 +48,7 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 	}
 	for (;;) {
 		struct pollfd	pfd = { .fd = p[0], .events = POLLIN };
-		long		left = deadline - now_ms();
+		long		left = deadline - monotime_ms();
 		ssize_t		n;
 
 		if (left <= 0) {
@@ -98,7 +90,7 @@ spawn_run_output(char *const argv[], char *const envp[], int timeout_ms,
 	pid_t			 pid;
 	int			 p[2], rc, st, timedout = 0;
 	size_t			 got = 0, cap = 4096;
-	long			 deadline = now_ms() + timeout_ms;
+	long			 deadline = monotime_ms() + timeout_ms;
 	char			*buf;
 
 	*out = buf = xmalloc(cap);
@@ -120,7 +112,7 @@ spawn_run_output(char *const argv[], char *const envp[], int timeout_ms,
 	}
 	for (;;) {
 		struct pollfd	pfd = { .fd = p[0], .events = POLLIN };
-		long		left = deadline - now_ms();
+		long		left = deadline - monotime_ms();
 		char		junk[4096];
 		ssize_t		n;
 
