@@ -4,8 +4,9 @@
 # events, ~2,000 sources) and the spoofed-flood profile (1M events from
 # 1M sources, then 10M from 10M), peak RSS of each, and the bytes of
 # state per tracked key (bench/policy_keys). The policy runs as replay
-# runs by default (parsing ahead on a second thread) and on one thread;
-# CPU seconds are printed beside the wall-clock figures.
+# runs by default (a second thread reads ahead, both threads parse, the
+# first decides) and on one thread; plain replay, the baseline, runs on
+# one thread. CPU seconds are printed beside the wall-clock figures.
 # Usage: bench/policy.sh BUILD_DIR WORKDIR
 # Environment: POLICY_BENCH_EVENTS (default 1000000), POLICY_BENCH_BIG
 # (default 10000000; 0 skips the 10M run), POLICY_BENCH_REPEAT (runs of
@@ -45,9 +46,9 @@ run() {
 	echo "$best"
 }
 
-# one LABEL FILE EVENTS: plain replay, replay with the policy (parsing
-# ahead on a second thread, as it runs by default on two CPUs or more)
-# and the same on one thread.
+# one LABEL FILE EVENTS: plain replay, replay with the policy (with the
+# second thread, as it runs by default on two CPUs or more) and the same
+# on one thread.
 one() {
 	cat "$2" >/dev/null	# page cache, for every run alike
 	set -- "$1" "$2" "$3" $(run plain-"$1" --no-policy "$2") \

@@ -250,6 +250,14 @@ alert_copy(struct alert *dst, const struct alert *src)
 	    offsetof(struct alert, offset));
 }
 
+void
+alert_scratch_free(struct alert_scratch *sc)
+{
+	free(sc->pkt);
+	sc->pkt = NULL;
+	sc->cap = 0;
+}
+
 size_t
 alert_json(const struct alert *al, char *buf, size_t len)
 {

@@ -99,4 +99,16 @@ size_t	 alert_json(const struct alert *, char *buf, size_t len);
  */
 void	 alert_copy(struct alert *dst, const struct alert *src);
 
+/*
+ * Space a parser decodes an alert's evidence into (packet bytes): the
+ * caller's, one per thread, reused for each alert; alert_scratch_free()
+ * when done.
+ */
+struct alert_scratch {
+	uint8_t	*pkt;
+	size_t	 cap;
+};
+
+void	 alert_scratch_free(struct alert_scratch *);
+
 #endif

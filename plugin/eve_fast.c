@@ -638,7 +638,7 @@ ends_with_brace(const char *line, size_t len)
 
 int
 eve_parse_fast(const char *line, size_t len, struct alert *al,
-    struct eve_scratch *sc)
+    struct alert_scratch *sc)
 {
 	struct scan s = { line, line + len };
 	struct fast f;

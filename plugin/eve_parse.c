@@ -53,7 +53,7 @@ b64_val(unsigned char c)
 }
 
 int
-eve_b64_decode(const char *s, size_t len, struct eve_scratch *sc,
+eve_b64_decode(const char *s, size_t len, struct alert_scratch *sc,
     size_t *out_len)
 {
 	size_t i, o = 0, need;
@@ -105,14 +105,6 @@ eve_established(const struct alert *al, int have_flow)
 	if (have_flow && al->pkts_toclient == 0)
 		return ALERT_EST_NO;
 	return ALERT_EST_UNKNOWN;
-}
-
-void
-eve_scratch_free(struct eve_scratch *sc)
-{
-	free(sc->pkt);
-	sc->pkt = NULL;
-	sc->cap = 0;
 }
 
 const char *
@@ -236,7 +228,7 @@ parse_addr(const json_t *o, const char *key, struct addr *a, struct err *e)
 }
 
 static int
-parse_event(const json_t *o, struct alert *al, struct eve_scratch *sc,
+parse_event(const json_t *o, struct alert *al, struct alert_scratch *sc,
     struct err *e)
 {
 	const json_t *v, *f, *pi;
@@ -340,7 +332,7 @@ eve_load_object(const char *line, size_t len, struct err *e)
 
 int
 eve_parse_jansson(const char *line, size_t len, struct alert *al,
-    struct eve_scratch *sc, struct err *e)
+    struct alert_scratch *sc, struct err *e)
 {
 	json_t *o;
 	int rc;
@@ -362,7 +354,7 @@ eve_parse_jansson(const char *line, size_t len, struct alert *al,
 
 int
 eve_parse(const char *line, size_t len, struct alert *al,
-    struct eve_scratch *sc, struct err *e)
+    struct alert_scratch *sc, struct err *e)
 {
 	int rc = eve_parse_fast(line, len, al, sc);
 

@@ -19,25 +19,18 @@
 
 #define EVE_FALLBACK	(-2)
 
-/* Space for decoded packet bytes, owned by the caller, reused. */
-struct eve_scratch {
-	uint8_t	*pkt;
-	size_t	 cap;
-};
-
 /*
  * 1: an alert in *al. 0: a valid event of another type (flow, http, dns,
  * stats ...). -1: invalid, e says why ("missing src_ip").
  */
 int	eve_parse_jansson(const char *line, size_t len, struct alert *al,
-	    struct eve_scratch *sc, struct err *e);
+	    struct alert_scratch *sc, struct err *e);
 /* As eve_parse_jansson, or EVE_FALLBACK when the line needs the full parser. */
 int	eve_parse_fast(const char *line, size_t len, struct alert *al,
-	    struct eve_scratch *sc);
+	    struct alert_scratch *sc);
 /* Fast path, then jansson on EVE_FALLBACK. */
 int	eve_parse(const char *line, size_t len, struct alert *al,
-	    struct eve_scratch *sc, struct err *e);
-void	eve_scratch_free(struct eve_scratch *);
+	    struct alert_scratch *sc, struct err *e);
 /*
  * Compares the fields a parser fills (not the input fields); NULL when
  * equal, else the name of the first field that differs. For the tests and
@@ -59,7 +52,7 @@ int	eve_get_str(const json_t *, const char *key, char *dst, size_t size);
 /* One line as a JSON object (caller json_decref()s), or NULL and e. */
 json_t	*eve_load_object(const char *line, size_t len, struct err *);
 /* Base64 (RFC 4648, padded) into sc; 0 ok, -1 not valid base64. */
-int	eve_b64_decode(const char *s, size_t len, struct eve_scratch *sc,
+int	eve_b64_decode(const char *s, size_t len, struct alert_scratch *sc,
 	    size_t *out_len);
 /* The spoof guard verdict from the flow facts (enum alert_est). */
 int8_t	eve_established(const struct alert *al, int have_flow);

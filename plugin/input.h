@@ -29,6 +29,15 @@ struct input_stats {
 
 struct input;
 
+/* One record read but not yet parsed (input_ops.record). */
+struct input_record {
+	const char	*p;		/* its bytes, valid until the next read */
+	size_t		 len;
+	const char	*file;		/* where it is: file name, */
+	uint64_t	 offset;	/* byte offset, */
+	uint64_t	 line;		/* line number (0 for none) */
+};
+
 struct input_ops {
 	const char	*name;		/* value of "type:" in YAML */
 	size_t		 priv_size;	/* core callocs in->priv */
@@ -49,6 +58,20 @@ struct input_ops {
 	 * input failed (e says why); the core closes it and retries later.
 	 */
 	int	(*next)(struct input *, struct alert *al, struct err *);
+	/*
+	 * Optional, next() in two halves so that parsing can run on other
+	 * threads (replay): record() reads the next record without parsing
+	 * it (returns as next(), -1 for a record skipped unread, such as an
+	 * over-long line); parse() does the rest of next() for one record.
+	 * parse() may run on any thread, at the same time as record() and
+	 * other parse()s: it reads nothing of in but its configuration,
+	 * counts nothing in in->stats (the caller adds one event per record
+	 * parsed, one bad per -1, one alert per 1) and decodes into sc.
+	 * 1: *al holds an alert; 0: not an alert; -1: bad, e says where.
+	 */
+	int	(*record)(struct input *, struct input_record *, struct err *);
+	int	(*parse)(const struct input *, const struct input_record *,
+		    struct alert *al, struct alert_scratch *sc, struct err *);
 	/* Writes the position after the last record returned into in->bookmark. */
 	void	(*bookmark)(struct input *);
 	/* Fills stats lag etc.; may be NULL. */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading ahead on a second thread: a reader thread runs an input's next()
- * to the end and hands what it returns (alerts, with the evidence bytes
- * they borrow copied, and bad-record messages) to the calling thread in
- * order, in batches. `redress replay` uses it so that parsing one part of
- * a file and deciding on the part before run at the same time; the
- * decisions are those of reading in one thread, alert for alert.
+ * Reading ahead on a second thread: a reader thread reads an input to the
+ * end and hands what it gives (alerts, with the evidence bytes they
+ * borrow copied, and bad-record messages) to the calling thread in order,
+ * in batches. When the input splits next() in record() and parse(), the
+ * reader only reads records and both threads parse batches of them,
+ * whichever is free first; else the reader runs next(). `redress replay`
+ * uses it so that parsing one part of a file and deciding on the part
+ * before run at the same time; the decisions are those of reading in one
+ * thread, alert for alert.
  */
 #ifndef REDRESS_INPUT_AHEAD_H
 #define REDRESS_INPUT_AHEAD_H
@@ -16,7 +19,8 @@
 struct ahead;
 
 struct ahead_item {
-	int		 rc;	/* 1: al holds an alert; -1: a bad record */
+	int		 rc;	/* 1: al holds an alert; -1: a bad record;
+				 * (0: not an alert, never returned) */
 	uint64_t	 bytes;	/* input bytes consumed after this item */
 	const char	*msg;	/* rc -1: where and why */
 	struct alert	 al;	/* packet/raw point into the item's batch */
@@ -45,7 +49,11 @@ const struct alert *ahead_peek(const struct ahead *, size_t k);
  * its alert, what the decision engine reads) into this CPU's cache.
  */
 void		 ahead_prefetch(const struct ahead *, size_t k);
-/* Stops the reader (also before the end) and waits for it; frees. */
+/*
+ * Stops the reader (also before the end) and waits for it; adds the
+ * events, alerts and bad records parsed on the threads to in->stats;
+ * frees.
+ */
 void		 ahead_stop(struct ahead *);
 /* 1 when a second CPU is there to read ahead on. */
 int		 ahead_useful(void);

@@ -50,7 +50,7 @@ struct eve_conn {
 
 struct eve_priv {
 	struct eve_conf		 c;
-	struct eve_scratch	 sc;
+	struct alert_scratch	 sc;
 	/* file */
 	struct input_file	 f;
 	/* socket */
@@ -88,33 +88,49 @@ static const struct conf_field eve_socket_fields[] = {
 #undef OFF
 
 /*
- * One line through the parser. 1 alert, 0 other event, -1 bad (e set to
- * "file:line: why").
+ * One line through the parser, on any thread (input_ops.parse): 1 alert,
+ * 0 other event, -1 bad (e set to "file:line: why").
  */
 static int
-eve_line(struct input *in, struct eve_priv *p, const char *line, size_t len,
-    const char *file, uint64_t off, uint64_t lineno, struct alert *al,
-    struct err *e)
+eve_record_parse(const struct input *in, const struct input_record *r,
+    struct alert *al, struct alert_scratch *sc, struct err *e)
 {
 	int rc;
 
-	in->stats.events++;
-	rc = eve_parse(line, len, al, &p->sc, e);
+	(void)in;
+	rc = eve_parse(r->p, r->len, al, sc, e);
 	if (rc < 0) {
-		in->stats.bad++;
-		err_prefix(e, "%s:%llu: ", file, (unsigned long long)lineno);
+		err_prefix(e, "%s:%llu: ", r->file,
+		    (unsigned long long)r->line);
 		return -1;
 	}
 	if (rc == 0)
 		return 0;
 	al->input = ALERT_INPUT_EVE;
-	strlcpy_r(al->file, file, sizeof(al->file));
-	al->offset = off;
-	al->line = lineno;
-	al->raw = line;
-	al->raw_len = len;
-	in->stats.alerts++;
+	strlcpy_r(al->file, r->file, sizeof(al->file));
+	al->offset = r->offset;
+	al->line = r->line;
+	al->raw = r->p;
+	al->raw_len = r->len;
 	return 1;
+}
+
+/* eve_record_parse, counted in in->stats. */
+static int
+eve_line(struct input *in, struct eve_priv *p, const char *line, size_t len,
+    const char *file, uint64_t off, uint64_t lineno, struct alert *al,
+    struct err *e)
+{
+	struct input_record r = { line, len, file, off, lineno };
+	int rc;
+
+	in->stats.events++;
+	rc = eve_record_parse(in, &r, al, &p->sc, e);
+	if (rc < 0)
+		in->stats.bad++;
+	else if (rc == 1)
+		in->stats.alerts++;
+	return rc;
 }
 
 /* ------------------------------------------------------------ common */
@@ -166,16 +182,33 @@ eve_file_fd(struct input *in)
 }
 
 static int
-eve_file_next(struct input *in, struct alert *al, struct err *e)
+eve_file_record(struct input *in, struct input_record *r, struct err *e)
 {
 	struct eve_priv *p = in->priv;
 	struct linefile_line l;
 	int rc;
 
+	if ((rc = input_file_next(&p->f, in, &l, e)) == 1) {
+		r->p = l.p;
+		r->len = l.len;
+		r->file = l.file;
+		r->offset = l.offset;
+		r->line = l.lineno;
+	}
+	return rc;
+}
+
+static int
+eve_file_next(struct input *in, struct alert *al, struct err *e)
+{
+	struct eve_priv *p = in->priv;
+	struct input_record r;
+	int rc;
+
 	for (;;) {
-		if ((rc = input_file_next(&p->f, in, &l, e)) != 1)
+		if ((rc = eve_file_record(in, &r, e)) != 1)
 			return rc;
-		rc = eve_line(in, p, l.p, l.len, l.file, l.offset, l.lineno,
+		rc = eve_line(in, p, r.p, r.len, r.file, r.offset, r.line,
 		    al, e);
 		if (rc != 0)
 			return rc;
@@ -200,7 +233,7 @@ eve_file_close(struct input *in)
 	struct eve_priv *p = in->priv;
 
 	input_file_close(&p->f);
-	eve_scratch_free(&p->sc);
+	alert_scratch_free(&p->sc);
 }
 
 static void
@@ -216,6 +249,8 @@ const struct input_ops input_eve_file = {
 	.open = eve_file_open,
 	.fd = eve_file_fd,
 	.next = eve_file_next,
+	.record = eve_file_record,
+	.parse = eve_record_parse,
 	.bookmark = eve_file_bookmark,
 	.stat = eve_file_stat,
 	.close = eve_file_close,
@@ -619,7 +654,7 @@ eve_socket_close(struct input *in)
 	free(p->dbuf);
 	p->dbuf = NULL;
 	p->dcap = p->dpos = p->dlen = 0;
-	eve_scratch_free(&p->sc);
+	alert_scratch_free(&p->sc);
 }
 
 static void

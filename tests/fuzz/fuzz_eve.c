@@ -26,7 +26,7 @@ no_ctl(const char *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct eve_scratch s1, s2;
+	static struct alert_scratch s1, s2;
 	struct alert fa, ja;
 	struct err e = { 0 };
 	int rf, rj;

@@ -33,7 +33,7 @@ fixdir(void)
 static int
 both(const char *line, struct alert *al, struct err *e)
 {
-	struct eve_scratch s1 = { 0 }, s2 = { 0 };
+	struct alert_scratch s1 = { 0 }, s2 = { 0 };
 	struct alert fa;
 	int rf, rj;
 
@@ -57,8 +57,8 @@ both(const char *line, struct alert *al, struct err *e)
 		    al->packet_len : sizeof(keep));
 		al->packet = keep;
 	}
-	eve_scratch_free(&s1);
-	eve_scratch_free(&s2);
+	alert_scratch_free(&s1);
+	alert_scratch_free(&s2);
 	return rj;
 }
 
@@ -96,7 +96,7 @@ test_fixture_records(void **state)
 	if ((l = nth_line(path, 1)) == NULL)
 		skip();
 	assert_int_equal(eve_parse_fast(l, strlen(l), &al,
-	    &(struct eve_scratch){ 0 }), EVE_FALLBACK);
+	    &(struct alert_scratch){ 0 }), EVE_FALLBACK);
 	assert_int_equal(both(l, &al, &e), 1);
 	/* 2021-05-30T20:07:13.208777+0200 = 18:07:13Z = 1622398033
 	 * (date -u -d 2021-05-30T18:07:13Z +%s) */
@@ -159,7 +159,7 @@ test_fixture_records(void **state)
 	if ((l = nth_line(path, 182)) == NULL)
 		skip();
 	assert_int_equal(eve_parse_fast(l, strlen(l), &al,
-	    &(struct eve_scratch){ 0 }), 1);
+	    &(struct alert_scratch){ 0 }), 1);
 	assert_int_equal(both(l, &al, &e), 1);
 	/* 11:33:00.175195-0500 = 16:33:00Z = 1644337980 */
 	assert_int_equal(al.ts_usec, 1644337980LL * 1000000 + 175195);
@@ -220,7 +220,7 @@ test_all_fixtures(void **state)
 		f = fopen(path, "r");
 		assert_non_null(f);
 		while (fgets(line, sizeof(line), f)) {
-			struct eve_scratch sc = { 0 };
+			struct alert_scratch sc = { 0 };
 			struct alert fa;
 			int rc;
 
@@ -234,7 +234,7 @@ test_all_fixtures(void **state)
 				bad++;
 			if (eve_parse_fast(line, strlen(line), &fa, &sc) == 1)
 				fast++;
-			eve_scratch_free(&sc);
+			alert_scratch_free(&sc);
 		}
 		fclose(f);
 		files++;
@@ -300,7 +300,7 @@ test_good_variants(void **state)
 		    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\","
 		    "\"src_ip\":\"192.0.2.2\",\"dest_ip\":\"10.0.0.1\","
 		    "\"alert\":{\"signature_id\":1}}";
-		struct eve_scratch sc = { 0 };
+		struct alert_scratch sc = { 0 };
 
 		assert_int_equal(eve_parse_fast(l, strlen(l), &al, &sc),
 		    EVE_FALLBACK);
@@ -398,7 +398,7 @@ test_bad_lines(void **state)
 static void
 test_b64(void **state)
 {
-	struct eve_scratch sc = { 0 };
+	struct alert_scratch sc = { 0 };
 	size_t n;
 
 	(void)state;
@@ -412,7 +412,7 @@ test_b64(void **state)
 	assert_int_equal(eve_b64_decode("xxx", 3, &sc, &n), -1);
 	assert_int_equal(eve_b64_decode("a=bc", 4, &sc, &n), -1);
 	assert_int_equal(eve_b64_decode("ab=c", 4, &sc, &n), -1);
-	eve_scratch_free(&sc);
+	alert_scratch_free(&sc);
 }
 
 int

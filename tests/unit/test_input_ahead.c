@@ -4,13 +4,16 @@
  * order and with the content that reading in one thread gives (alerts,
  * bad-record messages, the evidence bytes an alert borrows), across
  * batches; a failing input ends the stream with its error; stopping
- * early does not hang; peeking shows the alerts to come.
+ * early does not hang; peeking shows the alerts to come. An input that
+ * splits reading and parsing gives, parsed on both threads, the stream
+ * and the counts its own next() gives.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -24,6 +27,7 @@ struct fake {
 	int		fail;		/* end with -2 instead of 0 */
 	uint8_t		pkt[64];
 	char		raw[64];
+	char		file[32];	/* the split input's file name */
 };
 
 static int
@@ -58,6 +62,100 @@ static const struct input_ops fake_ops = {
 	.name = "fake",
 	.priv_size = sizeof(struct fake),
 	.next = fake_next,
+};
+
+/*
+ * A synthetic input in two halves (record, parse). Record k: skipped
+ * unread when k % 11 == 5, bad when k % 7 == 3, not an alert when
+ * k % 5 == 2, else an alert with sid k, its packet decoded into the
+ * scratch; the file name changes every 300 records. Its next() is the
+ * two in a row, as a real input's.
+ */
+static int
+split_record(struct input *in, struct input_record *r, struct err *e)
+{
+	struct fake *f = in->priv;
+	unsigned k;
+
+	if (f->k == f->n) {
+		if (f->fail)
+			return err_set(e, "split: disk gone at record %u",
+			    f->k) - 1;
+		return 0;
+	}
+	k = f->k++;
+	in->stats.bytes += 10;
+	if (k % 11 == 5)
+		return err_set(e, "split: line %u: too long", k);
+	snprintf(f->raw, sizeof(f->raw), "{\"line\":%u}", k);
+	snprintf(f->file, sizeof(f->file), "split-%u", k / 300);
+	r->p = f->raw;
+	r->len = strlen(f->raw);
+	r->file = f->file;
+	r->offset = 10ULL * k;
+	r->line = k + 1;
+	return 1;
+}
+
+static int
+split_parse(const struct input *in, const struct input_record *r,
+    struct alert *al, struct alert_scratch *sc, struct err *e)
+{
+	unsigned k;
+
+	(void)in;
+	if (sscanf(r->p, "{\"line\":%u}", &k) != 1)
+		return err_set(e, "%s: not a record", r->file);
+	if (k % 7 == 3)
+		return err_set(e, "%s:%llu: broken", r->file,
+		    (unsigned long long)r->line);
+	if (k % 5 == 2)
+		return 0;
+	memset(al, 0, sizeof(*al));
+	al->sid = k;
+	al->offset = r->offset;
+	al->line = r->line;
+	snprintf(al->file, sizeof(al->file), "%s", r->file);
+	if (sc->cap < 64) {
+		sc->pkt = realloc(sc->pkt, 64);
+		assert_non_null(sc->pkt);
+		sc->cap = 64;
+	}
+	memset(sc->pkt, (int)(k & 0xff), 64);
+	al->packet = sc->pkt;
+	al->packet_len = 1 + k % 60;
+	al->raw = r->p;
+	al->raw_len = r->len;
+	return 1;
+}
+
+static int
+split_next(struct input *in, struct alert *al, struct err *e)
+{
+	static struct alert_scratch sc;
+	struct input_record r;
+	int rc;
+
+	for (;;) {
+		if ((rc = split_record(in, &r, e)) != 1)
+			return rc;
+		in->stats.events++;
+		rc = split_parse(in, &r, al, &sc, e);
+		if (rc < 0)
+			in->stats.bad++;
+		if (rc > 0)
+			in->stats.alerts++;
+		if (rc != 0)
+			return rc;
+	}
+}
+
+static const struct input_ops split_ops = {
+	.name = "split",
+	.priv_size = sizeof(struct fake),
+	.next = split_next,
+	.record = split_record,
+	.parse = split_parse,
 };
 
 static struct input *
@@ -131,6 +229,76 @@ test_ahead_same_stream(void **state)
 	check_stream(1000, 0, 1);
 }
 
+/* The split input read ahead against its own next() in one thread. */
+static void
+check_split(unsigned n, int fail, int keep_raw)
+{
+	struct input *in = input_new(&split_ops, "split", 0);
+	struct input *ref = input_new(&split_ops, "split", 0);
+	struct ahead *a;
+	const struct ahead_item *it;
+	struct alert al;
+	struct err e = { "", 0 }, re = { "", 0 };
+	unsigned items = 0;
+	int rc;
+
+	((struct fake *)in->priv)->n = ((struct fake *)ref->priv)->n = n;
+	((struct fake *)in->priv)->fail = ((struct fake *)ref->priv)->fail =
+	    fail;
+	a = ahead_start(in, keep_raw, &e);
+	assert_non_null(a);
+	for (;;) {
+		err_clear(&re);
+		rc = split_next(ref, &al, &re);
+		if (rc == 0 || rc == -2)
+			break;
+		assert_int_equal(ahead_next(a, &it, &e), 1);
+		items++;
+		assert_int_equal(it->bytes, ref->stats.bytes);
+		assert_int_equal(it->rc, rc);
+		if (rc < 0) {
+			assert_string_equal(it->msg, re.msg);
+			continue;
+		}
+		assert_int_equal(it->al.sid, al.sid);
+		assert_int_equal(it->al.offset, al.offset);
+		assert_int_equal(it->al.line, al.line);
+		assert_string_equal(it->al.file, al.file);
+		assert_int_equal(it->al.packet_len, al.packet_len);
+		assert_memory_equal(it->al.packet, al.packet, al.packet_len);
+		if (keep_raw) {
+			assert_int_equal(it->al.raw_len, al.raw_len);
+			assert_memory_equal(it->al.raw, al.raw, al.raw_len);
+		} else
+			assert_null(it->al.raw);
+	}
+	assert_int_equal(ahead_next(a, &it, &e), 0);
+	assert_int_equal(e.set, rc == -2);
+	if (rc == -2)
+		assert_string_equal(e.msg, re.msg);
+	ahead_stop(a);
+	/* Stream and counts as one thread's, whoever parsed what. */
+	assert_true(n < 50 || items > n / 2);
+	assert_int_equal(in->stats.events, ref->stats.events);
+	assert_int_equal(in->stats.alerts, ref->stats.alerts);
+	assert_int_equal(in->stats.bad, ref->stats.bad);
+	assert_int_equal(in->stats.bytes, ref->stats.bytes);
+	input_free(in);
+	input_free(ref);
+}
+
+static void
+test_ahead_split_same_stream(void **state)
+{
+	(void)state;
+	check_split(0, 0, 0);
+	check_split(1, 0, 1);
+	check_split(6, 1, 0);
+	check_split(5000, 0, 0);	/* many batches, a few files */
+	check_split(5000, 0, 1);
+	check_split(3000, 1, 1);
+}
+
 static void
 test_ahead_input_failure(void **state)
 {
@@ -196,6 +364,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ahead_same_stream),
 		cmocka_unit_test(test_ahead_input_failure),
+		cmocka_unit_test(test_ahead_split_same_stream),
 		cmocka_unit_test(test_ahead_stop_early),
 		cmocka_unit_test(test_ahead_peek),
 	};
