@@ -229,7 +229,9 @@ str_copy(char *dst, const char *src, size_t size)
 _Static_assert(FOLLOWS(bytes_toclient, category) &&
     FOLLOWS(category, signature) && FOLLOWS(signature, action) &&
     FOLLOWS(action, app_proto) && FOLLOWS(app_proto, iface) &&
-    FOLLOWS(iface, sensor) && FOLLOWS(sensor, packet) &&
+    FOLLOWS(iface, sensor) && FOLLOWS(sensor, http_method) &&
+    FOLLOWS(http_method, http_host) && FOLLOWS(http_host, http_url) &&
+    FOLLOWS(http_url, packet) &&
     FOLLOWS(input, file) && FOLLOWS(file, offset),
     "alert_copy knows every string of struct alert");
 
@@ -243,6 +245,10 @@ alert_copy(struct alert *dst, const struct alert *src)
 	str_copy(dst->app_proto, src->app_proto, sizeof(dst->app_proto));
 	str_copy(dst->iface, src->iface, sizeof(dst->iface));
 	str_copy(dst->sensor, src->sensor, sizeof(dst->sensor));
+	str_copy(dst->http_method, src->http_method,
+	    sizeof(dst->http_method));
+	str_copy(dst->http_host, src->http_host, sizeof(dst->http_host));
+	str_copy(dst->http_url, src->http_url, sizeof(dst->http_url));
 	memcpy(&dst->packet, &src->packet, offsetof(struct alert, file) -
 	    offsetof(struct alert, packet));
 	str_copy(dst->file, src->file, sizeof(dst->file));
@@ -317,6 +323,28 @@ alert_json(const struct alert *al, char *buf, size_t len)
 		jb_u64(&b, al->bytes_toserver);
 		jb_puts(&b, ",\"bytes_toclient\":");
 		jb_u64(&b, al->bytes_toclient);
+		jb_puts(&b, "}");
+	}
+	if (al->http_method[0] || al->http_host[0] || al->http_url[0]) {
+		const char *sep = "";
+
+		jb_puts(&b, ",\"http\":{");
+		if (al->http_host[0]) {
+			jb_puts(&b, "\"hostname\":");
+			jb_str(&b, al->http_host);
+			sep = ",";
+		}
+		if (al->http_url[0]) {
+			jb_puts(&b, sep);
+			jb_puts(&b, "\"url\":");
+			jb_str(&b, al->http_url);
+			sep = ",";
+		}
+		if (al->http_method[0]) {
+			jb_puts(&b, sep);
+			jb_puts(&b, "\"http_method\":");
+			jb_str(&b, al->http_method);
+		}
 		jb_puts(&b, "}");
 	}
 	jb_puts(&b, ",\"redress\":{\"input\":{\"type\":\"");

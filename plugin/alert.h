@@ -30,6 +30,8 @@ enum alert_est {
 #define ALERT_SIG_MAX	256
 #define ALERT_CAT_MAX	128
 #define ALERT_PATH_MAX	256
+#define ALERT_HOST_MAX	128
+#define ALERT_URL_MAX	256
 
 struct alert {
 	/*
@@ -57,6 +59,11 @@ struct alert {
 	char		 app_proto[24];
 	char		 iface[24];
 	char		 sensor[64];	/* host name, sensor id */
+	/* The HTTP request, when the sensor logged it (EVE "http", Snort
+	 * extra data): evidence for the report. */
+	char		 http_method[16];
+	char		 http_host[ALERT_HOST_MAX];
+	char		 http_url[ALERT_URL_MAX];
 
 	/* Evidence, borrowed until the input's next read. */
 	const uint8_t	*packet;	/* link-layer or IP packet bytes */

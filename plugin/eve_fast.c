@@ -383,17 +383,18 @@ enum {
 	K_ICODE = 1 << 7, K_PROTO = 1 << 8, K_FLOWID = 1 << 9,
 	K_APP = 1 << 10, K_IFACE = 1 << 11, K_HOST = 1 << 12,
 	K_ALERT = 1 << 13, K_FLOW = 1 << 14, K_PAYLOAD = 1 << 15,
-	K_PACKET = 1 << 16, K_PINFO = 1 << 17,
+	K_PACKET = 1 << 16, K_PINFO = 1 << 17, K_HTTP = 1 << 18,
 	/* inside alert / flow / packet_info */
 	A_ACTION = 1 << 0, A_GID = 1 << 1, A_SID = 1 << 2, A_REV = 1 << 3,
 	A_SIG = 1 << 4, A_CAT = 1 << 5, A_SEV = 1 << 6,
 	F_PTS = 1 << 0, F_PTC = 1 << 1, F_BTS = 1 << 2, F_BTC = 1 << 3,
 	P_LINK = 1 << 0,
+	H_HOST = 1 << 0, H_URL = 1 << 1, H_METHOD = 1 << 2,
 };
 
 struct fast {
 	struct alert	*al;
-	uint32_t	 seen, aseen, fseen, pseen;
+	uint32_t	 seen, aseen, fseen, pseen, hseen;
 	int		 non_alert;
 	uint64_t	 itype, icode, linktype;
 	const char	*pkt;
@@ -501,6 +502,24 @@ pinfo_cb(struct scan *s, const char *k, size_t kl, void *arg)
 }
 
 static int
+http_cb(struct scan *s, const char *k, size_t kl, void *arg)
+{
+	struct fast *f = arg;
+	struct alert *al = f->al;
+
+	if (KEYIS(k, kl, "hostname"))
+		return mark(&f->hseen, H_HOST) < 0 ? -1 :
+		    str_field(s, al->http_host, sizeof(al->http_host));
+	if (KEYIS(k, kl, "url"))
+		return mark(&f->hseen, H_URL) < 0 ? -1 :
+		    str_field(s, al->http_url, sizeof(al->http_url));
+	if (KEYIS(k, kl, "http_method"))
+		return mark(&f->hseen, H_METHOD) < 0 ? -1 :
+		    str_field(s, al->http_method, sizeof(al->http_method));
+	return 0;
+}
+
+static int
 top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 {
 	struct fast *f = arg;
@@ -519,6 +538,11 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 		if (KEYIS(k, kl, "host"))
 			return mark(&f->seen, K_HOST) < 0 ? -1 :
 			    str_field(s, al->sensor, sizeof(al->sensor));
+		if (KEYIS(k, kl, "http")) {
+			if (mark(&f->seen, K_HTTP) < 0)
+				return -1;
+			return walk_object(s, 1, http_cb, f) < 0 ? -1 : 1;
+		}
 		break;
 	case 5:
 		if (KEYIS(k, kl, "alert")) {

@@ -118,7 +118,8 @@ eve_alert_diff(const struct alert *a, const struct alert *b)
 		return "src";
 	if (addr_cmp(&a->dst, &b->dst) != 0 || a->dst.family != b->dst.family)
 		return "dst";
-	F(sport); F(dport); S(app_proto); S(iface); S(sensor); F(flow_id);
+	F(sport); F(dport); S(app_proto); S(iface); S(sensor);
+	S(http_method); S(http_host); S(http_url); F(flow_id);
 	F(pkts_toserver); F(pkts_toclient); F(bytes_toserver);
 	F(bytes_toclient); F(tcp_flags); F(established); F(has_payload);
 	F(packet_len); F(linktype);
@@ -159,6 +160,21 @@ eve_get_str(const json_t *o, const char *key, char *dst, size_t size)
 		return -1;
 	eve_copy_str(dst, size, json_string_value(v), json_string_length(v));
 	return 1;
+}
+
+/*
+ * The HTTP request of an alert ("http": hostname, url, http_method).
+ * Evidence only: a member of another type is left out, not the alert.
+ */
+static void
+parse_http_obj(const json_t *h, struct alert *al)
+{
+	if (!json_is_object(h))
+		return;
+	eve_get_str(h, "hostname", al->http_host, sizeof(al->http_host));
+	eve_get_str(h, "url", al->http_url, sizeof(al->http_url));
+	eve_get_str(h, "http_method", al->http_method,
+	    sizeof(al->http_method));
 }
 
 static int
@@ -289,6 +305,7 @@ parse_event(const json_t *o, struct alert *al, struct alert_scratch *sc,
 	f = json_object_get(o, "flow");
 	if (f && parse_flow_obj(f, al, e) < 0)
 		return -1;
+	parse_http_obj(json_object_get(o, "http"), al);
 	v = json_object_get(o, "payload");
 	if (v && !json_is_string(v))
 		return err_set(e, "bad payload");

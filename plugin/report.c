@@ -113,12 +113,12 @@ report_evidence_line(const char *alert_json, const char *tz, char *buf,
     size_t len, struct err *e)
 {
 	json_error_t	 je;
-	json_t		*o, *a;
+	json_t		*o, *a, *h;
 	const char	*ts;
 	int64_t		 usec;
 	int16_t		 off;
-	char		 when[96];
-	int		 n;
+	char		 when[96], *p;
+	int		 n, m = 0;
 
 	(void)tz;
 	if ((o = json_loads(alert_json, 0, &je)) == NULL ||
@@ -143,9 +143,21 @@ report_evidence_line(const char *alert_json, const char *tz, char *buf,
 	    (long long)json_integer_value(json_object_get(a, "gid")),
 	    (long long)json_integer_value(json_object_get(a,
 	    "signature_id")), jstr(a, "signature"));
+	/* The request, as the sensor logged it: "(HTTP GET host /url)". */
+	h = json_object_get(o, "http");
+	if (n >= 0 && (size_t)n < len && json_is_object(h) &&
+	    (*jstr(h, "hostname") || *jstr(h, "url")))
+		m = snprintf(buf + n, len - (size_t)n, "  (HTTP%s%s%s%s%s%s)",
+		    *jstr(h, "http_method") ? " " : "", jstr(h, "http_method"),
+		    *jstr(h, "hostname") ? " " : "", jstr(h, "hostname"),
+		    *jstr(h, "url") ? " " : "", jstr(h, "url"));
 	json_decref(o);
-	if (n < 0)
+	if (n < 0 || m < 0)
 		return err_set(e, "evidence: format error");
+	/* One line whatever the stored texts hold. */
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	return 0;
 }
 

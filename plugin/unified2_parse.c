@@ -307,6 +307,49 @@ keep_packet(struct u2_reader *r, const struct u2_packet *pk)
 	r->have_pkt = 1;
 }
 
+/*
+ * Extra data bytes (a URI or host name as the client sent it) as text:
+ * printable ASCII as is (a client's own %XX too), any other byte %XX,
+ * cut before what does not fit whole.
+ */
+static void
+xdata_text(char *dst, size_t size, const uint8_t *p, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] > 0x20 && p[i] < 0x7f) {
+			if (o + 1 >= size)
+				break;
+			dst[o++] = (char)p[i];
+		} else {
+			if (o + 3 >= size)
+				break;
+			dst[o++] = '%';
+			dst[o++] = hex[p[i] >> 4];
+			dst[o++] = hex[p[i] & 15];
+		}
+	}
+	dst[o] = '\0';
+}
+
+/* Keeps what the extra data of the pending event says of its request. */
+static void
+keep_extra(struct u2_reader *r, const uint8_t *p, size_t len)
+{
+	struct u2_extra ex;
+
+	if (!r->have || u2_extra_decode(p, len, &ex) < 0 ||
+	    ex.event_id != r->ev.event_id)
+		return;
+	if (ex.type == U2_XDATA_HTTP_URI && !r->http_url[0])
+		xdata_text(r->http_url, sizeof(r->http_url), ex.data, ex.len);
+	else if (ex.type == U2_XDATA_HTTP_HOSTNAME && !r->http_host[0])
+		xdata_text(r->http_host, sizeof(r->http_host), ex.data,
+		    ex.len);
+}
+
 enum u2_step_rc
 u2_reader_step(struct u2_reader *r, const uint8_t *p, size_t n,
     uint64_t off, struct u2_step *st)
@@ -345,6 +388,7 @@ u2_reader_step(struct u2_reader *r, const uint8_t *p, size_t n,
 		r->have_pkt = 0;
 		r->pkt_len = 0;
 		r->npkts = r->nextra = 0;
+		r->http_host[0] = r->http_url[0] = '\0';
 		r->ev_off = off;
 		r->events++;
 		return U2_OK;
@@ -381,6 +425,7 @@ u2_reader_step(struct u2_reader *r, const uint8_t *p, size_t n,
 		r->extras++;
 		if (r->have)
 			r->nextra++;
+		keep_extra(r, p, st->len);
 		return U2_OK;
 	default:
 		r->unknown++;
@@ -440,6 +485,10 @@ u2_reader_take(struct u2_reader *r, struct alert *al)
 	al->dport = ev->dport;
 	if (ev->app_name[0])
 		strlcpy_r(al->app_proto, ev->app_name, sizeof(al->app_proto));
+	if (r->http_host[0])
+		strlcpy_r(al->http_host, r->http_host, sizeof(al->http_host));
+	if (r->http_url[0])
+		strlcpy_r(al->http_url, r->http_url, sizeof(al->http_url));
 	al->established = ALERT_EST_UNKNOWN;
 	if (r->have_pkt) {
 		struct u2_pktinfo pi;

@@ -32,6 +32,10 @@
 #define U2_EVENT6_APPID		112
 #define U2_EVENT3		114	/* Snort 3 event */
 
+/* Extra data types the alerts carry (Snort's EVENT_INFO_*). */
+#define U2_XDATA_HTTP_URI	9
+#define U2_XDATA_HTTP_HOSTNAME	10
+
 /* Fixed sizes of the record bodies. */
 #define U2_EVENT_LEN		52
 #define U2_EVENT6_LEN		76
@@ -88,6 +92,9 @@ struct u2_reader {
 	uint32_t		 linktype;
 	int			 have_pkt;
 	uint32_t		 npkts, nextra;
+	/* its HTTP request, from extra data, %XX-escaped */
+	char			 http_host[ALERT_HOST_MAX];
+	char			 http_url[ALERT_URL_MAX];
 	/* counters since init */
 	uint64_t		 records, events, packets, extras, unknown;
 };

@@ -126,6 +126,9 @@ test_alert_copy_fields(void **state)
 	strcpy(src.app_proto, "http");
 	strcpy(src.iface, "eth0");
 	strcpy(src.sensor, "sensor-1");
+	strcpy(src.http_method, "POST");
+	strcpy(src.http_host, "www.example.org");
+	strcpy(src.http_url, "/cgi-bin/.%2e/bin/sh");
 	src.packet = pkt;
 	src.packet_len = sizeof(pkt);
 	src.linktype = 1;
@@ -143,6 +146,11 @@ test_alert_copy_fields(void **state)
 	assert_string_equal(dst.category, src.category);
 	assert_string_equal(dst.signature, src.signature);
 	assert_string_equal(dst.sensor, src.sensor);
+	assert_string_equal(dst.http_method, "POST");
+	assert_string_equal(dst.http_host, "www.example.org");
+	assert_string_equal(dst.http_url, "/cgi-bin/.%2e/bin/sh");
+	assert_non_null(strstr(a, ",\"http\":{\"hostname\":\"www.example.org\","
+	    "\"url\":\"/cgi-bin/.%2e/bin/sh\",\"http_method\":\"POST\"}"));
 	assert_ptr_equal(dst.packet, pkt);
 	assert_int_equal(dst.packet_len, 3);
 	assert_int_equal(dst.linktype, 1);

@@ -154,6 +154,18 @@ test_fixture_records(void **state)
 	    8);
 	assert_memory_equal(al.packet + 34, "\x00\x19", 2);
 
+	/* CrowdSec hub suricata-eve-detect.log line 1: the request of an
+	 * Apache path traversal attempt. */
+	snprintf(path, sizeof(path), "%s/crowdsec-hub_suricata-eve-detect.log",
+	    fixdir());
+	if ((l = nth_line(path, 1)) == NULL)
+		skip();
+	assert_int_equal(both(l, &al, &e), 1);
+	assert_int_equal(al.sid, 2034125);
+	assert_string_equal(al.http_host, "34.245.178.108");
+	assert_string_equal(al.http_url, "/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh");
+	assert_string_equal(al.http_method, "POST");
+
 	/* SuricataLog eve-2.json line 182: the first alert, zone -0500. */
 	snprintf(path, sizeof(path), "%s/suricatalog_eve-2.json", fixdir());
 	if ((l = nth_line(path, 182)) == NULL)
@@ -324,6 +336,21 @@ test_good_variants(void **state)
 		assert_true(strlen(al.signature) < ALERT_SIG_MAX);
 		assert_int_equal(strlen(al.signature) % 2, 1);
 	}
+	/* the HTTP request: kept as evidence, CR/LF turned into spaces;
+	 * a member of another type is left out, never the alert */
+	assert_int_equal(both(ALERT_LINE(",\"http\":{\"hostname\":"
+	    "\"www.example.org\",\"http_port\":80,\"url\":\"/a?b=1\\r\\nX: y\","
+	    "\"http_user_agent\":\"curl\",\"http_method\":\"GET\","
+	    "\"status\":400,\"http_request_body\":\"QQ==\"}"), &al, &e), 1);
+	assert_string_equal(al.http_host, "www.example.org");
+	assert_string_equal(al.http_url, "/a?b=1  X: y");
+	assert_string_equal(al.http_method, "GET");
+	assert_int_equal(both(ALERT_LINE(",\"http\":{\"hostname\":7,"
+	    "\"url\":\"/x\"}"), &al, &e), 1);
+	assert_string_equal(al.http_host, "");
+	assert_string_equal(al.http_url, "/x");
+	assert_int_equal(both(ALERT_LINE(",\"http\":[1]"), &al, &e), 1);
+	assert_string_equal(al.http_url, "");
 	/* other event types */
 	assert_int_equal(both("{\"timestamp\":\"2024-05-14T09:00:00Z\","
 	    "\"event_type\":\"flow\",\"src_ip\":\"192.0.2.1\"}", &al, &e), 0);

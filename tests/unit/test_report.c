@@ -176,6 +176,39 @@ test_report_evidence_line_bad(void **state)
 	assert_non_null(strstr(e.msg, "bad timestamp"));
 }
 
+/* The HTTP request goes on the alert's line; no stored text breaks it. */
+static void
+test_report_evidence_line_http(void **state)
+{
+	char		buf[512];
+	struct err	e = { "", 0 };
+
+	(void)state;
+	assert_int_equal(report_evidence_line("{\"timestamp\":"
+	    "\"2022-07-12T06:22:33.415742+0000\",\"src_ip\":\"192.0.2.4\","
+	    "\"src_port\":33270,\"dest_ip\":\"198.51.100.5\",\"dest_port\":80,"
+	    "\"proto\":\"TCP\",\"alert\":{\"gid\":1,\"signature_id\":2034125,"
+	    "\"signature\":\"ET EXPLOIT Path\\r\\nBcc: x@evil.example\"},"
+	    "\"http\":{\"hostname\":\"www.example.org\",\"url\":"
+	    "\"/cgi-bin/.%2e/.%2e/bin/sh\",\"http_method\":\"POST\"}}", NULL,
+	    buf, sizeof(buf), &e), 0);
+	assert_non_null(strstr(buf, "[1:2034125] ET EXPLOIT Path  Bcc: "));
+	assert_non_null(strstr(buf, "  (HTTP POST www.example.org "
+	    "/cgi-bin/.%2e/.%2e/bin/sh)"));
+	assert_null(strchr(buf, '\n'));
+	assert_null(strchr(buf, '\r'));
+	/* A URL alone, no method. */
+	assert_int_equal(report_evidence_line("{\"timestamp\":"
+	    "\"2022-07-12T06:22:33+0000\",\"alert\":{},\"http\":{\"url\":\"/a\"}}",
+	    NULL, buf, sizeof(buf), &e), 0);
+	assert_non_null(strstr(buf, "  (HTTP /a)"));
+	/* Cut short, still a string. */
+	assert_int_equal(report_evidence_line("{\"timestamp\":"
+	    "\"2022-07-12T06:22:33+0000\",\"alert\":{},\"http\":{\"url\":\"/a\"}}",
+	    NULL, buf, 20, &e), 0);
+	assert_true(strlen(buf) < 20);
+}
+
 static void
 test_report_message_id_form(void **state)
 {
@@ -314,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_report_build_compromise),
 		cmocka_unit_test(test_report_build_bad_template_dir),
 		cmocka_unit_test(test_report_evidence_line_bad),
+		cmocka_unit_test(test_report_evidence_line_http),
 		cmocka_unit_test(test_report_message_id_form),
 		cmocka_unit_test(test_report_mime_cc),
 		cmocka_unit_test(test_report_conf_load_errors),

@@ -377,7 +377,115 @@ test_built_records(void **state)
 	    "2001:db8::5");
 	assert_string_equal(w.last.app_proto, "dns");
 	assert_int_equal(w.last.packet_len, 0);
+	/* the HTTP URI extra data of event 7; none for event 10 */
+	assert_string_equal(w.first.http_url, "/etc/passwd");
+	assert_string_equal(w.first.http_host, "");
+	assert_string_equal(w.last.http_url, "");
 	free(b.p);
+}
+
+/* Replaces each "QQ" in b (spec text can hold no such bytes) by two bytes. */
+static void
+patch_qq(struct u2buf *b, const char *two)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < b->len; i++)
+		if (b->p[i] == 'Q' && b->p[i + 1] == 'Q')
+			memcpy(b->p + i, two, 2);
+}
+
+/*
+ * The HTTP request of an event from its extra data (URI type 9, host name
+ * type 10): control and non-ASCII bytes become %XX, a client's own %XX
+ * stays, another event's extra data is not taken, a long URI is cut.
+ */
+static void
+test_extra_http_request(void **state)
+{
+	struct u2buf b = build(
+	    "event4 src=198.51.100.9 dst=10.1.1.1 sid=200 id=8\n"
+	    "extra id=8 type=10 data=www.example.org\n"
+	    "extra id=8 data=/a?x=QQ&y=.%2e\n"
+	    "extra id=99 type=10 data=other.example\n"
+	    "event4 src=198.51.100.9 dst=10.1.1.1 sid=201 id=9\n"
+	    "extra id=99 data=/not-this-event\n");
+	struct walk w;
+	char spec[2100];
+
+	(void)state;
+	patch_qq(&b, "\r\n");
+	walk(b.p, b.len, NULL, &w);
+	assert_int_equal(w.corrupt, 0);
+	assert_int_equal(w.alerts, 2);
+	assert_string_equal(w.first.http_host, "www.example.org");
+	assert_string_equal(w.first.http_url, "/a?x=%0D%0A&y=.%2e");
+	assert_string_equal(w.last.http_host, "");
+	assert_string_equal(w.last.http_url, "");
+	free(b.p);
+
+	memset(spec, 0, sizeof(spec));
+	snprintf(spec, sizeof(spec), "event4 sid=1 id=3\nextra id=3 data=/");
+	memset(spec + strlen(spec), 'a', 1500);
+	memcpy(spec + strlen(spec), "QQ", 2);
+	b = build(spec);
+	patch_qq(&b, "\xff\x00");
+	walk(b.p, b.len, NULL, &w);
+	assert_int_equal(w.alerts, 1);
+	assert_int_equal(strlen(w.first.http_url), ALERT_URL_MAX - 1);
+	assert_int_equal(strspn(w.first.http_url + 1, "a"), ALERT_URL_MAX - 2);
+	free(b.p);
+	b = build("event4 sid=1 id=3\nextra id=3 data=/abQQ\n");
+	patch_qq(&b, "\xff\x00");
+	walk(b.p, b.len, NULL, &w);
+	assert_string_equal(w.first.http_url, "/ab%FF%00");
+	free(b.p);
+}
+
+/*
+ * djcas9 unified2-current.log: Snort logged the URI and host name of
+ * 976 HTTP events (1,952 extra-data records); the first is Dropbox's
+ * notify server.
+ */
+static void
+test_fixture_http_request(void **state)
+{
+	struct u2_reader r;
+	struct u2_step st;
+	struct alert al;
+	char path[1024];
+	size_t n, off = 0, with = 0;
+	uint8_t *p;
+	int first = 1;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/djcas9-unified2_unified2-current.log",
+	    fixdir());
+	if ((p = slurp(path, &n)) == NULL)
+		skip();
+	u2_reader_init(&r, NULL);
+	for (;;) {
+		enum u2_step_rc rc = u2_reader_step(&r, p + off, n - off, off,
+		    &st);
+
+		if (rc == U2_EMIT || (rc == U2_NEED && off == n)) {
+			if (u2_reader_take(&r, &al) == 1 && al.http_url[0]) {
+				assert_true(al.http_host[0] != '\0');
+				if (first)
+					assert_string_equal(al.http_host,
+					    "notify9.dropbox.com");
+				first = 0;
+				with++;
+			}
+			if (rc == U2_NEED)
+				break;
+			continue;
+		}
+		assert_int_equal(rc, U2_OK);
+		off += U2_HDR_LEN + st.len;
+	}
+	assert_int_equal(with, 976);
+	free(p);
 }
 
 static void
@@ -669,6 +777,8 @@ main(void)
 		cmocka_unit_test(test_fixture_ipv6_fields),
 		cmocka_unit_test(test_fixture_legacy_and_zeek_fields),
 		cmocka_unit_test(test_fixture_extra_data),
+		cmocka_unit_test(test_fixture_http_request),
+		cmocka_unit_test(test_extra_http_request),
 		cmocka_unit_test(test_built_records),
 		cmocka_unit_test(test_blocked_v1_and_unattached_packet),
 		cmocka_unit_test(test_v2_with_app_name),
