@@ -184,18 +184,7 @@ eve_file_fd(struct input *in)
 static int
 eve_file_record(struct input *in, struct input_record *r, struct err *e)
 {
-	struct eve_priv *p = in->priv;
-	struct linefile_line l;
-	int rc;
-
-	if ((rc = input_file_next(&p->f, in, &l, e)) == 1) {
-		r->p = l.p;
-		r->len = l.len;
-		r->file = l.file;
-		r->offset = l.offset;
-		r->line = l.lineno;
-	}
-	return rc;
+	return input_file_record(&((struct eve_priv *)in->priv)->f, in, r, e);
 }
 
 static int

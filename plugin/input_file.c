@@ -56,6 +56,23 @@ input_file_next(struct input_file *f, struct input *in,
 	return rc < 0 ? -2 : 1;
 }
 
+int
+input_file_record(struct input_file *f, struct input *in,
+    struct input_record *r, struct err *e)
+{
+	struct linefile_line l;
+	int rc;
+
+	if ((rc = input_file_next(f, in, &l, e)) == 1) {
+		r->p = l.p;
+		r->len = l.len;
+		r->file = l.file;
+		r->offset = l.offset;
+		r->line = l.lineno;
+	}
+	return rc;
+}
+
 void
 input_file_bookmark(struct input_file *f, struct input *in)
 {

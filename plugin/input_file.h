@@ -28,6 +28,9 @@ int	input_file_fd(struct input_file *);
  */
 int	input_file_next(struct input_file *, struct input *,
 	    struct linefile_line *l, struct err *);
+/* input_file_next as the record half of input_ops (input_ops.record). */
+int	input_file_record(struct input_file *, struct input *,
+	    struct input_record *r, struct err *);
 void	input_file_bookmark(struct input_file *, struct input *);
 void	input_file_stat(struct input_file *, struct input *);
 void	input_file_close(struct input_file *);

@@ -91,33 +91,51 @@ sj_fd(struct input *in)
 }
 
 static int
-sj_next(struct input *in, struct alert *al, struct err *e)
+sj_record(struct input *in, struct input_record *r, struct err *e)
 {
-	struct sj_priv *p = in->priv;
-	struct linefile_line l;
-	struct timespec now;
-	int rc;
+	return input_file_record(&((struct sj_priv *)in->priv)->f, in, r, e);
+}
 
-	if ((rc = input_file_next(&p->f, in, &l, e)) != 1)
-		return rc;
+/* One line through the parser, on any thread (input_ops.parse). */
+static int
+sj_parse(const struct input *in, const struct input_record *r,
+    struct alert *al, struct alert_scratch *sc, struct err *e)
+{
+	const struct sj_priv *p = in->priv;
+	struct snort_json_opts o = p->opts;
+	struct timespec now;
+
+	(void)sc;
 	clock_gettime(CLOCK_REALTIME, &now);
-	p->opts.now_usec = (int64_t)now.tv_sec * 1000000 +
-	    now.tv_nsec / 1000;
-	in->stats.events++;
-	if (snort_json_parse(l.p, l.len, al, &p->opts, e) < 0) {
-		in->stats.bad++;
-		err_prefix(e, "%s:%llu: ", l.file,
-		    (unsigned long long)l.lineno);
+	o.now_usec = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+	if (snort_json_parse(r->p, r->len, al, &o, e) < 0) {
+		err_prefix(e, "%s:%llu: ", r->file,
+		    (unsigned long long)r->line);
 		return -1;
 	}
 	al->input = ALERT_INPUT_SNORT_JSON;
-	strlcpy_r(al->file, l.file, sizeof(al->file));
-	al->offset = l.offset;
-	al->line = l.lineno;
-	al->raw = l.p;
-	al->raw_len = l.len;
-	in->stats.alerts++;
+	strlcpy_r(al->file, r->file, sizeof(al->file));
+	al->offset = r->offset;
+	al->line = r->line;
+	al->raw = r->p;
+	al->raw_len = r->len;
 	return 1;
+}
+
+static int
+sj_next(struct input *in, struct alert *al, struct err *e)
+{
+	struct input_record r;
+	int rc;
+
+	if ((rc = sj_record(in, &r, e)) != 1)
+		return rc;
+	in->stats.events++;
+	if ((rc = sj_parse(in, &r, al, NULL, e)) < 0)
+		in->stats.bad++;
+	else
+		in->stats.alerts++;
+	return rc;
 }
 
 static void
@@ -154,6 +172,8 @@ const struct input_ops input_snort_json = {
 	.open = sj_open,
 	.fd = sj_fd,
 	.next = sj_next,
+	.record = sj_record,
+	.parse = sj_parse,
 	.bookmark = sj_bookmark,
 	.stat = sj_stat,
 	.close = sj_close,

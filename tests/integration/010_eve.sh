@@ -83,6 +83,21 @@ EOF
 check "Snort 3 JSON detected by content: 3 alerts, 1 bad" grep -q "snort_json, 4 events, 3 alerts, 1 bad" "$T/s.err"
 check "Snort 3 fields under EVE names" grep -q '"timestamp":"2024-01-02T03:04:05.123456+0000","event_type":"alert","src_ip":"203.0.113.9","src_port":40001,"dest_ip":"10.0.0.5","dest_port":80,"proto":"TCP".*"signature_id":2010001,"rev":3' "$T/s.out"
 check "Snort 3 bad line reported with file:line" grep -q "alert_json.txt:4: missing dst_addr" "$T/s.err"
+# Many batches, parsed on two threads (when there are two CPUs) and on one.
+awk 'BEGIN { for (i = 1; i <= 1500; i++)
+	if (i % 97 == 0) print "{ \"timestamp\" : \"24/01/02-03:04:08.0\" }"
+	else printf "{ \"timestamp\" : \"24/01/02-03:%02d:%02d.%06d\", " \
+	    "\"src_addr\" : \"198.51.100.%d\", \"dst_addr\" : \"10.0.0.9\", " \
+	    "\"gid\" : 1, \"sid\" : %d, \"rev\" : 1, \"msg\" : \"m%d\", " \
+	    "\"proto\" : \"UDP\", \"src_port\" : 53, \"dst_port\" : %d }\n",
+	    i / 60 % 60, i % 60, i, i % 250 + 1, 1000000 + i, i, i % 60000 + 1 }' \
+    >"$T/many.json"
+"$REDRESS" replay --no-policy "$T/many.json" >"$T/m2.out" 2>"$T/m2.err"
+"$REDRESS" replay --no-policy --single-thread "$T/many.json" >"$T/m1.out" \
+    2>"$T/m1.err"
+check "Snort 3 JSON, 1,500 lines: 1485 alerts, 15 bad" grep -q "snort_json, 1500 events, 1485 alerts, 15 bad" "$T/m2.err"
+check "Snort 3 JSON: one thread prints what two print, line for line" cmp -s "$T/m1.out" "$T/m2.out"
+check "Snort 3 JSON: the same bad lines, in order" cmp -s "$T/m1.err" "$T/m2.err"
 
 # ------------------------------------------------------- redress run
 mkdir -p "$T/state"
