@@ -121,6 +121,11 @@ while [ $i -lt 3000 ]; do
 	3) eve $((i / 60)) 192.0.2.$((i % 7 + 1)) $((30000 + i)) 10.0.0.6 22 7004 "Misc activity" ;;
 	4) eve $((i / 60)) 2001:db8:$((i % 13))::$((i % 90 + 1)) $((30000 + i)) 10.0.0.7 443 7005 "Attempted User Privilege Gain" ;;
 	esac
+	# Lines the parsers treat otherwise: another event type, a broken
+	# line, an escaped string (the full JSON parser's).
+	[ $((i % 37)) = 0 ] && printf '{"timestamp":"2024-05-14T09:00:00+0200","event_type":"flow","src_ip":"192.0.2.1"}\n'
+	[ $((i % 101)) = 0 ] && printf '{"timestamp":"2024-05-14T09:00:00+0200","event_type":"alert",\n'
+	[ $((i % 53)) = 0 ] && printf '{"timestamp":"2024-05-14T09:%02d:00+0200","event_type":"alert","src_ip":"192.0.2.%d","dest_ip":"10.0.0.8","proto":"TCP","dest_port":25,"alert":{"signature_id":7006,"signature":"TEST \\"quoted\\"","category":"Misc activity"}}\n' $((i / 60 % 60)) $((i % 200 + 1))
 	i=$((i + 1))
 done > "$T/mt.json"
 "$REDRESS" -c "$T/mt.yaml" replay --store "$T/mt1.db" "$T/mt.json" \
@@ -134,6 +139,8 @@ is "$r1:$r2:$(grep -c '"type":"decision"' "$T/mt1")" \
     "replay on two threads and on one: both succeed, same decision count"
 check "replay on two threads prints what one thread prints, line for line" \
     cmp -s "$T/mt1" "$T/mt2"
+check "two threads report the same bad lines and counts as one" \
+    cmp -s "$T/mt1.err" "$T/mt2.err"
 
 # suricata-verify threshold cases: alerts from the pcap (the rules match
 # TCP packets without payload), the engine's counts from test.yaml.
