@@ -278,8 +278,9 @@ write_all(int fd, const char *s, size_t len)
 
 /*
  * `queue edit ID`: the report's text in $EDITOR; the edited text is kept
- * (it survives later incidents joining the draft) and the message is
- * written again and signed. An approved report goes back to draft.
+ * (incidents that join the draft later are named in a P.S.) and the
+ * message is written again and signed. An approved report goes back to
+ * draft.
  */
 static int
 edit(struct cli *cli, struct store *st, int64_t id)
@@ -317,19 +318,17 @@ edit(struct cli *cli, struct store *st, int64_t id)
 		printf("report %" PRId64 ": back to draft; approve it again "
 		    "after the edit\n", id);
 	}
-	if ((text = reporter_edited_text(cli->cfg, id)) == NULL) {
-		if (r.path[0] == '\0' || outbox_read(r.path, &msg, &len,
-		    &e) == -1) {
-			cli_error("report %" PRId64 ": %s", id, r.path[0] ?
-			    e.msg : "no message yet");
-			return 1;
-		}
+	/* The text as it will be sent: an earlier edit with the P.S. of
+	 * the incidents that joined since, for the reviewer to fold in. */
+	if (r.path[0] != '\0' && outbox_read(r.path, &msg, &len, &e) == 0) {
 		text = report_text(msg, len);
 		free(msg);
-		if (text == NULL) {
-			cli_error("report %" PRId64 ": no text part", id);
-			return 1;
-		}
+	}
+	if (text == NULL && (text = reporter_edited_text(cli->cfg,
+	    id)) == NULL) {
+		cli_error("report %" PRId64 ": %s", id, r.path[0] == '\0' ?
+		    "no message yet" : e.set ? e.msg : "no text part");
+		return 1;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/redress-report-%" PRId64 "-XXXXXX.txt",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", id);
@@ -354,7 +353,7 @@ edit(struct cli *cli, struct store *st, int64_t id)
 		rv = 0;
 		goto out;
 	}
-	if (reporter_edited_save(cli->cfg, id, after, &e) == -1) {
+	if (reporter_edited_save(cli->cfg, st, id, after, &e) == -1) {
 		cli_error("report %" PRId64 ": %s", id, e.msg);
 		goto out;
 	}

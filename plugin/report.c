@@ -353,8 +353,9 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 			tmpl_ctx_set(tmpl_ctx_add(ic, "evidence"), "line",
 			    buf);
 		}
-		if (inc[i].nevidence > j)
-			tmpl_ctx_setf(ic, "more", "%zu", inc[i].nevidence - j);
+		if (in->alerts > (int64_t)inc[i].nevidence)
+			tmpl_ctx_setf(ic, "more", "%lld", (long long)in->alerts -
+			    (long long)inc[i].nevidence);
 		if (inc[i].pcap != NULL && rc->attach_pcap) {
 			tmpl_ctx_set(ctx, "pcap", "yes");
 			p = xmalloc(inc[i].pcap_len);
@@ -427,6 +428,47 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 			    lg.s, lg.len, 1);
 	}
 	return 0;
+}
+
+char *
+report_addendum(const struct report_incident *inc, size_t n)
+{
+	char	*out = NULL, buf[1024];
+	size_t	 len = 0, i, j;
+	FILE	*f;
+
+	if (n == 0 || (f = open_memstream(&out, &len)) == NULL)
+		return NULL;
+	fprintf(f, "\nP.S. Since this text was written, %s from your "
+	    "network\n%s joined this report:\n", n == 1 ? "one more incident" :
+	    "more incidents", n == 1 ? "has" : "have");
+	for (i = 0; i < n; i++) {
+		const struct incident_row *in = inc[i].row;
+
+		fprintf(f, "\nSource address:  %s\n", in->src);
+		fprintf(f, "Our host:        %s\n", in->dst);
+		fprintf(f, "What:            %s\n", kind_phrase[in->kind]);
+		local_time(in->first_usec, buf, sizeof(buf));
+		fprintf(f, "First seen:      %s\n", buf);
+		local_time(in->last_usec, buf, sizeof(buf));
+		fprintf(f, "Last seen:       %s\n", buf);
+		fprintf(f, "Alerts:          %lld\n\n", (long long)in->alerts);
+		for (j = 0; j < inc[i].nevidence; j++) {
+			struct err ee = { "", 0 };
+
+			if (report_evidence_line(inc[i].evidence[j], NULL,
+			    buf, sizeof(buf), &ee) == 0)
+				fprintf(f, "  %s\n", buf);
+		}
+		if (in->alerts > (int64_t)inc[i].nevidence)
+			fprintf(f, "  ... and %lld more alerts\n",
+			    (long long)in->alerts - (long long)inc[i].nevidence);
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 char *

@@ -123,6 +123,14 @@ int	report_evidence_line(const char *alert_json, const char *tz,
 /* "FTP" for 21/tcp, "" when unknown. */
 const char *report_service_name(int port, const char *proto);
 
+/*
+ * What a reviewer's edited text lacks: a "P.S." naming incidents
+ * inc[0..n), with their evidence, that joined the report after the
+ * edit, as the templates name each incident. Caller frees; NULL when n
+ * is 0 or memory ran out.
+ */
+char	*report_addendum(const struct report_incident *inc, size_t n);
+
 /* A new Message-ID "<redress.<id>.<rand>@domain>". Caller frees. */
 char	*report_message_id(const char *domain, int64_t id);
 
@@ -141,14 +149,16 @@ int	report_mime(const struct report_conf *, const struct report *,
  */
 /*
  * reporter.c: a reviewer's edited text of report id (`redress queue
- * edit`) is kept in <state_dir>/edited/report-<id>.txt and replaces the
- * template's text whenever the report is written again.
+ * edit`) is kept in <state_dir>/edited/report-<id>.txt, with the ids of
+ * the incidents the report had then in report-<id>.incidents, and
+ * replaces the template's text whenever the report is written again;
+ * incidents that joined later are named in a P.S. (report_addendum).
  */
 struct config;
 struct executor;
 char	*reporter_edited_text(const struct config *, int64_t id);
-int	 reporter_edited_save(const struct config *, int64_t id,
-	    const char *text, struct err *);
+int	 reporter_edited_save(const struct config *, struct store *,
+	    int64_t id, const char *text, struct err *);
 /* Writes report id's message again (after an edit), signed. */
 int	 reporter_rerender(struct executor *, struct store *, int64_t id,
 	    int64_t now_usec, struct err *);

@@ -177,19 +177,20 @@ read_capture(const char *state_dir, int64_t id, struct report_incident *ri)
 	return 1;
 }
 
+/* <state_dir>/edited/report-<id>.<ext>: the text, and the incidents it covers. */
 static char *
-edited_path(const struct config *cfg, int64_t id)
+edited_path(const struct config *cfg, int64_t id, const char *ext)
 {
 	if (cfg->general.state_dir == NULL)
 		return NULL;
-	return xasprintf("%s/edited/report-%lld.txt", cfg->general.state_dir,
-	    (long long)id);
+	return xasprintf("%s/edited/report-%lld.%s", cfg->general.state_dir,
+	    (long long)id, ext);
 }
 
 char *
 reporter_edited_text(const struct config *cfg, int64_t id)
 {
-	char		*path = edited_path(cfg, id), *buf = NULL;
+	char		*path = edited_path(cfg, id, "txt"), *buf = NULL;
 	struct stat	 sb;
 	struct err	 e = { "", 0 };
 	size_t		 len;
@@ -201,26 +202,119 @@ reporter_edited_text(const struct config *cfg, int64_t id)
 	return buf;
 }
 
-int
-reporter_edited_save(const struct config *cfg, int64_t id, const char *text,
-    struct err *e)
-{
-	char	*path = edited_path(cfg, id), *slash;
-	int	 rv;
+/* The incident ids of a report, one per line. */
+struct id_list {
+	char	*s;
+	size_t	 len;
+};
 
-	if (path == NULL)
+static int
+list_incident(void *arg, int64_t id, const char *src)
+{
+	struct id_list	*l = arg;
+	char		 num[24];
+	int		 n;
+
+	(void)src;
+	n = snprintf(num, sizeof(num), "%lld\n", (long long)id);
+	l->s = xreallocarray(l->s, l->len + (size_t)n + 1, 1);
+	memcpy(l->s + l->len, num, (size_t)n + 1);
+	l->len += (size_t)n;
+	return 0;
+}
+
+int
+reporter_edited_save(const struct config *cfg, struct store *st, int64_t id,
+    const char *text, struct err *e)
+{
+	char		*path = edited_path(cfg, id, "txt"), *slash;
+	struct id_list	 l = { xstrdup(""), 0 };
+	int		 rv = -1;
+
+	if (path == NULL) {
+		free(l.s);
 		return err_set(e, "general.state_dir is not set");
+	}
 	slash = strrchr(path, '/');
 	*slash = '\0';
 	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
 		err_set(e, "%s: %s", path, strerror(errno));
-		free(path);
-		return -1;
+		goto out;
 	}
 	*slash = '/';
-	rv = outbox_replace(path, text, strlen(text), e);
+	/* The text first: should the list fail, the older list makes the
+	 * P.S. name more incidents, never fewer. */
+	if (store_report_incidents(st, id, list_incident, &l, e) < 0 ||
+	    outbox_replace(path, text, strlen(text), e) == -1)
+		goto out;
 	free(path);
+	path = edited_path(cfg, id, "incidents");
+	rv = outbox_replace(path, l.s, l.len, e);
+out:
+	free(path);
+	free(l.s);
 	return rv;
+}
+
+/*
+ * Whether incident iid is in list, the ids an edited text was written
+ * for (1 as well when no list was kept: a text edited before lists were).
+ */
+static int
+edited_covers(const char *list, int64_t iid)
+{
+	const char	*p;
+	char		*end;
+	long long	 v;
+
+	if (list == NULL)
+		return 1;
+	for (p = list; *p != '\0'; p = end) {
+		v = strtoll(p, &end, 10);
+		if (end == p) {
+			end = (char *)p + 1;
+			continue;
+		}
+		if (v == iid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The reviewer's text of report id with a P.S. for the incidents of
+ * s that joined after the edit; NULL when it was never edited.
+ */
+static char *
+edited_body(const struct config *cfg, int64_t id, const struct inc_set *s)
+{
+	char		*text, *path, *list = NULL, *ps, *out;
+	struct report_incident *added;
+	struct err	 e = { "", 0 };
+	size_t		 len, i, n = 0;
+
+	if ((text = reporter_edited_text(cfg, id)) == NULL)
+		return NULL;
+	path = edited_path(cfg, id, "incidents");
+	if (access(path, F_OK) == 0 && outbox_read(path, &list, &len,
+	    &e) == -1)
+		log_warnx("report %lld: %s", (long long)id, e.msg);
+	free(path);
+	added = xreallocarray(NULL, s->n + 1, sizeof(*added));
+	for (i = 0; i < s->n; i++)
+		if (!edited_covers(list, s->rows[i].id))
+			added[n++] = s->ri[i];
+	free(list);
+	if (n == 0 || (ps = report_addendum(added, n)) == NULL) {
+		free(added);
+		return text;
+	}
+	free(added);
+	out = xasprintf("%s%s%s", text, text[0] && text[strlen(text) - 1] !=
+	    '\n' ? "\n" : "", ps);
+	free(text);
+	free(ps);
+	return out;
 }
 
 /* (Re)writes the message of report row r from all its incidents. */
@@ -250,7 +344,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	}
 	if (report_build(rc, s.ri, s.n, c, now, &rep, e) == -1)
 		goto out;
-	if ((edited = reporter_edited_text(ex->cfg, r->id)) != NULL) {
+	if ((edited = edited_body(ex->cfg, r->id, &s)) != NULL) {
 		free(rep.body);
 		rep.body = edited;
 	}

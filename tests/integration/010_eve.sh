@@ -8,7 +8,7 @@
 # every alert exactly once (sum of incident alert counts in the store),
 # and an eve_socket (unix_dgram and unix_stream) created with its mode.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 32
+plan 35
 T=$(mktemp -d /tmp/redress-t010.XXXXXX)
 PID=
 cleanup() {

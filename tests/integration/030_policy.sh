@@ -7,7 +7,7 @@
 # restart), and the suricata-verify threshold cases from $SHARED are
 # reproduced from their pcap with the same threshold code.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 28
+plan 29
 T=$(mktemp -d /tmp/redress-t030.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 

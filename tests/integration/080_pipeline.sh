@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 23
+plan 31
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -144,4 +144,40 @@ EDITOR="$T/editor2" R queue edit "$rid" >/dev/null 2>&1
 R queue show "$rid" >"$T/show2" 2>&1
 grep -q '^Hello from a reviewer,' "$T/show2" && grep -q '^PS: a second edit' "$T/show2"
 ok $? "a second edit starts from the first one's text"
+
+# An incident that joins an edited draft is named in a P.S.; the next
+# edit starts with it and folds it in.
+bt=$(R queue list 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { id = $1 }
+    /\(62\.239\.237\.1\)/ { print id; exit }')
+[ -n "$bt" ]; ok $? "a draft to BT's desk about 62.239.237.1 (report $bt)"
+printf '#!/bin/sh\nsed -i "s/^Dear abuse team of .*/Hello BT,/" "$1"\n' \
+    > "$T/editor3"
+chmod +x "$T/editor3"
+EDITOR="$T/editor3" R queue edit "$bt" >/dev/null 2>&1
+ok $? "queue edit $bt"
+nbt=$(q "select count(*) from report_incident where report_id = $bt")
+grep '"src_ip":"62.239.237.1"' "$REPO/demo/data/eve.json" |
+    sed 's/"src_ip":"62.239.237.1"/"src_ip":"62.239.237.2"/' >> "$T/eve.json"
+timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >/dev/null 2>"$T/err4"
+is "$(q "select count(*) from report_incident where report_id = $bt")" \
+    "$((nbt + 1))" "the incident of 62.239.237.2 joined the edited draft"
+R queue show "$bt" >"$T/show3" 2>&1
+check "the edited text stays" grep -q '^Hello BT,' "$T/show3"
+check "a P.S. names the incident that joined after the edit" \
+    grep -q '^P.S. Since this text was written, one more incident' "$T/show3"
+check "the P.S. has its source and evidence" \
+    sh -c "grep -q '^Source address:  62.239.237.2' '$T/show3' &&
+    grep -q '62.239.237.2:45000 -> 203.0.113.10:80 TCP' '$T/show3'"
+printf '#!/bin/sh\nsed -i "s/^P.S. Since this text was written.*/Also:/" "$1"\n' \
+    > "$T/editor4"
+chmod +x "$T/editor4"
+EDITOR="$T/editor4" R queue edit "$bt" >/dev/null 2>&1
+R queue show "$bt" >"$T/show4" 2>&1
+grep -q '^Hello BT,' "$T/show4" && grep -q '^Also:' "$T/show4" &&
+    grep -q '^Source address:  62.239.237.2' "$T/show4" &&
+    ! grep -q '^P.S. Since this text' "$T/show4"
+ok $? "the next edit starts with the P.S. and, once folded in, it is gone"
+em=$(awk '$1 == "File:" { print $2 }' "$T/show4")
+python3 "$REPO/tests/lib/pgpmime_verify.py" "$em" >/dev/null
+ok $? "the report with the P.S. folded in verifies"
 tap_done

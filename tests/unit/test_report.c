@@ -100,7 +100,54 @@ test_report_build_exploit(void **state)
 	}
 	assert_true(seen_xarf && seen_json);
 	assert_int_equal(r.xarf_v02, 1);
+	assert_null(strstr(r.body, "more alerts"));
 	report_free(&r);
+	/* More alerts than evidence lines: the text says how many. */
+	in.alerts = 40;
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.body, "  ... and 38 more alerts\n"));
+	report_free(&r);
+}
+
+/* The P.S. of incidents that joined a report after its text was edited. */
+static void
+test_report_addendum(void **state)
+{
+	struct incident_row	 in[2];
+	char			*ev[] = { ev1, ev_bad };
+	struct report_incident	 ri[2] = { { &in[0], ev, 2, NULL, 0 },
+				    { &in[1], ev, 1, NULL, 0 } };
+	char			*ps;
+
+	(void)state;
+	setenv("TZ", "Europe/Amsterdam", 1);
+	incident_init(&in[0], INCIDENT_SCAN);
+	incident_init(&in[1], INCIDENT_BRUTE_FORCE);
+	strlcpy_r(in[1].src, "212.64.110.95", sizeof(in[1].src));
+	in[1].alerts = 7;
+	assert_null(report_addendum(ri, 0));
+	ps = report_addendum(ri, 1);
+	assert_non_null(ps);
+	assert_non_null(strstr(ps, "P.S. Since this text was written, one "
+	    "more incident from your network\nhas joined this report:\n"));
+	assert_non_null(strstr(ps, "Source address:  212.64.110.94\n"
+	    "Our host:        192.0.2.10\nWhat:            port scan\n"
+	    "First seen:      2024-03-01 11:15:02 CET (UTC+0100)\n"));
+	assert_non_null(strstr(ps, "Alerts:          2\n"));
+	assert_non_null(strstr(ps, "  2024-03-01 11:15:02 CET (UTC+0100)  "
+	    "212.64.110.94:40123 -> 192.0.2.10:21 TCP  [1:2101378] GPL FTP"));
+	assert_null(strstr(ps, "more alerts"));
+	assert_null(strstr(ps, "not json"));
+	free(ps);
+	ps = report_addendum(ri, 2);
+	assert_non_null(ps);
+	assert_non_null(strstr(ps, "more incidents from your network\nhave "
+	    "joined"));
+	assert_non_null(strstr(ps, "Source address:  212.64.110.95\n"));
+	assert_non_null(strstr(ps, "What:            password guessing\n"));
+	assert_non_null(strstr(ps, "  ... and 6 more alerts\n"));
+	free(ps);
 }
 
 static void
@@ -348,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_report_build_bad_template_dir),
 		cmocka_unit_test(test_report_evidence_line_bad),
 		cmocka_unit_test(test_report_evidence_line_http),
+		cmocka_unit_test(test_report_addendum),
 		cmocka_unit_test(test_report_message_id_form),
 		cmocka_unit_test(test_report_mime_cc),
 		cmocka_unit_test(test_report_conf_load_errors),
