@@ -439,9 +439,9 @@ report_addendum(const struct report_incident *inc, size_t n)
 
 	if (n == 0 || (f = open_memstream(&out, &len)) == NULL)
 		return NULL;
-	fprintf(f, "\nP.S. Since this text was written, %s from your "
-	    "network\n%s joined this report:\n", n == 1 ? "one more incident" :
-	    "more incidents", n == 1 ? "has" : "have");
+	fprintf(f, "\nP.S. Since this text was written, %s joined "
+	    "this report:\n", n == 1 ? "one more incident has" :
+	    "more incidents have");
 	for (i = 0; i < n; i++) {
 		const struct incident_row *in = inc[i].row;
 

@@ -130,7 +130,7 @@ test_report_addendum(void **state)
 	ps = report_addendum(ri, 1);
 	assert_non_null(ps);
 	assert_non_null(strstr(ps, "P.S. Since this text was written, one "
-	    "more incident from your network\nhas joined this report:\n"));
+	    "more incident has joined this report:\n"));
 	assert_non_null(strstr(ps, "Source address:  212.64.110.94\n"
 	    "Our host:        192.0.2.10\nWhat:            port scan\n"
 	    "First seen:      2024-03-01 11:15:02 CET (UTC+0100)\n"));
@@ -142,8 +142,8 @@ test_report_addendum(void **state)
 	free(ps);
 	ps = report_addendum(ri, 2);
 	assert_non_null(ps);
-	assert_non_null(strstr(ps, "more incidents from your network\nhave "
-	    "joined"));
+	assert_non_null(strstr(ps, "more incidents have joined this "
+	    "report:\n"));
 	assert_non_null(strstr(ps, "Source address:  212.64.110.95\n"));
 	assert_non_null(strstr(ps, "What:            password guessing\n"));
 	assert_non_null(strstr(ps, "  ... and 6 more alerts\n"));

@@ -485,6 +485,7 @@ test_fixture_http_request(void **state)
 		off += U2_HDR_LEN + st.len;
 	}
 	assert_int_equal(with, 976);
+	u2_reader_free(&r);
 	free(p);
 }
 
