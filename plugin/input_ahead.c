@@ -21,6 +21,10 @@
 
 #define AHEAD_BATCH	128	/* items per batch */
 #define AHEAD_RING	8	/* batches in flight */
+/* Bytes a batch takes in before it is full, whatever its item count:
+ * long lines (max_line is 1 MB by default) must not hold the ring's
+ * memory at 8 x 128 of them. */
+#define AHEAD_BATCH_BYTES (1u << 20)
 
 enum batch_state {
 	B_FREE,			/* the reader's to fill */
@@ -144,8 +148,8 @@ point_items(struct ahead *a, struct batch *b)
 }
 
 /*
- * An input without record(): runs next() into b until it is full or the
- * input ends; returns 1 at the end.
+ * An input without record(): runs next() into b until it is full (items
+ * or bytes) or the input ends; returns 1 at the end.
  */
 static int
 fill(struct ahead *a, struct batch *b)
@@ -176,14 +180,16 @@ fill(struct ahead *a, struct batch *b)
 			alert_copy(&it->al, &al);
 		keep_item(a, b, b->n, e.msg);
 		b->n++;
+		if (b->arena.len >= AHEAD_BATCH_BYTES)
+			break;
 	}
 	point_items(a, b);
 	return end;
 }
 
 /*
- * A split input: copies the next records into b until it is full or the
- * input ends; returns 1 at the end.
+ * A split input: copies the next records into b until it is full (items
+ * or bytes) or the input ends; returns 1 at the end.
  */
 static int
 read_records(struct ahead *a, struct batch *b)
@@ -223,6 +229,8 @@ read_records(struct ahead *a, struct batch *b)
 		}
 		b->items[b->n].bytes = a->in->stats.bytes;
 		b->n++;
+		if (b->records.len >= AHEAD_BATCH_BYTES)
+			break;
 	}
 	return 0;
 }

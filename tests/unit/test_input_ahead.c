@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "input_ahead.h"
@@ -158,6 +159,47 @@ static const struct input_ops split_ops = {
 	.parse = split_parse,
 };
 
+/* A split input of records of BIG_LEN bytes that start with their number. */
+#define BIG_LEN		(100 * 1024)
+
+static int
+big_record(struct input *in, struct input_record *r, struct err *e)
+{
+	static char line[BIG_LEN];
+	struct fake *f = in->priv;
+
+	(void)e;
+	if (f->k == f->n)
+		return 0;
+	memset(line, 'x', sizeof(line));
+	snprintf(line, 16, "%u", f->k);
+	r->p = line;
+	r->len = sizeof(line);
+	r->file = "big";
+	r->offset = (uint64_t)f->k * BIG_LEN;
+	r->line = ++f->k;
+	return 1;
+}
+
+static int
+big_parse(const struct input *in, const struct input_record *r,
+    struct alert *al, struct alert_scratch *sc, struct err *e)
+{
+	(void)in;
+	(void)sc;
+	(void)e;
+	memset(al, 0, sizeof(*al));
+	al->sid = (uint32_t)strtoul(r->p, NULL, 10);
+	return 1;
+}
+
+static const struct input_ops big_ops = {
+	.name = "big",
+	.priv_size = sizeof(struct fake),
+	.record = big_record,
+	.parse = big_parse,
+};
+
 static struct input *
 fake_input(unsigned n, int fail)
 {
@@ -299,6 +341,48 @@ test_ahead_split_same_stream(void **state)
 	check_split(3000, 1, 1);
 }
 
+/*
+ * Long records fill a batch by bytes before they fill it by count: what
+ * is read ahead of the caller stays near 8 MB (8 batches of 1 MB), not
+ * 8 x 128 records of any length.
+ */
+static void
+test_ahead_long_records_bounded(void **state)
+{
+	struct input *in = input_new(&big_ops, "big", 0);
+	struct ahead *a;
+	const struct ahead_item *it;
+	struct err e = { "", 0 };
+	struct timespec ts = { 0, 300 * 1000000L };
+	unsigned k, per_batch = (1u << 20) / BIG_LEN + 1;
+
+	(void)state;
+	((struct fake *)in->priv)->n = 2000;
+	a = ahead_start(in, 0, &e);
+	assert_non_null(a);
+	assert_int_equal(ahead_next(a, &it, &e), 1);
+	assert_int_equal(it->al.sid, 0);
+	nanosleep(&ts, NULL);	/* the reader fills the ring and waits */
+	ahead_stop(a);
+	k = ((struct fake *)in->priv)->k;
+	assert_true(k >= 1);
+	assert_true(k <= 8 * per_batch);
+	input_free(in);
+	/* And read to the end, in order. */
+	in = input_new(&big_ops, "big", 0);
+	((struct fake *)in->priv)->n = 300;
+	a = ahead_start(in, 1, &e);
+	assert_non_null(a);
+	for (k = 0; k < 300; k++) {
+		assert_int_equal(ahead_next(a, &it, &e), 1);
+		assert_int_equal(it->al.sid, k);
+	}
+	assert_int_equal(ahead_next(a, &it, &e), 0);
+	ahead_stop(a);
+	assert_int_equal(in->stats.alerts, 300);
+	input_free(in);
+}
+
 static void
 test_ahead_input_failure(void **state)
 {
@@ -365,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_ahead_same_stream),
 		cmocka_unit_test(test_ahead_input_failure),
 		cmocka_unit_test(test_ahead_split_same_stream),
+		cmocka_unit_test(test_ahead_long_records_bounded),
 		cmocka_unit_test(test_ahead_stop_early),
 		cmocka_unit_test(test_ahead_peek),
 	};
