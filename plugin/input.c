@@ -32,6 +32,28 @@ input_lookup(const char *name)
 	return NULL;
 }
 
+void
+input_count(struct input_stats *st, int parse_rc)
+{
+	st->events++;
+	if (parse_rc < 0)
+		st->bad++;
+	else if (parse_rc > 0)
+		st->alerts++;
+}
+
+void
+input_record_place(struct alert *al, enum alert_input kind,
+    const struct input_record *r)
+{
+	al->input = kind;
+	strlcpy_r(al->file, r->file, sizeof(al->file));
+	al->offset = r->offset;
+	al->line = r->line;
+	al->raw = r->p;
+	al->raw_len = r->len;
+}
+
 struct input *
 input_new(const struct input_ops *ops, const char *path, int follow)
 {

@@ -110,6 +110,14 @@ const struct input_ops	*input_detect(const char *path, struct err *e);
 
 struct input	*input_new(const struct input_ops *, const char *path,
 		    int follow);
+/*
+ * What one parse() result counts (input_ops.parse): an event, and a bad
+ * record for -1 or an alert for 1.
+ */
+void		 input_count(struct input_stats *, int parse_rc);
+/* Fills the alert's input fields (input, file, offset, line, raw) from r. */
+void		 input_record_place(struct alert *, enum alert_input,
+		    const struct input_record *r);
 void		 input_free(struct input *);
 
 #endif

@@ -56,7 +56,7 @@ struct batch {
 	size_t		  n;
 	struct arena	  records;	/* split inputs: the records read */
 	struct arena	  arena;	/* copies the items point to */
-	uint64_t	  events, alerts, bad;	/* parsed here */
+	struct input_stats counted;	/* parsed here: events, alerts, bad */
 	enum batch_state  state;
 	int		  last;		/* nothing follows this batch */
 };
@@ -73,7 +73,7 @@ struct ahead {
 	unsigned	 tail;		/* batches given back (caller) */
 	int		 stop;		/* the caller wants no more */
 	struct err	 fail;		/* the input failed (-2) */
-	uint64_t	 events, alerts, bad;	/* of the batches parsed */
+	struct input_stats counted;	/* of the batches parsed */
 	/* The caller's place and parsing space. */
 	struct batch	*cur;
 	size_t		 pos;
@@ -249,7 +249,7 @@ parse_batch(struct ahead *a, struct batch *b, struct alert_scratch *sc)
 	int rc;
 
 	b->arena.len = 0;
-	b->events = b->alerts = b->bad = 0;
+	memset(&b->counted, 0, sizeof(b->counted));
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		rec = &b->recs[i];
@@ -265,15 +265,20 @@ parse_batch(struct ahead *a, struct batch *b, struct alert_scratch *sc)
 		r.line = rec->line;
 		err_clear(&e);
 		rc = ops->parse(a->in, &r, &it->al, sc, &e);
-		b->events++;
-		if (rc < 0)
-			b->bad++;
-		else if (rc > 0)
-			b->alerts++;
+		input_count(&b->counted, rc);
 		it->rc = rc < 0 ? -1 : rc;
 		keep_item(a, b, i, e.msg);
 	}
 	point_items(a, b);
+}
+
+/* Adds what parsing counts (input_count) of from to to. */
+static void
+add_counts(struct input_stats *to, const struct input_stats *from)
+{
+	to->events += from->events;
+	to->alerts += from->alerts;
+	to->bad += from->bad;
 }
 
 /* The oldest raw batch, claimed for parsing; NULL when none. Locked. */
@@ -301,9 +306,7 @@ parse_claimed(struct ahead *a, struct batch *b, struct alert_scratch *sc)
 	parse_batch(a, b, sc);
 	pthread_mutex_lock(&a->mu);
 	b->state = B_READY;
-	a->events += b->events;
-	a->alerts += b->alerts;
-	a->bad += b->bad;
+	add_counts(&a->counted, &b->counted);
 	pthread_cond_broadcast(&a->cv);
 }
 
@@ -463,9 +466,7 @@ ahead_stop(struct ahead *a)
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->th, NULL);
-	a->in->stats.events += a->events;
-	a->in->stats.alerts += a->alerts;
-	a->in->stats.bad += a->bad;
+	add_counts(&a->in->stats, &a->counted);
 	for (i = 0; i < AHEAD_RING; i++) {
 		free(a->ring[i].records.p);
 		free(a->ring[i].arena.p);

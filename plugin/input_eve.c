@@ -106,30 +106,18 @@ eve_record_parse(const struct input *in, const struct input_record *r,
 	}
 	if (rc == 0)
 		return 0;
-	al->input = ALERT_INPUT_EVE;
-	strlcpy_r(al->file, r->file, sizeof(al->file));
-	al->offset = r->offset;
-	al->line = r->line;
-	al->raw = r->p;
-	al->raw_len = r->len;
+	input_record_place(al, ALERT_INPUT_EVE, r);
 	return 1;
 }
 
 /* eve_record_parse, counted in in->stats. */
 static int
-eve_line(struct input *in, struct eve_priv *p, const char *line, size_t len,
-    const char *file, uint64_t off, uint64_t lineno, struct alert *al,
-    struct err *e)
+eve_line(struct input *in, struct eve_priv *p, const struct input_record *r,
+    struct alert *al, struct err *e)
 {
-	struct input_record r = { line, len, file, off, lineno };
-	int rc;
+	int rc = eve_record_parse(in, r, al, &p->sc, e);
 
-	in->stats.events++;
-	rc = eve_record_parse(in, &r, al, &p->sc, e);
-	if (rc < 0)
-		in->stats.bad++;
-	else if (rc == 1)
-		in->stats.alerts++;
+	input_count(&in->stats, rc);
 	return rc;
 }
 
@@ -197,8 +185,7 @@ eve_file_next(struct input *in, struct alert *al, struct err *e)
 	for (;;) {
 		if ((rc = eve_file_record(in, &r, e)) != 1)
 			return rc;
-		rc = eve_line(in, p, r.p, r.len, r.file, r.offset, r.line,
-		    al, e);
+		rc = eve_line(in, p, &r, al, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -398,8 +385,8 @@ dgram_next(struct input *in, struct eve_priv *p, struct alert *al,
 			if (len == 0)
 				continue;
 			p->sline++;
-			rc = eve_line(in, p, s, len, in->path, off, p->sline,
-			    al, e);
+			rc = eve_line(in, p, &(struct input_record){ s, len,
+			    in->path, off, p->sline }, al, e);
 			if (rc != 0)
 				return rc;
 		}
@@ -575,8 +562,9 @@ stream_next(struct input *in, struct eve_priv *p, struct alert *al,
 					continue;
 				}
 				p->rr = ci;
-				rc = eve_line(in, p, line, len, in->path, off,
-				    p->sline, al, e);
+				rc = eve_line(in, p, &(struct input_record){
+				    line, len, in->path, off, p->sline }, al,
+				    e);
 				if (rc != 0)
 					return rc;
 			}

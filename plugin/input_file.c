@@ -30,9 +30,10 @@ input_file_fd(struct input_file *f)
 }
 
 int
-input_file_next(struct input_file *f, struct input *in,
-    struct linefile_line *l, struct err *e)
+input_file_record(struct input_file *f, struct input *in,
+    struct input_record *r, struct err *e)
 {
+	struct linefile_line l;
 	int rc;
 
 	if (f->lf == NULL)
@@ -40,7 +41,7 @@ input_file_next(struct input_file *f, struct input *in,
 	if (in->follow && f->next_poll && monotime_ms() < f->next_poll &&
 	    !linefile_woken(f->lf))
 		return 0;
-	rc = linefile_next(f->lf, l, e);
+	rc = linefile_next(f->lf, &l, e);
 	in->stats.bytes = linefile_stats(f->lf)->bytes;
 	if (rc == 0) {
 		if (in->follow)
@@ -53,24 +54,14 @@ input_file_next(struct input_file *f, struct input *in,
 		in->stats.too_long++;
 		return -1;
 	}
-	return rc < 0 ? -2 : 1;
-}
-
-int
-input_file_record(struct input_file *f, struct input *in,
-    struct input_record *r, struct err *e)
-{
-	struct linefile_line l;
-	int rc;
-
-	if ((rc = input_file_next(f, in, &l, e)) == 1) {
-		r->p = l.p;
-		r->len = l.len;
-		r->file = l.file;
-		r->offset = l.offset;
-		r->line = l.lineno;
-	}
-	return rc;
+	if (rc < 0)
+		return -2;
+	r->p = l.p;
+	r->len = l.len;
+	r->file = l.file;
+	r->offset = l.offset;
+	r->line = l.lineno;
+	return 1;
 }
 
 void

@@ -22,13 +22,11 @@ struct input_file {
 int	input_file_open(struct input_file *, struct input *, struct err *);
 int	input_file_fd(struct input_file *);
 /*
- * 1: l holds the next line. 0: nothing now (end of data; a replay sets
+ * The next line as the record half of input_ops (input_ops.record).
+ * 1: r holds it. 0: nothing now (end of data; a replay sets
  * in->once_eof). -1: a line over max_line was skipped (e says where).
  * -2: the file failed (e says why).
  */
-int	input_file_next(struct input_file *, struct input *,
-	    struct linefile_line *l, struct err *);
-/* input_file_next as the record half of input_ops (input_ops.record). */
 int	input_file_record(struct input_file *, struct input *,
 	    struct input_record *r, struct err *);
 void	input_file_bookmark(struct input_file *, struct input *);

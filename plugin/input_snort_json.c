@@ -113,12 +113,7 @@ sj_parse(const struct input *in, const struct input_record *r,
 		    (unsigned long long)r->line);
 		return -1;
 	}
-	al->input = ALERT_INPUT_SNORT_JSON;
-	strlcpy_r(al->file, r->file, sizeof(al->file));
-	al->offset = r->offset;
-	al->line = r->line;
-	al->raw = r->p;
-	al->raw_len = r->len;
+	input_record_place(al, ALERT_INPUT_SNORT_JSON, r);
 	return 1;
 }
 
@@ -130,11 +125,8 @@ sj_next(struct input *in, struct alert *al, struct err *e)
 
 	if ((rc = sj_record(in, &r, e)) != 1)
 		return rc;
-	in->stats.events++;
-	if ((rc = sj_parse(in, &r, al, NULL, e)) < 0)
-		in->stats.bad++;
-	else
-		in->stats.alerts++;
+	rc = sj_parse(in, &r, al, NULL, e);
+	input_count(&in->stats, rc);
 	return rc;
 }
 

@@ -140,12 +140,8 @@ split_next(struct input *in, struct alert *al, struct err *e)
 	for (;;) {
 		if ((rc = split_record(in, &r, e)) != 1)
 			return rc;
-		in->stats.events++;
 		rc = split_parse(in, &r, al, &sc, e);
-		if (rc < 0)
-			in->stats.bad++;
-		if (rc > 0)
-			in->stats.alerts++;
+		input_count(&in->stats, rc);
 		if (rc != 0)
 			return rc;
 	}
