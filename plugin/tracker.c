@@ -19,10 +19,12 @@ struct tent {
 	uint64_t	hash;
 	uint32_t	next;		/* chain, or free list */
 	uint8_t		keylen;
-	uint8_t		used;
 	uint8_t		key[TRACKER_KEY_MAX];
-	/* value follows, aligned to 8 */
+	/* value follows, at TENT_HDR */
 };
+
+/* Bytes of an entry before its value. */
+#define TENT_HDR	((sizeof(struct tent) + 7) & ~(size_t)7)
 
 struct tracker {
 	unsigned char	*ents;
@@ -75,7 +77,7 @@ ent(const struct tracker *t, uint32_t i)
 static void *
 val(struct tent *e)
 {
-	return (unsigned char *)e + ((sizeof(struct tent) + 7) & ~(size_t)7);
+	return (unsigned char *)e + TENT_HDR;
 }
 
 struct tracker *
@@ -85,8 +87,7 @@ tracker_new(size_t value_size, uint64_t cap, tracker_evict_cb cb, void *arg)
 	uint64_t per;
 
 	t->vsize = value_size;
-	t->esize = ((sizeof(struct tent) + 7) & ~(size_t)7) +
-	    ((value_size + 7) & ~(size_t)7);
+	t->esize = TENT_HDR + ((value_size + 7) & ~(size_t)7);
 	if (cap == 0)
 		cap = TRACKER_DEFAULT_CAP;
 	t->cap = cap;
@@ -126,9 +127,9 @@ rehash(struct tracker *t, uint32_t nb)
 	memset(t->buckets, 0xff, (size_t)nb * sizeof(uint32_t));
 	t->nbuckets = nb;
 	for (i = 0; i < t->nused; i++) {
-		e = ent(t, i);
-		if (!e->used)
+		if (t->hits[i] == 0)
 			continue;
+		e = ent(t, i);
 		b = (uint32_t)(e->hash & (nb - 1));
 		e->next = t->buckets[b];
 		t->buckets[b] = i;
@@ -205,8 +206,7 @@ tracker_hits(const struct tracker *t, const void *key, size_t keylen)
 uint64_t
 tracker_value_hits(const struct tracker *t, const void *v)
 {
-	size_t off = (size_t)((const unsigned char *)v - t->ents) -
-	    ((sizeof(struct tent) + 7) & ~(size_t)7);
+	size_t off = (size_t)((const unsigned char *)v - t->ents) - TENT_HDR;
 
 	return t->hits[off / t->esize];
 }
@@ -225,7 +225,6 @@ unlink_slot(struct tracker *t, uint32_t i)
 			;
 		ent(t, p)->next = e->next;
 	}
-	e->used = 0;
 	t->hits[i] = 0;
 	e->next = t->freelist;
 	t->freelist = i;
@@ -329,7 +328,6 @@ tracker_get(struct tracker *t, const void *key, size_t keylen, int *fresh)
 	e->hash = h;
 	t->hits[i] = 1;
 	e->keylen = (uint8_t)keylen;
-	e->used = 1;
 	memcpy(e->key, key, keylen);
 	b = (uint32_t)(h & (t->nbuckets - 1));
 	e->next = t->buckets[b];
@@ -348,8 +346,10 @@ tracker_each(struct tracker *t, tracker_each_cb cb, void *arg)
 	int rc;
 
 	for (i = 0; i < t->nused; i++) {
+		if (t->hits[i] == 0)
+			continue;
 		e = ent(t, i);
-		if (e->used && (rc = cb(arg, e->key, e->keylen, val(e))) != 0)
+		if ((rc = cb(arg, e->key, e->keylen, val(e))) != 0)
 			return rc;
 	}
 	return 0;
