@@ -317,6 +317,7 @@ tracker_get(struct tracker *t, const void *key, size_t keylen, int *fresh)
 	}
 	e = ent(t, i);
 	memset(e, 0, t->esize);
+	t->hits[i] = 0;		/* not in use until filled: rehash skips it */
 	if (t->nbuckets < 2 * (uint64_t)t->nused && t->nbuckets < (1u << 31)) {
 		uint32_t nb = t->nbuckets ? t->nbuckets : 1024;
 
