@@ -637,8 +637,8 @@ policy_feed(struct policy *p, const struct alert *a,
 	guess = fresh ? ak : (enum incident_kind)s->kind;
 	for (j = 0; j < p->nklist[guess]; j++) {
 		i = p->klist[guess][j];
-		if (p->stateless[i] || (pc->rules.v[i].sel != THR_SEL_KIND &&
-		    !rule_selects(p, i, a, classtype, guess)))
+		if (p->stateless[i] ||
+		    !rule_selects(p, i, a, classtype, guess))
 			continue;
 		n = track_key(&pc->rules.v[i], 'W', i, a, key);
 		tracker_prefetch(p->win, key, n, 0, 0);
@@ -684,8 +684,7 @@ policy_feed(struct policy *p, const struct alert *a,
 	for (j = 0; j < p->nklist[kind]; j++) {
 		i = p->klist[kind][j];
 		r = &pc->rules.v[i];
-		if (r->sel != THR_SEL_KIND &&
-		    !rule_selects(p, i, a, classtype, kind))
+		if (!rule_selects(p, i, a, classtype, kind))
 			continue;
 		if (p->stateless[i])
 			w = NULL;
