@@ -24,6 +24,7 @@
 
 #include "cmd.h"
 #include "executor.h"
+#include "fdio.h"
 #include "log.h"
 #include "outbox.h"
 #include "report.h"
@@ -259,23 +260,6 @@ run_editor(const char *path)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * `queue edit ID`: the report's text in $EDITOR; the edited text is kept
  * (incidents that join the draft later are named in a P.S.) and the
@@ -336,7 +320,7 @@ edit(struct cli *cli, struct store *st, int64_t id)
 		cli_error("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, text, strlen(text)) < 0) {
+	if (fd_write_all(fd, text, strlen(text)) < 0) {
 		cli_error("%s: %s", tmp, strerror(errno));
 		goto out;
 	}

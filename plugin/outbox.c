@@ -14,6 +14,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "outbox.h"
 #include "xmalloc.h"
 
@@ -46,23 +47,6 @@ outbox_init(const char *dir, struct err *e)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 fsync_dir(const char *path)
 {
@@ -87,7 +71,7 @@ write_tmp(const char *tmp, const char *msg, size_t len, struct err *e)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1)
 		return err_set(e, "outbox %s: %s", tmp, strerror(errno));
-	if (write_all(fd, msg, len) == -1 || fsync(fd) == -1) {
+	if (fd_write_all(fd, msg, len) == -1 || fsync(fd) == -1) {
 		err_set(e, "outbox %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "hostsdeny.h"
 #include "xmalloc.h"
 
@@ -74,23 +75,12 @@ static int
 rewrite_in_place(const char *path, const char *buf, size_t len,
     struct err *e)
 {
-	ssize_t	w;
-	size_t	off = 0;
 	int	fd;
 
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
 		return err_set(e, "%s: %s", path, strerror(errno));
-	while (off < len) {
-		if ((w = pwrite(fd, buf + off, len - off, (off_t)off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_set(e, "%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (ftruncate(fd, (off_t)len) == -1 || fsync(fd) == -1) {
+	if (fd_write_all(fd, buf, len) == -1 ||
+	    ftruncate(fd, (off_t)len) == -1 || fsync(fd) == -1) {
 		err_set(e, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -138,7 +128,7 @@ hostsdeny_write(const char *path, const char *const *pats, size_t n,
 		err_set(e, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write(fd, new, nl) != (ssize_t)nl || fsync(fd) == -1) {
+	if (fd_write_all(fd, new, nl) == -1 || fsync(fd) == -1) {
 		err_set(e, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
