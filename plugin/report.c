@@ -288,6 +288,15 @@ xarf4_json(const struct report_conf *rc, const struct report_incident *ri,
 	return s;
 }
 
+/* Alerts of an incident beyond the log lines it comes with (0 if none). */
+static long long
+more_alerts(const struct report_incident *ri)
+{
+	long long n = (long long)ri->row->alerts - (long long)ri->nevidence;
+
+	return n > 0 ? n : 0;
+}
+
 int
 report_build(const struct report_conf *rc, const struct report_incident *inc,
     size_t n, const struct report_contact *c, int64_t now, struct report *r,
@@ -353,9 +362,8 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 			tmpl_ctx_set(tmpl_ctx_add(ic, "evidence"), "line",
 			    buf);
 		}
-		if (in->alerts > (int64_t)inc[i].nevidence)
-			tmpl_ctx_setf(ic, "more", "%lld", (long long)in->alerts -
-			    (long long)inc[i].nevidence);
+		if (more_alerts(&inc[i]) > 0)
+			tmpl_ctx_setf(ic, "more", "%lld", more_alerts(&inc[i]));
 		if (inc[i].pcap != NULL && rc->attach_pcap) {
 			tmpl_ctx_set(ctx, "pcap", "yes");
 			p = xmalloc(inc[i].pcap_len);
@@ -460,9 +468,9 @@ report_addendum(const struct report_incident *inc, size_t n)
 			    buf, sizeof(buf), &ee) == 0)
 				fprintf(f, "  %s\n", buf);
 		}
-		if (in->alerts > (int64_t)inc[i].nevidence)
+		if (more_alerts(&inc[i]) > 0)
 			fprintf(f, "  ... and %lld more alerts\n",
-			    (long long)in->alerts - (long long)inc[i].nevidence);
+			    more_alerts(&inc[i]));
 	}
 	if (fclose(f) != 0) {
 		free(out);
