@@ -42,14 +42,25 @@ test_hostsdeny_render_roundtrip(void **state)
 	free(c);
 }
 
+/* The text of the file at path, NUL-ended, into buf. */
+static void
+read_text(const char *path, char *buf, size_t size)
+{
+	FILE	*f = fopen(path, "r");
+	size_t	 n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
 static void
 test_hostsdeny_write_file(void **state)
 {
 	char		 path[] = "/tmp/redress-hd-XXXXXX", buf[512];
 	const char	*p[] = { "198.51.100.9" };
 	struct err	 e = { 0 };
-	FILE		*f;
-	size_t		 n;
 	int		 fd;
 
 	(void)state;
@@ -58,18 +69,11 @@ test_hostsdeny_write_file(void **state)
 	assert_int_equal(write(fd, "a: b\n", 5), 5);
 	close(fd);
 	assert_int_equal(hostsdeny_write(path, p, 1, &e), 0);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_text(path, buf, sizeof(buf));
 	assert_string_equal(buf, "a: b\n" HOSTSDENY_BEGIN
 	    "ALL: 198.51.100.9\n" HOSTSDENY_END);
 	assert_int_equal(hostsdeny_write(path, NULL, 0, &e), 0);
-	f = fopen(path, "r");
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_text(path, buf, sizeof(buf));
 	assert_string_equal(buf, "a: b\n");
 	unlink(path);
 }
@@ -87,7 +91,6 @@ test_hostsdeny_write_bind_mount(void **state)
 	const char *pats[] = { "198.51.100.7" };
 	struct err e = { "", 0 };
 	FILE *f;
-	size_t n;
 
 	(void)state;
 	if (unshare(CLONE_NEWNS) == -1 ||
@@ -107,11 +110,7 @@ test_hostsdeny_write_bind_mount(void **state)
 	fclose(f);
 	assert_int_equal(mount(src, dst, NULL, MS_BIND, NULL), 0);
 	assert_int_equal(hostsdeny_write(dst, pats, 1, &e), 0);
-	f = fopen(src, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_text(src, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "sshd: 192.0.2.1\n"));
 	assert_non_null(strstr(buf, "ALL: 198.51.100.7"));
 	umount(dst);
