@@ -180,6 +180,8 @@ incident_map_defaults(struct incident_map *m)
 	m->sweep_hosts = 5;
 	m->scan_ports = 5;
 	m->brute_force_count = 5;
+	m->brute_force_flows = 10;
+	m->brute_force_window_us = 600 * INT64_C(1000000);
 }
 
 void
@@ -272,6 +274,7 @@ incident_alert_kind(const struct incident_map *m, const struct alert *a,
 	return INCIDENT_OTHER;
 }
 
+/* 1 if the alert is on an authentication port or of a login classtype. */
 static int
 is_auth(const struct incident_map *m, const struct alert *a, const char *ct)
 {
@@ -298,6 +301,49 @@ host_hash(const struct addr *a)
 		h *= 16777619u;
 	}
 	return h ? h : 1;
+}
+
+/*
+ * Counts a connection to the alert's service (host hash h, port) when
+ * the alert is of another flow than the last one seen there: its flow id
+ * when the sensor gives one, else its source port. A connection more
+ * than the window after the first of the window starts a new window;
+ * reaching brute_force_flows within one marks the incident's shape.
+ * Services past INC_SVCS are not followed.
+ */
+static void
+svc_count(struct inc_state *s, const struct incident_map *m,
+    const struct alert *a, uint32_t h)
+{
+	struct inc_svc *v;
+	uint64_t flow = a->flow_id ? a->flow_id : (uint64_t)a->sport + 1;
+	int i;
+
+	for (i = 0; i < s->nsvcs; i++)
+		if (s->svcs[i].host == h && s->svcs[i].port == a->dport)
+			break;
+	if (i == s->nsvcs) {
+		if (s->nsvcs == INC_SVCS)
+			return;
+		v = &s->svcs[s->nsvcs++];
+		memset(v, 0, sizeof(*v));
+		v->host = h;
+		v->port = a->dport;
+	} else {
+		v = &s->svcs[i];
+		if (v->last_flow == flow)
+			return;
+	}
+	v->last_flow = flow;
+	v->total++;
+	if (v->flows == 0 || a->ts_usec - v->win_usec >
+	    m->brute_force_window_us) {
+		v->win_usec = a->ts_usec;
+		v->flows = 0;
+	}
+	v->flows++;
+	if (m->brute_force_flows && v->flows >= m->brute_force_flows)
+		s->brute = 1;
 }
 
 void
@@ -353,8 +399,10 @@ incident_add(struct inc_state *s, const struct incident_map *m,
 		else
 			s->hosts_over++;
 	}
-	if (is_auth(m, a, ct))
+	if (is_auth(m, a, ct)) {
 		s->auth++;
+		svc_count(s, m, a, h);
+	}
 }
 
 uint32_t
@@ -394,27 +442,29 @@ rank(enum incident_kind k)
 }
 
 enum incident_kind
-incident_classify(const struct inc_state *s, const struct incident_map *m,
+incident_classify(struct inc_state *s, const struct incident_map *m,
     enum incident_kind ak)
 {
-	enum incident_kind k, cur = (enum incident_kind)s->kind;
+	enum incident_kind sk = (enum incident_kind)s->akind;
 
-	if (ak == INCIDENT_COMPROMISE || ak == INCIDENT_EXPLOIT ||
-	    ak == INCIDENT_DOS)
-		k = ak;
-	else if (incident_ports(s) >= m->scan_ports)
-		k = INCIDENT_SCAN;
-	else if (incident_hosts(s) >= m->sweep_hosts)
-		k = INCIDENT_SWEEP;
-	else if (s->auth >= m->brute_force_count)
-		k = INCIDENT_BRUTE_FORCE;
-	else if (incident_hosts(s) <= 1 && incident_ports(s) <= 1)
-		k = INCIDENT_PROBE;
-	else
-		k = INCIDENT_OTHER;
-	if (s->alerts > 1 && rank(cur) > rank(k))
-		return cur;
-	return k;
+	if ((ak == INCIDENT_COMPROMISE || ak == INCIDENT_EXPLOIT ||
+	    ak == INCIDENT_DOS) && rank(ak) > rank(sk))
+		s->akind = (uint8_t)(sk = ak);
+	if (sk == INCIDENT_COMPROMISE || sk == INCIDENT_DOS)
+		return sk;
+	if (s->brute)
+		return INCIDENT_BRUTE_FORCE;
+	if (sk == INCIDENT_EXPLOIT)
+		return sk;
+	if (incident_ports(s) >= m->scan_ports)
+		return INCIDENT_SCAN;
+	if (incident_hosts(s) >= m->sweep_hosts)
+		return INCIDENT_SWEEP;
+	if (s->auth >= m->brute_force_count)
+		return INCIDENT_BRUTE_FORCE;
+	if (incident_hosts(s) <= 1 && incident_ports(s) <= 1)
+		return INCIDENT_PROBE;
+	return INCIDENT_OTHER;
 }
 
 /* Runs fill into a buffer big enough for it; returns the malloc'd text. */

@@ -18,6 +18,7 @@
 #define INC_SIGS	12
 #define INC_PORTS	16
 #define INC_HOSTS	16
+#define INC_SVCS	4	/* services followed for brute force */
 
 /* Per-incident flags. */
 #define INC_F_CONTAINED		0x01
@@ -40,6 +41,20 @@ struct inc_port {
 	uint32_t	n;
 };
 
+/*
+ * Connections to one service (host:port) of ours on an authentication
+ * port or with a login classtype: the window of brute-force counting.
+ */
+struct inc_svc {
+	uint32_t	host;		/* hash of the host */
+	uint16_t	port;
+	uint16_t	pad;
+	uint32_t	flows;		/* connections in the window */
+	uint32_t	total;		/* connections in all */
+	uint64_t	last_flow;	/* flow id, or source port + 1 */
+	int64_t		win_usec;	/* first connection of the window */
+};
+
 /* The incident under construction; lives in a tracker entry. */
 struct inc_state {
 	int64_t		id;		/* store row, 0 = not written yet */
@@ -51,7 +66,9 @@ struct inc_state {
 	uint8_t		proto;
 	uint8_t		nsigs, nports, nhosts;
 	uint8_t		evidence;	/* evidence rows written */
-	uint8_t		pad[3];
+	uint8_t		akind;		/* strongest classtype kind seen */
+	uint8_t		brute;		/* 1: brute-force shape was seen */
+	uint8_t		nsvcs;
 	uint32_t	sig_other;	/* alerts of signatures past INC_SIGS */
 	uint32_t	ports_over;	/* distinct ports past INC_PORTS */
 	uint32_t	hosts_over;	/* distinct hosts past INC_HOSTS */
@@ -60,6 +77,7 @@ struct inc_state {
 	struct inc_sig	sigs[INC_SIGS];
 	struct inc_port	ports[INC_PORTS];
 	uint32_t	hosts[INC_HOSTS];	/* hashes of the hosts hit */
+	struct inc_svc	svcs[INC_SVCS];
 	char		*pending;	/* first alert's JSON until written */
 };
 
@@ -77,6 +95,8 @@ struct incident_map {
 	uint32_t	  sweep_hosts;		/* distinct hosts, default 5 */
 	uint32_t	  scan_ports;		/* distinct ports, default 5 */
 	uint32_t	  brute_force_count;	/* auth alerts, default 5 */
+	uint32_t	  brute_force_flows;	/* connections, default 10 */
+	int64_t		  brute_force_window_us; /* ... within, default 10m */
 	uint64_t	  gen;			/* changes with the class lists */
 };
 
@@ -101,8 +121,18 @@ void	incident_map_free(struct incident_map *);
 /* Adds the alert to s (first alert: s zeroed); classtype as above. */
 void	incident_add(struct inc_state *, const struct incident_map *,
 	    const struct alert *, const char *classtype);
-/* Kind from the aggregate; never goes down in severity. */
-enum incident_kind incident_classify(const struct inc_state *,
+/*
+ * Kind from the aggregate, after incident_add() of the alert whose
+ * classtype-level kind is alert_kind (remembered in s as the strongest
+ * seen). Compromise and dos stand; then the brute-force shape (at least
+ * brute_force_flows connections to one host:port of ours, on an
+ * authentication port or with a login classtype, within
+ * brute_force_window of the first of them) whatever the classtypes say;
+ * then exploit, scan, sweep, brute force by count, probe, other. The
+ * kind follows the evidence: it can be corrected (exploit to brute
+ * force), not only raised.
+ */
+enum incident_kind incident_classify(struct inc_state *,
 		    const struct incident_map *, enum incident_kind alert_kind);
 /* Distinct hosts/ports seen (saturating at the caps, plus overflow). */
 uint32_t incident_hosts(const struct inc_state *);

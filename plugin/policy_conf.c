@@ -76,6 +76,10 @@ static const struct conf_field policy_fields[] = {
 	{ "scan_ports", CK_INT, P(scan_ports), "5", 2, 65536, NULL, 0 },
 	{ "brute_force_count", CK_INT, P(brute_force_count), "5", 1, 1000000,
 	    NULL, 0 },
+	{ "brute_force_connections", CK_INT, P(brute_force_connections), "10",
+	    2, 1000000, NULL, 0 },
+	{ "brute_force_window", CK_SECONDS, P(brute_force_window), "10m", 0,
+	    0, NULL, 0 },
 	{ "quiet_probe_ports", CK_NODE, P(quiet_probe_ports), NULL, 0, 0, NULL,
 	    0 },
 	{ "report_icmp_echo", CK_BOOL, P(report_icmp_echo), "false", 0, 0,
@@ -268,6 +272,8 @@ load_kinds(struct policy_conf *pc, struct diag *d)
 	pc->map.sweep_hosts = (uint32_t)pc->sweep_hosts;
 	pc->map.scan_ports = (uint32_t)pc->scan_ports;
 	pc->map.brute_force_count = (uint32_t)pc->brute_force_count;
+	pc->map.brute_force_flows = (uint32_t)pc->brute_force_connections;
+	pc->map.brute_force_window_us = pc->brute_force_window * 1000000;
 	if (pc->kinds == NULL)
 		return;
 	if (pc->kinds->type != CONF_MAP) {

@@ -33,6 +33,8 @@ struct policy_conf {
 	int64_t			 incident_timeout;	/* seconds */
 	long long		 evidence_max;
 	long long		 sweep_hosts, scan_ports, brute_force_count;
+	long long		 brute_force_connections;
+	int64_t			 brute_force_window;	/* seconds */
 	const struct conf_node	*quiet_probe_ports;
 	int			 report_icmp_echo;
 	int			 require_handshake;

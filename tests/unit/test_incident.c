@@ -128,6 +128,105 @@ test_incident_classify_shapes(void **state)
 	incident_map_free(&m);
 }
 
+/*
+ * Feeds n connections from one source to host:port, one every gap_s
+ * seconds, each of two alerts (an attempted-recon one and an
+ * attempted-admin one) on the same source port, as Suricata's SSH
+ * rules 2001219 and 2006546 fire; returns the kind after the last.
+ */
+static enum incident_kind
+feed_connections(struct inc_state *s, const struct incident_map *m, int n,
+    int port, int gap_s, int same_flow)
+{
+	struct alert a;
+	enum incident_kind k = INCIDENT_OTHER;
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 2; j++) {
+			mk(&a, "196.11.240.215", "203.0.113.11", port,
+			    j ? 2006546 : 2001219, j ?
+			    "Attempted Administrator Privilege Gain" :
+			    "Attempted Information Leak");
+			a.ts_usec += ((int64_t)i * gap_s + j) * 1000000;
+			a.sport = (uint16_t)(40100 + (same_flow ? 0 : 3 * i));
+			incident_add(s, m, &a, NULL);
+			k = incident_classify(s, m, incident_alert_kind(m, &a,
+			    NULL, 0));
+			s->kind = (uint8_t)k;
+		}
+	return k;
+}
+
+static void
+test_incident_classify_brute_force_by_connections(void **state)
+{
+	struct incident_map m;
+	struct inc_state s;
+
+	(void)state;
+	incident_map_defaults(&m);
+	/* The demo's incident 1: an exploit classtype at first, brute
+	 * force once 10 connections went to port 22 within 10 minutes,
+	 * and still brute force after 40. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 1, 22, 15, 0),
+	    INCIDENT_EXPLOIT);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 9, 22, 15, 0),
+	    INCIDENT_EXPLOIT);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 10, 22, 15, 0),
+	    INCIDENT_BRUTE_FORCE);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 40, 22, 15, 0),
+	    INCIDENT_BRUTE_FORCE);
+	assert_int_equal(s.svcs[0].total, 40);
+	/* Ten connections spread over more than the window: not yet. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 10, 22, 70, 0),
+	    INCIDENT_EXPLOIT);
+	/* Many alerts of one connection are one attempt. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 20, 22, 15, 1),
+	    INCIDENT_EXPLOIT);
+	/* Exploit attempts on a web port stay exploits. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 20, 80, 15, 0),
+	    INCIDENT_EXPLOIT);
+	/* The settings are the map's: 3 connections within 10 s. */
+	m.brute_force_flows = 3;
+	m.brute_force_window_us = 10 * INT64_C(1000000);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 3, 22, 5, 0),
+	    INCIDENT_BRUTE_FORCE);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(feed_connections(&s, &m, 3, 22, 6, 0),
+	    INCIDENT_EXPLOIT);
+	incident_map_free(&m);
+}
+
+static void
+test_incident_classify_compromise_stands(void **state)
+{
+	struct incident_map m;
+	struct inc_state s;
+	struct alert a;
+
+	(void)state;
+	incident_map_defaults(&m);
+	memset(&s, 0, sizeof(s));
+	feed_connections(&s, &m, 12, 22, 15, 0);
+	mk(&a, "196.11.240.215", "203.0.113.11", 22, 7, "trojan-activity");
+	incident_add(&s, &m, &a, NULL);
+	assert_int_equal(incident_classify(&s, &m, INCIDENT_COMPROMISE),
+	    INCIDENT_COMPROMISE);
+	/* ... and is remembered: later alerts do not lower it. */
+	assert_int_equal(incident_classify(&s, &m, INCIDENT_OTHER),
+	    INCIDENT_COMPROMISE);
+	incident_map_free(&m);
+}
+
 static void
 test_incident_json_fields(void **state)
 {
@@ -264,6 +363,9 @@ main(void)
 		cmocka_unit_test(test_incident_classtype_names),
 		cmocka_unit_test(test_incident_alert_kind_mapping),
 		cmocka_unit_test(test_incident_classify_shapes),
+		cmocka_unit_test(
+		    test_incident_classify_brute_force_by_connections),
+		cmocka_unit_test(test_incident_classify_compromise_stands),
 		cmocka_unit_test(test_incident_json_fields),
 		cmocka_unit_test(test_incident_json_parses),
 	};
