@@ -60,6 +60,7 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev nftables ipset iptables iproute2 iputils-ping \
 	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
 	tcpdump scdoc time perl procps util-linux openssl
+DEB_PKGS += python3-jsonschema python3-yaml   # tests/lib/xarf_validate.py: X-ARF schemas
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \

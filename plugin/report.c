@@ -62,21 +62,6 @@ static const char *const kind_file[INCIDENT_KIND_MAX] = {
 	[INCIDENT_DOS] = "dos", [INCIDENT_OTHER] = "default",
 };
 
-/* X-ARF v0.2 report type and XARF v4 class/type per kind. */
-static const char *const xarf02_type[INCIDENT_KIND_MAX] = {
-	[INCIDENT_PROBE] = "info", [INCIDENT_SWEEP] = "info",
-	[INCIDENT_SCAN] = "info", [INCIDENT_BRUTE_FORCE] = "login-attack",
-	[INCIDENT_EXPLOIT] = "malware-attack",
-	[INCIDENT_COMPROMISE] = "malware-attack", [INCIDENT_DOS] = "info",
-	[INCIDENT_OTHER] = "info",
-};
-static const char *const xarf4_type[INCIDENT_KIND_MAX] = {
-	[INCIDENT_PROBE] = "PortScan", [INCIDENT_SWEEP] = "PortScan",
-	[INCIDENT_SCAN] = "PortScan", [INCIDENT_BRUTE_FORCE] = "LoginAttack",
-	[INCIDENT_EXPLOIT] = "Exploit", [INCIDENT_COMPROMISE] = "Exploit",
-	[INCIDENT_DOS] = "DDoS", [INCIDENT_OTHER] = "Activity",
-};
-
 /* Local time with zone name and UTC offset: "2024-01-02 03:04:05 CET (UTC+0100)". */
 static void
 local_time(int64_t usec, char *buf, size_t len)
@@ -86,17 +71,6 @@ local_time(int64_t usec, char *buf, size_t len)
 
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(buf, len, "%Y-%m-%d %H:%M:%S %Z (UTC%z)", &tm) == 0)
-		strlcpy_r(buf, "?", len);
-}
-
-static void
-rfc3339(int64_t usec, char *buf, size_t len)
-{
-	time_t		t = (time_t)(usec / 1000000);
-	struct tm	tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		strlcpy_r(buf, "?", len);
 }
 
@@ -231,61 +205,20 @@ load_template(const struct report_conf *rc, enum incident_kind k,
 	return rc2 == -1 ? NULL : t;
 }
 
-static char *
-xarf02_text(const struct report_conf *rc, const struct report_incident *ri,
-    const char *service, int port, const char *date)
+/*
+ * 1 when reports of this kind are approved without review (the
+ * reporter still holds a low-confidence contact's report for review,
+ * so "checked by a person" is said only where it always holds).
+ */
+static int
+skips_review(const struct report_conf *rc, const char *kind)
 {
-	const struct incident_row *in = ri->row;
+	size_t i;
 
-	return xasprintf(
-	    "Reported-From: %s\n"
-	    "Category: abuse\n"
-	    "Report-Type: %s\n"
-	    "Service: %s\n"
-	    "Version: 0.2\n"
-	    "User-Agent: redress\n"
-	    "Date: %s\n"
-	    "Source-Type: %s\n"
-	    "Source: %s\n"
-	    "Port: %d\n"
-	    "Destination: %s\n"
-	    "Occurrences: %lld\n"
-	    "Attachment: text/plain\n"
-	    "Schema-URL: http://www.x-arf.org/schema/abuse_%s_0.1.2.json\n",
-	    rc->from, xarf02_type[in->kind], service[0] ? service : "unknown",
-	    date, strchr(in->src, ':') != NULL ? "ipv6" : "ipv4", in->src,
-	    port, in->dst, (long long)in->alerts, xarf02_type[in->kind]);
-}
-
-static char *
-xarf4_json(const struct report_conf *rc, const struct report_incident *ri,
-    int port, const char *proto, const char *date)
-{
-	const struct incident_row *in = ri->row;
-	json_t	*o, *rep, *samples;
-	char	*s;
-	size_t	 i;
-
-	samples = json_array();
-	for (i = 0; i < ri->nevidence && i < 20; i++)
-		json_array_append_new(samples, json_string(ri->evidence[i]));
-	rep = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:o}",
-	    "ReportClass", "Activity", "ReportType", xarf4_type[in->kind],
-	    "Date", date, "SourceIp", in->src, "SourcePort", 0,
-	    "DestinationIp", in->dst, "DestinationPort", "",
-	    "Occurrences", (json_int_t)in->alerts, "Samples", samples);
-	json_object_set_new(rep, "DestinationPort", json_integer(port));
-	json_object_del(rep, "SourcePort");
-	if (proto[0] != '\0')
-		json_object_set_new(rep, "Protocol", json_string(proto));
-	o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b, s:o}",
-	    "Version", "2",
-	    "ReporterInfo", "ReporterOrg", rc->organisation,
-	    "ReporterOrgEmail", rc->from, "ReporterContactName", rc->name,
-	    "Disclosure", 1, "Report", rep);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	return s;
+	for (i = 0; i < rc->skip_review.n; i++)
+		if (strcmp(rc->skip_review.v[i], kind) == 0)
+			return 1;
+	return 0;
 }
 
 /* Alerts of an incident beyond the log lines it comes with (0 if none). */
@@ -304,11 +237,11 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 {
 	struct tmpl_ctx	*ctx;
 	struct tmpl	*t;
-	char		 buf[1024], proto[16], date[40], *text, *hdr, *body;
+	char		 buf[1024], proto[16], *text, *hdr, *body;
 	char		*p;
 	const char	*service;
 	size_t		 i, j;
-	int		 port, compromise = 0;
+	int		 port, compromise = 0, pcaps = 0, contained = 0;
 	long long	 alerts = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -318,7 +251,6 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 		return -1;
 	port = first_port(&inc[0], proto, sizeof(proto));
 	service = report_service_name(port, proto);
-	rfc3339(now, date, sizeof(date));
 
 	ctx = tmpl_ctx_new();
 	tmpl_ctx_set(ctx, "name", rc->name);
@@ -364,17 +296,26 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 		}
 		if (more_alerts(&inc[i]) > 0)
 			tmpl_ctx_setf(ic, "more", "%lld", more_alerts(&inc[i]));
+		/* Blocked: only what a responder really applied. */
+		buf[0] = '\0';
+		if (inc[i].contained_until > 0) {
+			local_time(inc[i].contained_until, buf, sizeof(buf));
+			contained++;
+		}
+		tmpl_ctx_set(ic, "contained", buf);
 		if (inc[i].pcap != NULL && rc->attach_pcap) {
 			tmpl_ctx_set(ctx, "pcap", "yes");
-			p = xmalloc(inc[i].pcap_len);
-			memcpy(p, inc[i].pcap, inc[i].pcap_len);
-			part_add(r, "evidence.pcap",
-			    "application/vnd.tcpdump.pcap", p,
-			    inc[i].pcap_len, 0);
+			pcaps++;
 		}
 	}
 	tmpl_ctx_setf(ctx, "alerts", "%lld", alerts);
 	tmpl_ctx_set(ctx, "compromise", compromise ? "yes" : "");
+	/* "all_contained": every incident of the report is blocked. */
+	tmpl_ctx_set(ctx, "all_contained", contained == (int)n ? "yes" : "");
+	tmpl_ctx_set(ctx, "signed", rc->sign_key != NULL &&
+	    rc->sign_key[0] != '\0' ? "yes" : "");
+	tmpl_ctx_set(ctx, "reviewed", skips_review(rc,
+	    incident_kind_name(inc[0].row->kind)) ? "" : "yes");
 
 	text = tmpl_render(t, ctx, e);
 	tmpl_ctx_free(ctx);
@@ -396,18 +337,11 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 	r->to = xstrdup(c->address);
 	r->in_reply_to = xstrdup("");
 
-	if (rc->xarf == XARF_V02 || rc->xarf == XARF_BOTH) {
-		char *x = xarf02_text(rc, &inc[0], service, port, date);
-
-		r->xarf_v02 = 1;
-		part_add(r, "report.txt", "text/plain; charset=utf-8", x,
-		    strlen(x), 1);
-	}
-	if (rc->xarf == XARF_V4 || rc->xarf == XARF_BOTH) {
-		char *x = xarf4_json(rc, &inc[0], port, proto, date);
-
-		part_add(r, "xarf.json", "application/json", x, strlen(x),
-		    0);
+	/* Text, machine part, log lines: X-ARF's three parts. */
+	if (report_xarf_parts(rc, inc, n, service, port, proto, pcaps > 0,
+	    r) == -1) {
+		report_free(r);
+		return err_set(e, "report: out of memory");
 	}
 	{
 		/* The evidence as plain log lines (X-ARF's third part). */
@@ -431,10 +365,21 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 				lg.s[lg.len++] = '\n';
 				lg.s[lg.len] = '\0';
 			}
+		if (lg.s == NULL && r->xarf_v02)
+			lg.s = xasprintf("(no log lines were kept; %lld "
+			    "alerts)\n", alerts);
 		if (lg.s != NULL)
 			part_add(r, "logs.txt", "text/plain; charset=utf-8",
-			    lg.s, lg.len, 1);
+			    lg.s, strlen(lg.s), 1);
 	}
+	for (i = 0; i < n && rc->attach_pcap; i++)
+		if (inc[i].pcap != NULL) {
+			p = xmalloc(inc[i].pcap_len);
+			memcpy(p, inc[i].pcap, inc[i].pcap_len);
+			part_add(r, "evidence.pcap",
+			    "application/vnd.tcpdump.pcap", p,
+			    inc[i].pcap_len, 0);
+		}
 	return 0;
 }
 

@@ -92,7 +92,8 @@ struct report {
 	char			*in_reply_to;	/* "" or "<...>" */
 	struct report_part	*parts;		/* attachments */
 	size_t			 nparts;
-	int			 xarf_v02;	/* X-XARF: PLAIN */
+	int			 xarf_v02;	/* X-ARF 0.2: parts are text,
+						 * report.txt, logs.txt */
 };
 
 void	report_free(struct report *);
@@ -104,6 +105,8 @@ struct report_incident {
 	size_t				  nevidence;
 	const unsigned char		 *pcap;	/* capture file, or NULL */
 	size_t				  pcap_len;
+	int64_t				  contained_until; /* µs: blocked
+					   * (not dry-run) until, 0: not */
 };
 
 /*
@@ -115,6 +118,27 @@ int	report_build(const struct report_conf *,
 	    const struct report_incident *inc, size_t n,
 	    const struct report_contact *, int64_t now_usec, struct report *,
 	    struct err *);
+
+/*
+ * report_xarf.c: adds the machine-readable part of incidents inc[0..n)
+ * to r (after its text, before the log lines): X-ARF 0.2 report.txt
+ * (sets r->xarf_v02) for a kind with an X-ARF 0.2 schema (brute-force:
+ * login-attack, exploit: malware-attack) when rc->xarf asks for it and
+ * no part beyond the three of X-ARF follows (more_parts: a pcap); else
+ * the XARF JSON (abusix/xarf schema version 3: PortScan, LoginAttack,
+ * Exploit) when asked for. Nothing for kinds no schema fits (dos,
+ * compromise, other) or for incidents of several sources. 0, -1 (out
+ * of memory).
+ */
+int	report_xarf_parts(const struct report_conf *,
+	    const struct report_incident *inc, size_t n, const char *service,
+	    int port, const char *proto, int more_parts, struct report *r);
+/* The X-ARF Report-ID of an incident, "redress-ID-HEX@domain"; malloc'd. */
+char	*report_xarf_id(const struct report_conf *,
+	    const struct incident_row *);
+/* The X-ARF 0.2 Report-Type / XARF JSON ReportType of a kind, or NULL. */
+const char *report_xarf02_type(enum incident_kind);
+const char *report_xarf3_type(enum incident_kind);
 
 /* One evidence alert (EVE JSON) as a readable log line in our zone. */
 int	report_evidence_line(const char *alert_json, const char *tz,

@@ -4,7 +4,9 @@
  * CR/LF stripped and RFC 2047 encoding by GMime, Auto-Submitted, X-XARF,
  * a multipart/mixed of the text and the machine parts and attachments,
  * PGP/MIME-signed (RFC 3156) through GMime's gpgme context when a
- * signing key is configured (micalg then names the hash gpgme used).
+ * signing key is configured (micalg then names the hash gpgme used). A
+ * signed X-ARF 0.2 report is X-XARF: SECURE, its signed content the
+ * PLAIN message in a message/rfc822 container (xarf.eml).
  */
 #include <gmime/gmime.h>
 #include <pthread.h>
@@ -44,8 +46,10 @@ text_part(const char *text, const char *filename)
 {
 	GMimeTextPart	*tp = g_mime_text_part_new_with_subtype("plain");
 
-	g_mime_text_part_set_charset(tp, "utf-8");
+	/* set_text picks a charset of its own (us-ascii): utf-8 after it,
+	 * as X-ARF asks of its text parts. */
 	g_mime_text_part_set_text(tp, text);
+	g_mime_text_part_set_charset(tp, "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(tp),
 	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	if (filename != NULL) {
@@ -109,23 +113,18 @@ add_addresses(GMimeMessage *m, GMimeAddressType t, const char *list,
 	return 0;
 }
 
-int
-report_mime(const struct report_conf *rc, const struct report *r,
-    int64_t date_usec, char **out, size_t *outlen, struct err *e)
+/*
+ * The addressing and identity headers of message m, the same on the
+ * outer message and on the X-ARF container inside a signed one.
+ */
+static int
+set_headers(GMimeMessage *m, const struct report_conf *rc,
+    const struct report *r, int64_t date_usec, struct err *e)
 {
-	GMimeMessage		*m;
-	GMimeMultipart		*mp;
-	GMimeObject		*top;
-	GMimeStream		*st;
-	GByteArray		*ba;
-	GDateTime		*dt;
-	char			*s, *mid;
-	size_t			 i, l;
+	GDateTime	*dt;
+	char		*s, *mid;
+	size_t		 l;
 
-	*out = NULL;
-	*outlen = 0;
-	pthread_once(&gmime_once, gmime_setup);
-	m = g_mime_message_new(TRUE);
 	s = hdr_clean(rc->name);
 	{
 		char *addr = hdr_clean(rc->from);
@@ -136,13 +135,13 @@ report_mime(const struct report_conf *rc, const struct report *r,
 	}
 	free(s);
 	if (add_addresses(m, GMIME_ADDRESS_TYPE_TO, r->to, e) == -1)
-		goto fail;
+		return -1;
 	if (r->cc != NULL && r->cc[0] != '\0' &&
 	    add_addresses(m, GMIME_ADDRESS_TYPE_CC, r->cc, e) == -1)
-		goto fail;
+		return -1;
 	if (rc->reply_to != NULL && add_addresses(m,
 	    GMIME_ADDRESS_TYPE_REPLY_TO, rc->reply_to, e) == -1)
-		goto fail;
+		return -1;
 	s = hdr_clean(r->subject);
 	g_mime_message_set_subject(m, s, "utf-8");
 	free(s);
@@ -169,9 +168,62 @@ report_mime(const struct report_conf *rc, const struct report *r,
 	g_date_time_unref(dt);
 	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted",
 	    "auto-generated", NULL);
+	return 0;
+}
+
+/*
+ * The X-ARF 0.2 container of a signed report (its Appendix A): the
+ * whole PLAIN message, headers and its three parts, as a message/rfc822
+ * part named xarf.eml. Takes a reference of mp.
+ */
+static GMimeObject *
+xarf_container(const struct report_conf *rc, const struct report *r,
+    int64_t date_usec, GMimeMultipart *mp, struct err *e)
+{
+	GMimeMessage	*in = g_mime_message_new(TRUE);
+	GMimeMessagePart *part;
+
+	if (set_headers(in, rc, r, date_usec, e) == -1) {
+		g_object_unref(in);
+		return NULL;
+	}
+	g_mime_object_set_header(GMIME_OBJECT(in), "X-XARF", "PLAIN", NULL);
+	g_mime_object_set_header(GMIME_OBJECT(in), "User-Agent", "redress",
+	    NULL);
+	g_mime_message_set_mime_part(in, GMIME_OBJECT(mp));
+	part = g_mime_message_part_new_with_message("rfc822", in);
+	g_object_unref(in);
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "name",
+	    "xarf.eml");
+	g_mime_object_set_disposition(GMIME_OBJECT(part), "inline");
+	g_mime_object_set_content_disposition_parameter(GMIME_OBJECT(part),
+	    "filename", "xarf.eml");
+	return GMIME_OBJECT(part);
+}
+
+int
+report_mime(const struct report_conf *rc, const struct report *r,
+    int64_t date_usec, char **out, size_t *outlen, struct err *e)
+{
+	GMimeMessage		*m;
+	GMimeMultipart		*mp;
+	GMimeObject		*top;
+	GMimeStream		*st;
+	GByteArray		*ba;
+	size_t			 i;
+	int			 sign = rc->sign_key != NULL &&
+				    rc->sign_key[0] != '\0';
+
+	*out = NULL;
+	*outlen = 0;
+	pthread_once(&gmime_once, gmime_setup);
+	m = g_mime_message_new(TRUE);
+	if (set_headers(m, rc, r, date_usec, e) == -1)
+		goto fail;
+	/* X-ARF 0.2: PLAIN, or SECURE around the signed container. */
 	if (r->xarf_v02)
-		g_mime_object_set_header(GMIME_OBJECT(m), "X-XARF", "PLAIN",
-		    NULL);
+		g_mime_object_set_header(GMIME_OBJECT(m), "X-XARF", sign ?
+		    "SECURE" : "PLAIN", NULL);
 	g_mime_object_set_header(GMIME_OBJECT(m), "User-Agent", "redress",
 	    NULL);
 
@@ -189,23 +241,29 @@ report_mime(const struct report_conf *rc, const struct report *r,
 		g_object_unref(o);
 	}
 	top = GMIME_OBJECT(mp);
-	if (rc->sign_key != NULL && rc->sign_key[0] != '\0') {
-		GMimeCryptoContext	*ctx = g_mime_gpg_context_new();
+	if (sign) {
+		GMimeCryptoContext	*ctx;
 		GMimeMultipartSigned	*ms;
 		GError			*ge = NULL;
 
+		if (r->xarf_v02) {
+			top = xarf_container(rc, r, date_usec, mp, e);
+			g_object_unref(mp);
+			if (top == NULL)
+				goto fail;
+		}
+		ctx = g_mime_gpg_context_new();
 		ms = g_mime_multipart_signed_sign(ctx, top, rc->sign_key,
 		    &ge);
 		g_object_unref(ctx);
+		g_object_unref(top);
 		if (ms == NULL) {
 			err_set(e, "report: signing with key \"%s\": %s",
 			    rc->sign_key, ge != NULL ? ge->message : "failed");
 			if (ge != NULL)
 				g_error_free(ge);
-			g_object_unref(mp);
 			goto fail;
 		}
-		g_object_unref(mp);
 		top = GMIME_OBJECT(ms);
 	}
 	g_mime_message_set_mime_part(m, top);

@@ -63,6 +63,14 @@ view_part(GMimeObject *parent, GMimeObject *part, gpointer arg)
 	char		*mt, *text;
 
 	(void)parent;
+	if (GMIME_IS_MESSAGE_PART(part)) {	/* X-ARF's xarf.eml */
+		GMimeMessage *in = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(part));
+
+		if (in != NULL)
+			g_mime_message_foreach(in, view_part, arg);
+		return;
+	}
 	if (!GMIME_IS_PART(part))
 		return;
 	mt = g_mime_content_type_get_mime_type(ct);
@@ -166,6 +174,14 @@ find_text(GMimeObject *parent, GMimeObject *part, gpointer arg)
 	GMimeContentType	*ct;
 
 	(void)parent;
+	if (t->text == NULL && GMIME_IS_MESSAGE_PART(part)) {
+		GMimeMessage *in = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(part));
+
+		if (in != NULL)
+			g_mime_message_foreach(in, find_text, arg);
+		return;
+	}
 	if (t->text != NULL || !GMIME_IS_TEXT_PART(part))
 		return;
 	ct = g_mime_object_get_content_type(part);

@@ -26,6 +26,7 @@
 #include "outbox.h"
 #include "report.h"
 #include "resolver.h"
+#include "store_block.h"
 #include "store_policy.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -63,6 +64,20 @@ collect_evidence(void *arg, const struct evidence_row *ev)
 	ri->evidence = xreallocarray(ri->evidence, ri->nevidence + 1,
 	    sizeof(*ri->evidence));
 	ri->evidence[ri->nevidence++] = xstrdup(ev->alert_json);
+	return 0;
+}
+
+/* The latest expiry of an applied block of incident ri (not dry-run). */
+static int
+block_of_incident(void *arg, const struct block_row *b)
+{
+	struct report_incident *ri = arg;
+
+	if (b->incident_id == ri->row->id && b->removed_usec == 0 &&
+	    b->responder[0] != '\0' && strcmp(b->responder, "none") != 0 &&
+	    strncmp(b->responder, "dry-run:", 8) != 0 &&
+	    b->expires_usec > ri->contained_until)
+		ri->contained_until = b->expires_usec;
 	return 0;
 }
 
@@ -341,6 +356,9 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 		if (rc->attach_pcap)
 			read_capture(ex->cfg->general.state_dir,
 			    s.rows[i].id, &s.ri[i]);
+		if (store_block_list(st, BLOCK_LIST_ACTIVE, now,
+		    block_of_incident, &s.ri[i], e) < 0)
+			goto out;
 	}
 	if (report_build(rc, s.ri, s.n, c, now, &rep, e) == -1)
 		goto out;

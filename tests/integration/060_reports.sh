@@ -3,12 +3,14 @@
 # into the Maildir outbox by the real report/MIME/signing code is checked
 # with gpg --verify over the exact signed part (RFC 3156), its micalg
 # matches the hash gpg used, and hostile network names inject no header.
+# Every draft is checked against the published X-ARF 0.2 specification
+# and schemata and the abusix/xarf JSON schemas (tests/lib/xarf_validate.py).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/gpg.sh"
 TOOL="$BUILD/tests/tools/report_draft"
 [ -x "$TOOL" ] || skip_all "no $TOOL (make the test tools)"
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
-plan 25
+plan 31
 T=$(mktemp -d /tmp/redress-t060.XXXXXX)
 trap 'gpg_cleanup; rm -rf "$T"' EXIT INT TERM
 
@@ -55,10 +57,15 @@ case "$algo" in 8) want=pgp-sha256;; 10) want=pgp-sha512;; 9) want=pgp-sha384;;
 11) want=pgp-sha224;; 2) want=pgp-sha1;; *) want="algo-$algo";; esac
 is "$(cat "$T/micalg")" "$want" "micalg names the hash gpg used"
 check "Auto-Submitted header" grep -q '^Auto-Submitted: auto-generated' "$T/headers"
-check "X-XARF header" grep -q '^X-XARF: PLAIN' "$T/headers"
+check "X-XARF header: SECURE when signed" grep -q '^X-XARF: SECURE' "$T/headers"
 check "subject names service, kind, network and source" grep -q \
     '^Subject: \[SECURITY\] FTP exploit attempt from casema.net (212.64.110.94)' \
     "$T/headers"
+
+check "the signed part is the X-ARF container xarf.eml" \
+    grep -q '^Content-Type: message/rfc822; name=xarf.eml' "$T/signed"
+check "the container holds the PLAIN message" grep -q '^X-XARF: PLAIN' \
+    "$T/signed"
 
 # A modified signed part must not verify.
 sed -i 's/212.64.110.94/212.64.110.95/' "$T/signed"
@@ -103,4 +110,27 @@ ok $? "the reason is kept"
 ok $? "queue approve --all"
 is "$("$REDRESS" queue --store "$DB" list --state approved | grep -c ' approved ')" 2 \
     "two approved, the rejected one stays rejected"
+
+# X-ARF: every draft written above (signed: SECURE; unsigned: PLAIN) and
+# a brute force (login-attack) and a scan (XARF JSON only) validate.
+VAL=tests/lib/xarf_validate.py
+XS="${SHARED:-../shared}/reference/xarf"
+REDRESS_TEST_KIND=brute-force "$TOOL" "$T/outbox" templates \
+    reports@example.org abuse@casema.net casema.net "$GPG_FPR" >/dev/null
+REDRESS_TEST_KIND=scan "$TOOL" "$T/outbox" templates \
+    reports@example.org abuse@casema.net casema.net >/dev/null
+n=$(ls "$T/outbox/new" | wc -l)
+python3 "$VAL" --schemas "$XS" "$T/outbox" >"$T/valid" 2>&1
+ok $? "all $n drafts are valid X-ARF / XARF JSON"
+sed 's/^/# /' "$T/valid" | tail -n 3
+check "signed and unsigned X-ARF 0.2 were among them" sh -c \
+    "grep -q 'X-XARF SECURE login-attack' '$T/valid' &&
+     grep -q 'X-XARF PLAIN malware-attack' '$T/valid' &&
+     grep -q 'XARF JSON 3 PortScan' '$T/valid'"
+# The checker fails what the specification forbids.
+m=$(grep -l '^X-XARF: SECURE' "$T"/outbox/new/* | head -1)
+sed '0,/^X-XARF: SECURE/s//X-XARF: PLAIN/' "$m" >"$T/bad1"
+python3 "$VAL" --schemas "$XS" "$T/bad1" >"$T/bad1.out" 2>&1
+is "$?" 1 "X-XARF: PLAIN on a signed message is refused"
+check "and named" grep -q 'PLAIN is multipart/signed' "$T/bad1.out"
 tap_done

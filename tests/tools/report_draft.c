@@ -9,7 +9,8 @@
  * usage: report_draft OUTBOX TEMPLATES FROM TO NETWORK [SIGN_KEY]
  * With REDRESS_TEST_STORE=DB in the environment it also records the draft
  * as a report row in that store (for the queue commands) and prints its
- * number after the path.
+ * number after the path. REDRESS_TEST_KIND=KIND makes the incident of
+ * that kind instead (brute-force, scan, ...).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ main(int argc, char *argv[])
 	char			*evs[] = { ev };
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, evs, 1, NULL, 0 };
+	struct report_incident	 ri = { &in, evs, 1, NULL, 0, 0 };
 	struct report_contact	 c;
 	struct report		 r;
 	struct err		 e = { "", 0 };
@@ -55,6 +56,12 @@ main(int argc, char *argv[])
 	rc.sign_key = argc == 7 ? argv[6] : NULL;
 	memset(&in, 0, sizeof(in));
 	in.kind = INCIDENT_EXPLOIT;
+	/* REDRESS_TEST_KIND=brute-force etc.: the incident's kind. */
+	if (getenv("REDRESS_TEST_KIND") != NULL &&
+	    incident_kind_parse(getenv("REDRESS_TEST_KIND"), &in.kind) == -1) {
+		fprintf(stderr, "report_draft: bad REDRESS_TEST_KIND\n");
+		return 2;
+	}
 	strlcpy_r(in.src, "212.64.110.94", sizeof(in.src));
 	strlcpy_r(in.dst, "192.0.2.10", sizeof(in.dst));
 	in.first_usec = in.last_usec = 1709288102123456LL;

@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
+
+#include <jansson.h>
 
 #include "config.h"
 #include "report.h"
@@ -58,7 +61,7 @@ test_report_build_exploit(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	char			*ev[] = { ev1, ev_bad };
-	struct report_incident	 ri = { &in, ev, 2, NULL, 0 };
+	struct report_incident	 ri = { &in, ev, 2, NULL, 0, 0 };
 	struct report_contact	 c = { "abuse@casema.net", "casema.net",
 				    "rdap", 0, "" };
 	struct report		 r;
@@ -68,6 +71,7 @@ test_report_build_exploit(void **state)
 
 	(void)state;
 	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
 	conf_init(&rc);
 	incident_init(&in, INCIDENT_EXPLOIT);
 	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
@@ -79,11 +83,20 @@ test_report_build_exploit(void **state)
 	    "Example Org"));
 	assert_non_null(strstr(r.body, "2024-03-01 11:15:02 CET (UTC+0100)"
 	    "  212.64.110.94:40123 -> 192.0.2.10:21 TCP  [1:2101378] GPL FTP"));
-	assert_non_null(strstr(r.body, "none of our systems were "
+	assert_non_null(strstr(r.body, "no sign that this activity "
 	    "compromised"));
+	assert_null(strstr(r.body, "blocked"));
+	assert_null(strstr(r.body, "known attack"));
 	assert_non_null(strstr(r.body, "can be forged"));
-	assert_non_null(strstr(r.body, "https://example.org/pgp.asc"));
+	/* Unsigned: the text does not say it is signed. */
+	assert_null(strstr(r.body, "signed with our PGP key"));
+	assert_non_null(strstr(r.body, "checked by a\nperson"));
 	assert_null(strstr(r.body, "{{"));
+	/* X-ARF 0.2: text, report.txt, logs.txt, nothing else. */
+	assert_int_equal(r.xarf_v02, 1);
+	assert_int_equal(r.nparts, 2);
+	assert_string_equal(r.parts[0].filename, "report.txt");
+	assert_string_equal(r.parts[1].filename, "logs.txt");
 	for (i = 0; i < r.nparts; i++) {
 		if (strcmp(r.parts[i].filename, "report.txt") == 0) {
 			seen_xarf = 1;
@@ -91,15 +104,19 @@ test_report_build_exploit(void **state)
 			    "Report-Type: malware-attack\n"));
 			assert_non_null(strstr((char *)r.parts[i].data,
 			    "Source: 212.64.110.94\n"));
-		}
-		if (strcmp(r.parts[i].filename, "xarf.json") == 0) {
-			seen_json = 1;
 			assert_non_null(strstr((char *)r.parts[i].data,
-			    "\"ReportType\": \"Exploit\""));
+			    "Report-ID: redress-0-"));
+			assert_non_null(strstr((char *)r.parts[i].data,
+			    "@example.org\n"));
+			assert_non_null(strstr((char *)r.parts[i].data,
+			    "Date: 2024-03-01T10:15:02Z\n"));
+			assert_non_null(strstr((char *)r.parts[i].data,
+			    "abuse_malware-attack_0.1.4.json\n"));
 		}
+		if (strcmp(r.parts[i].filename, "xarf.json") == 0)
+			seen_json = 1;
 	}
-	assert_true(seen_xarf && seen_json);
-	assert_int_equal(r.xarf_v02, 1);
+	assert_true(seen_xarf && !seen_json);
 	assert_null(strstr(r.body, "more alerts"));
 	report_free(&r);
 	/* More alerts than evidence lines: the text says how many. */
@@ -116,12 +133,13 @@ test_report_addendum(void **state)
 {
 	struct incident_row	 in[2];
 	char			*ev[] = { ev1, ev_bad };
-	struct report_incident	 ri[2] = { { &in[0], ev, 2, NULL, 0 },
-				    { &in[1], ev, 1, NULL, 0 } };
+	struct report_incident	 ri[2] = { { &in[0], ev, 2, NULL, 0, 0 },
+				    { &in[1], ev, 1, NULL, 0, 0 } };
 	char			*ps;
 
 	(void)state;
 	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
 	incident_init(&in[0], INCIDENT_SCAN);
 	incident_init(&in[1], INCIDENT_BRUTE_FORCE);
 	strlcpy_r(in[1].src, "212.64.110.95", sizeof(in[1].src));
@@ -155,7 +173,7 @@ test_report_build_hostile_contact(void **state)
 {
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, NULL, 0, NULL, 0 };
+	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0 };
 	struct report_contact	 c = { "abuse@evil.example",
 				    "evil\r\nBcc: x@y.example", "whois", 1, "" };
 	struct report		 r;
@@ -179,18 +197,193 @@ test_report_build_compromise(void **state)
 {
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, NULL, 0, NULL, 0 };
+	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0 };
 	struct report_contact	 c = { "soc@example.org", "", "config", 0, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
 	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
 	conf_init(&rc);
 	incident_init(&in, INCIDENT_COMPROMISE);
 	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
 	    &r, &e), 0);
-	assert_non_null(strstr(r.body, "our host WAS compromised"));
+	/* Nothing was contained: the text must not say so. */
+	assert_null(strstr(r.body, "taken it off"));
+	assert_null(strstr(r.body, "WAS compromised"));
+	assert_non_null(strstr(r.body, "Blocked:         no\n"));
+	assert_non_null(strstr(r.body, "still on the network"));
+	/* No schema fits a report to our own team. */
+	assert_int_equal(r.xarf_v02, 0);
+	assert_int_equal(r.nparts, 0);
 	report_free(&r);
+	ri.contained_until = 1709293600000000LL;
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.body, "Blocked:         at our firewall "
+	    "until 2024-03-01 11:46:40"));
+	assert_non_null(strstr(r.body, "The host is blocked at our "
+	    "firewall"));
+	assert_null(strstr(r.body, "still on the network"));
+	report_free(&r);
+}
+
+static char ev_ssh[] = "{\"timestamp\":\"2024-03-01T10:15:02.123456+0000\","
+    "\"src_ip\":\"212.64.110.94\",\"src_port\":40100,"
+    "\"dest_ip\":\"192.0.2.10\",\"dest_port\":22,\"proto\":\"TCP\","
+    "\"host\":\"sensor1.example.org\","
+    "\"alert\":{\"gid\":1,\"signature_id\":2006546,"
+    "\"signature\":\"ET SCAN LibSSH Based Frequent SSH Connections\"},"
+    "\"redress\":{\"input\":{\"type\":\"eve\","
+    "\"file\":\"/var/log/suricata/eve.json\",\"offset\":4711}}}";
+
+/* The part named name of r, or NULL. */
+static const struct report_part *
+part_named(const struct report *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nparts; i++)
+		if (strcmp(r->parts[i].filename, name) == 0)
+			return &r->parts[i];
+	return NULL;
+}
+
+static void
+test_report_build_brute_force_xarf(void **state)
+{
+	struct report_conf	 rc;
+	struct incident_row	 in;
+	char			*ev[] = { ev_ssh };
+	unsigned char		 pcap[24] = { 0xd4, 0xc3, 0xb2, 0xa1 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0 };
+	struct report_contact	 c = { "abuse@casema.net", "casema.net",
+				    "rdap", 0, "" };
+	const struct report_part *p;
+	struct report		 r;
+	struct err		 e = { "", 0 };
+	json_t			*o, *smp;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	conf_init(&rc);
+	incident_init(&in, INCIDENT_BRUTE_FORCE);
+	in.id = 7;
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.subject, "SSH password guessing"));
+	assert_null(strstr(r.body, "known attack"));
+	assert_null(strstr(r.body, "different passwords"));
+	assert_int_equal(r.xarf_v02, 1);
+	assert_non_null(p = part_named(&r, "report.txt"));
+	assert_non_null(strstr((char *)p->data, "Report-Type: login-attack\n"
+	    "Service: SSH\nPort: 22\n"));
+	assert_non_null(strstr((char *)p->data, "Destination: 192.0.2.10\n"
+	    "Destination-Type: ipv4\n"));
+	assert_non_null(strstr((char *)p->data, "Report-ID: redress-7-"));
+	assert_null(part_named(&r, "xarf.json"));
+	report_free(&r);
+	/* Blocked for real: the text says until when. */
+	ri.contained_until = 1709293600000000LL;
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.body, "We have blocked this address at our "
+	    "firewall until 2024-03-01 11:46:40 UTC"));
+	report_free(&r);
+	/* The XARF JSON, schema version 3: LoginAttack, the reporter's
+	 * domain, samples as objects with the sensor's log line and never
+	 * the reporter's file path or offset. */
+	rc.xarf = XARF_V4;
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_int_equal(r.xarf_v02, 0);
+	assert_null(part_named(&r, "report.txt"));
+	assert_non_null(p = part_named(&r, "xarf.json"));
+	o = json_loadb((const char *)p->data, p->len, 0, NULL);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "Version")),
+	    "3");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    o, "ReporterInfo"), "ReporterOrgDomain")), "example.org");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    o, "Report"), "ReportType")), "LoginAttack");
+	smp = json_array_get(json_object_get(json_object_get(o, "Report"),
+	    "Samples"), 0);
+	assert_true(json_is_object(smp));
+	assert_non_null(strstr(json_string_value(json_object_get(smp,
+	    "Payload")), "212.64.110.94:40100 -> 192.0.2.10:22 TCP  "
+	    "[1:2006546]"));
+	assert_non_null(strstr(json_string_value(json_object_get(smp,
+	    "Description")), "sensor1.example.org"));
+	json_decref(o);
+	assert_null(memmem(p->data, p->len, "/var/log", 8));
+	assert_null(memmem(p->data, p->len, "4711", 4));
+	report_free(&r);
+	/* A pcap would be a fourth part: no X-ARF 0.2 then. */
+	rc.xarf = XARF_BOTH;
+	rc.attach_pcap = 1;
+	ri.pcap = pcap;
+	ri.pcap_len = sizeof(pcap);
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_int_equal(r.xarf_v02, 0);
+	assert_null(part_named(&r, "report.txt"));
+	assert_non_null(part_named(&r, "evidence.pcap"));
+	report_free(&r);
+}
+
+/* Kinds without an X-ARF 0.2 schema: the JSON where one fits, or none. */
+static void
+test_report_build_xarf_per_kind(void **state)
+{
+	static const struct {
+		enum incident_kind	 k;
+		const char		*v02, *json;
+	} want[] = {
+		{ INCIDENT_PROBE, NULL, "PortScan" },
+		{ INCIDENT_SWEEP, NULL, "PortScan" },
+		{ INCIDENT_SCAN, NULL, "PortScan" },
+		{ INCIDENT_BRUTE_FORCE, "login-attack", "LoginAttack" },
+		{ INCIDENT_EXPLOIT, "malware-attack", "Exploit" },
+		{ INCIDENT_COMPROMISE, NULL, NULL },
+		{ INCIDENT_DOS, NULL, NULL },
+		{ INCIDENT_OTHER, NULL, NULL },
+	};
+	struct report_conf	 rc;
+	struct incident_row	 in;
+	char			*ev[] = { ev_ssh };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0 };
+	struct report_contact	 c = { "abuse@casema.net", "casema.net",
+				    "rdap", 0, "" };
+	struct report		 r;
+	struct err		 e = { "", 0 };
+	size_t			 i;
+
+	(void)state;
+	conf_init(&rc);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		incident_init(&in, want[i].k);
+		if (want[i].v02 == NULL)
+			assert_null(report_xarf02_type(want[i].k));
+		else
+			assert_string_equal(report_xarf02_type(want[i].k),
+			    want[i].v02);
+		if (want[i].json == NULL)
+			assert_null(report_xarf3_type(want[i].k));
+		else
+			assert_string_equal(report_xarf3_type(want[i].k),
+			    want[i].json);
+		assert_int_equal(report_build(&rc, &ri, 1, &c,
+		    1709290000000000LL, &r, &e), 0);
+		assert_int_equal(r.xarf_v02, want[i].v02 != NULL);
+		assert_true((part_named(&r, "report.txt") != NULL) ==
+		    (want[i].v02 != NULL));
+		assert_true((part_named(&r, "xarf.json") != NULL) ==
+		    (want[i].v02 == NULL && want[i].json != NULL));
+		report_free(&r);
+	}
 }
 
 static void
@@ -198,7 +391,7 @@ test_report_build_bad_template_dir(void **state)
 {
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, NULL, 0, NULL, 0 };
+	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0 };
 	struct report_contact	 c = { "a@b.example", "b", "rdap", 0, "" };
 	struct report		 r;
 	struct err		 e = { "", 0 };
@@ -292,7 +485,7 @@ test_report_mime_cc(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	char			*ev[] = { ev1 };
-	struct report_incident	 ri = { &in, ev, 1, NULL, 0 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0 };
 	struct report_contact	 c = { "abuse@casema.net, noc@casema.net",
 				    "casema.net", "rdap", 0, "" };
 	struct report		 r;
@@ -392,6 +585,8 @@ main(void)
 		cmocka_unit_test(test_report_build_exploit),
 		cmocka_unit_test(test_report_build_hostile_contact),
 		cmocka_unit_test(test_report_build_compromise),
+		cmocka_unit_test(test_report_build_brute_force_xarf),
+		cmocka_unit_test(test_report_build_xarf_per_kind),
 		cmocka_unit_test(test_report_build_bad_template_dir),
 		cmocka_unit_test(test_report_evidence_line_bad),
 		cmocka_unit_test(test_report_evidence_line_http),
