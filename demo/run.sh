@@ -27,6 +27,13 @@ trap 'exit 130' INT TERM
 
 section() { printf '\n\033[1m== %s\033[0m\n' "$*" 2>/dev/null || echo "== $*"; }
 die() { echo "demo: $*" >&2; exit 1; }
+# The first 4 log lines of each excerpt, and how many more the report has.
+short_log() {
+	awk '/^  [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / {
+		if (++n <= 4) print; next }
+	    { if (n > 4) printf "  [... %d more log lines in the report]\n", n - 4
+	      n = 0; print }'
+}
 
 section "Sample alerts"
 python3 - "$REPO/demo/data/eve.json" <<'PY' || die "cannot read the sample"
@@ -99,15 +106,39 @@ first=$("$REDRESS" -c "$OUT/redress.yaml" queue list 2>/dev/null |
     awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
 if [ -n "$first" ]; then
 	section "Report $first (redress queue show $first)"
-	"$REDRESS" -c "$OUT/redress.yaml" queue show "$first" | head -80
-	msg=$(ls "$OUT"/outbox/new/* 2>/dev/null | head -1)
+	"$REDRESS" -c "$OUT/redress.yaml" queue show "$first" | short_log
+	msg=$("$REDRESS" -c "$OUT/redress.yaml" queue show "$first" |
+	    awk '$1 == "File:" { print $2; exit }')
 	if [ -n "$msg" ]; then
-		section "Signature check of $(basename "$msg")"
+		section "Signature check of report $first ($(basename "$msg"))"
 		v=$(python3 "$REPO/tests/lib/pgpmime_verify.py" "$msg")
 		rc=$?
 		echo "$v" | sed 's/^/  /'
 		[ $rc -eq 0 ] || die "the report's signature does not verify"
 	fi
+	# Our own compromised host: to our team, and true about containment.
+	last=$("$REDRESS" -c "$OUT/redress.yaml" queue list 2>/dev/null |
+	    awk '$1 ~ /^[0-9]+$/ && $6 == "compromise" { print $1; exit }')
+	if [ -n "$last" ]; then
+		section "Report $last, the text (redress queue show $last)"
+		"$REDRESS" -c "$OUT/redress.yaml" queue show "$last" |
+		    sed -n '/^Dear/,$p' | short_log
+	fi
+fi
+
+# Every report against the published X-ARF 0.2 specification and schemata
+# and the abusix/xarf JSON schemas (in ../shared/reference/xarf beside a
+# checkout, or XARF_SCHEMAS).
+XS=${XARF_SCHEMAS:-${SHARED:-$REPO/../shared}/reference/xarf}
+section "X-ARF check of the reports"
+if [ -d "$XS/xarf-schemata" ]; then
+	python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" \
+	    "$OUT/outbox" >"$OUT/xarf.log" 2>&1
+	rc=$?
+	sed 's/^/  /' "$OUT/xarf.log"
+	[ $rc -eq 0 ] || die "a report is not valid X-ARF (see above)"
+else
+	echo "  skipped: no X-ARF schemas in $XS (set XARF_SCHEMAS)"
 fi
 
 section "Done"

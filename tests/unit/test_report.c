@@ -90,7 +90,8 @@ test_report_build_exploit(void **state)
 	assert_non_null(strstr(r.body, "can be forged"));
 	/* Unsigned: the text does not say it is signed. */
 	assert_null(strstr(r.body, "signed with our PGP key"));
-	assert_non_null(strstr(r.body, "checked by a\nperson"));
+	assert_non_null(strstr(r.body, "\nA person checked it before it was "
+	    "sent.\n"));
 	assert_null(strstr(r.body, "{{"));
 	/* X-ARF 0.2: text, report.txt, logs.txt, nothing else. */
 	assert_int_equal(r.xarf_v02, 1);
@@ -125,6 +126,20 @@ test_report_build_exploit(void **state)
 	    &r, &e), 0);
 	assert_non_null(strstr(r.body, "  ... and 38 more alerts\n"));
 	report_free(&r);
+	/* Signed, and approved without review: the text says just that. */
+	{
+		char *kinds[] = { "exploit" };
+
+		rc.sign_key = "reports@example.org";
+		rc.skip_review.v = kinds;
+		rc.skip_review.n = 1;
+		assert_int_equal(report_build(&rc, &ri, 1, &c,
+		    1709290000000000LL, &r, &e), 0);
+		assert_non_null(strstr(r.body, "It is signed with our PGP key "
+		    "(https://example.org/pgp.asc).\n"));
+		assert_null(strstr(r.body, "A person checked"));
+		report_free(&r);
+	}
 }
 
 /* The P.S. of incidents that joined a report after its text was edited. */
@@ -213,7 +228,7 @@ test_report_build_compromise(void **state)
 	assert_null(strstr(r.body, "taken it off"));
 	assert_null(strstr(r.body, "WAS compromised"));
 	assert_non_null(strstr(r.body, "Blocked:         no\n"));
-	assert_non_null(strstr(r.body, "still on the network"));
+	assert_non_null(strstr(r.body, "The host has not been blocked.\n"));
 	/* No schema fits a report to our own team. */
 	assert_int_equal(r.xarf_v02, 0);
 	assert_int_equal(r.nparts, 0);
@@ -225,7 +240,7 @@ test_report_build_compromise(void **state)
 	    "until 2024-03-01 11:46:40"));
 	assert_non_null(strstr(r.body, "The host is blocked at our "
 	    "firewall"));
-	assert_null(strstr(r.body, "still on the network"));
+	assert_null(strstr(r.body, "has not been blocked"));
 	report_free(&r);
 }
 
