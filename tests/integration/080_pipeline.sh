@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 31
+plan 35
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -100,6 +100,21 @@ for m in "$T"/outbox/new/*; do
 	    bad=$((bad + 1))
 done
 is "$bad" 0 "every draft's PGP/MIME signature verifies"
+# X-ARF: the published specification, schemata and XARF JSON schemas.
+XS="${SHARED:-$REPO/../shared}/reference/xarf"
+python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" "$T/outbox" \
+    >"$T/xarf" 2>&1
+ok $? "every draft is valid X-ARF / XARF JSON ($(tail -n 1 "$T/xarf"))"
+grep -v '^valid ' "$T/xarf" | sed 's/^/# /'
+is "$(q "select kind from incident where src = '196.11.240.215'")" \
+    brute-force "80 alerts of SSH connections every 15 s: brute force"
+m1=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/new/"* | head -1)
+check "its letter speaks of password guessing, its X-ARF is login-attack" \
+    sh -c "grep -q 'password guessing' '$m1' &&
+    grep -q 'as password-guessing programs do' '$m1' &&
+    ! grep -q 'known attack' '$m1' &&
+    grep -q '^X-XARF: SECURE' '$m1' &&
+    grep -q 'xarf.eml' '$m1'"
 is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/new/* | wc -l)" \
     "$(grep -L '^To: security@example.org' "$T"/outbox/new/* | wc -l)" \
     "our ISP is copied on every report to a source network"
@@ -180,4 +195,7 @@ ok $? "the next edit starts with the P.S. and, once folded in, it is gone"
 em=$(awk '$1 == "File:" { print $2 }' "$T/show4")
 python3 "$REPO/tests/lib/pgpmime_verify.py" "$em" >/dev/null
 ok $? "the report with the P.S. folded in verifies"
+python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" "$T/outbox" \
+    >"$T/xarf2" 2>&1
+ok $? "after the edits every draft is still valid ($(tail -n 1 "$T/xarf2"))"
 tap_done
