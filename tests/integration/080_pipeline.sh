@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 35
+plan 39
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -198,4 +198,22 @@ ok $? "the report with the P.S. folded in verifies"
 python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" "$T/outbox" \
     >"$T/xarf2" 2>&1
 ok $? "after the edits every draft is still valid ($(tail -n 1 "$T/xarf2"))"
+
+# Blocked for real (hosts.deny, not dry-run): the letter says until when;
+# the dry-run letters above never said blocked.
+check "no dry-run letter says the source was blocked" \
+    sh -c "! grep -l 'We have blocked' '$T'/outbox/new/*"
+mkdir -p "$T/c/state"
+grep '"src_ip":"196.11.240.215"' "$T/eve.json" >"$T/c/eve.json"
+sed -e "s|$T/state|$T/c/state|g" -e "s|$T/outbox|$T/c/outbox|" \
+    -e "s|path: $T/eve.json|path: $T/c/eve.json|" -e 's/dry_run: true/dry_run: false/' \
+    -e "s|^reports:|responders:\\n  - type: hostsdeny\\n    path: $T/c/hosts.deny\\nreports:|" \
+    "$T/redress.yaml" >"$T/c/redress.yaml"
+: >"$T/c/hosts.deny"
+timeout 120 "$REDRESS" -c "$T/c/redress.yaml" run --once >"$T/c/out" 2>"$T/c/err"
+ok $? "a run that blocks in hosts.deny"
+check "196.11.240.215 is in hosts.deny" grep -q '196\.11\.240\.215' "$T/c/hosts.deny"
+check "its letter says it is blocked on our side, and until when" \
+    grep -q 'We have blocked this address on our side until 20' \
+    "$T"/c/outbox/new/*
 tap_done

@@ -236,10 +236,10 @@ test_report_build_compromise(void **state)
 	ri.contained_until = 1709293600000000LL;
 	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
 	    &r, &e), 0);
-	assert_non_null(strstr(r.body, "Blocked:         at our firewall "
+	assert_non_null(strstr(r.body, "Blocked:         on our side "
 	    "until 2024-03-01 11:46:40"));
-	assert_non_null(strstr(r.body, "The host is blocked at our "
-	    "firewall"));
+	assert_non_null(strstr(r.body, "The host is blocked on our "
+	    "side"));
 	assert_null(strstr(r.body, "has not been blocked"));
 	report_free(&r);
 }
@@ -304,8 +304,8 @@ test_report_build_brute_force_xarf(void **state)
 	ri.contained_until = 1709293600000000LL;
 	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
 	    &r, &e), 0);
-	assert_non_null(strstr(r.body, "We have blocked this address at our "
-	    "firewall until 2024-03-01 11:46:40 UTC"));
+	assert_non_null(strstr(r.body, "We have blocked this address on our "
+	    "side until 2024-03-01 11:46:40 UTC"));
 	report_free(&r);
 	/* The XARF JSON, schema version 3: LoginAttack, the reporter's
 	 * domain, samples as objects with the sensor's log line and never
@@ -392,6 +392,11 @@ test_report_build_xarf_per_kind(void **state)
 			    want[i].json);
 		assert_int_equal(report_build(&rc, &ri, 1, &c,
 		    1709290000000000LL, &r, &e), 0);
+		/* Nothing blocked: no template of any kind says so. */
+		assert_null(strstr(r.body, "We have blocked"));
+		assert_null(strstr(r.body, "blocked on our side"));
+		assert_null(strstr(r.body, "taken it off"));
+		assert_null(strstr(r.body, "WAS compromised"));
 		assert_int_equal(r.xarf_v02, want[i].v02 != NULL);
 		assert_true((part_named(&r, "report.txt") != NULL) ==
 		    (want[i].v02 != NULL));
