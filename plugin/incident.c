@@ -317,6 +317,7 @@ svc_count(struct inc_state *s, const struct incident_map *m,
 {
 	struct inc_svc *v;
 	uint64_t flow = a->flow_id ? a->flow_id : (uint64_t)a->sport + 1;
+	uint32_t t = (uint32_t)(a->ts_usec / 1000000);
 	int i;
 
 	for (i = 0; i < s->nsvcs; i++)
@@ -336,12 +337,13 @@ svc_count(struct inc_state *s, const struct incident_map *m,
 	}
 	v->last_flow = flow;
 	v->total++;
-	if (v->flows == 0 || a->ts_usec - v->win_usec >
-	    m->brute_force_window_us) {
-		v->win_usec = a->ts_usec;
+	if (v->flows == 0 || (int64_t)t - v->win_s >
+	    m->brute_force_window_us / 1000000) {
+		v->win_s = t;
 		v->flows = 0;
 	}
-	v->flows++;
+	if (v->flows < UINT16_MAX)
+		v->flows++;
 	if (m->brute_force_flows && v->flows >= m->brute_force_flows)
 		s->brute = 1;
 }

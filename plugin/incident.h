@@ -48,11 +48,10 @@ struct inc_port {
 struct inc_svc {
 	uint32_t	host;		/* hash of the host */
 	uint16_t	port;
-	uint16_t	pad;
-	uint32_t	flows;		/* connections in the window */
+	uint16_t	flows;		/* connections in the window */
 	uint32_t	total;		/* connections in all */
+	uint32_t	win_s;		/* first connection of the window, s */
 	uint64_t	last_flow;	/* flow id, or source port + 1 */
-	int64_t		win_usec;	/* first connection of the window */
 };
 
 /* The incident under construction; lives in a tracker entry. */

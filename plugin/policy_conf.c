@@ -77,7 +77,7 @@ static const struct conf_field policy_fields[] = {
 	{ "brute_force_count", CK_INT, P(brute_force_count), "5", 1, 1000000,
 	    NULL, 0 },
 	{ "brute_force_connections", CK_INT, P(brute_force_connections), "10",
-	    2, 1000000, NULL, 0 },
+	    2, 65535, NULL, 0 },
 	{ "brute_force_window", CK_SECONDS, P(brute_force_window), "10m", 0,
 	    0, NULL, 0 },
 	{ "quiet_probe_ports", CK_NODE, P(quiet_probe_ports), NULL, 0, 0, NULL,
