@@ -38,6 +38,7 @@ int	cmd_replay(struct cli *, int, char **);
 int	cmd_run(struct cli *, int, char **);
 int	cmd_status(struct cli *, int, char **);
 int	cmd_unblock(struct cli *, int, char **);
+int	cmd_unlock(struct cli *, int, char **);
 int	cmd_update_bootstrap(struct cli *, int, char **);
 int	cmd_whois(struct cli *, int, char **);
 

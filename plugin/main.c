@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run [-d] [--once]" },
 	{ "status", cmd_status, "status [--json] [--socket PATH]" },
 	{ "unblock", cmd_unblock, "unblock [--store DB] ADDR[/LEN]" },
+	{ "unlock", cmd_unlock, "unlock USER" },
 	{ "update-bootstrap", cmd_update_bootstrap,
 	    "update-bootstrap [--url URL] [--dir DIR]" },
 	{ "whois", cmd_whois, "whois [--store DB] [--no-cache] ADDR" },

@@ -1,18 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The lock-account responder, opt-in only: for an incident naming a local
- * user (an internal compromise) it locks the account (usermod -L, and
- * chage -E 0 when `expire` is set) and ends the user's processes
- * (pkill -KILL -u); revert unlocks. Never root, never a uid under min_uid,
- * never a name on the `never` list, and only names on `users_allowed` when
- * that list is given. Programs run as argv vectors, never through a shell.
+ * The lock-account responder, opt-in only. For each contained source it
+ * finds the local accounts that source holds on this host (login sessions
+ * from it, processes owning connections to it: holders.c), or takes the
+ * user an incident names, locks each account (usermod -L, and -e 1 to
+ * expire it unless `expire: false`) and ends its processes (SIGTERM, then
+ * SIGKILL after `grace`). An expiring block never unlocks an account
+ * found that way: `redress unlock USER` does. Never root, never a uid
+ * under min_uid, never a name on the `never` list, never the account
+ * redress runs as, and only names on `users_allowed` when that list is
+ * given. Programs run as argv vectors, never through a shell.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "holders.h"
+#include "log.h"
+#include "monotime.h"
 
 #include "resp_spawn.h"
 #include "responder.h"
@@ -26,8 +39,9 @@ struct lockacct_conf {
 	struct conf_strlist	 never;
 	int			 expire;
 	int			 kill;
-	char			*usermod, *chage, *pkill;
-	int64_t			 timeout_ms;
+	char			*usermod;
+	int64_t			 timeout_ms, grace_ms;
+	char			*utmp, *proc;	/* tests point these elsewhere */
 };
 
 #define L(f)	offsetof(struct lockacct_conf, f)
@@ -37,12 +51,13 @@ static const struct conf_field lockacct_fields[] = {
 	{ "users_allowed", CK_STRLIST, L(users_allowed), NULL, 0, 0, NULL, 0 },
 	{ "min_uid", CK_INT, L(min_uid), "1000", 1, 2147483647LL, NULL, 0 },
 	{ "never", CK_STRLIST, L(never), NULL, 0, 0, NULL, 0 },
-	{ "expire", CK_BOOL, L(expire), "false", 0, 0, NULL, 0 },
+	{ "expire", CK_BOOL, L(expire), "true", 0, 0, NULL, 0 },
 	{ "kill", CK_BOOL, L(kill), "true", 0, 0, NULL, 0 },
 	{ "usermod", CK_PATH, L(usermod), "/usr/sbin/usermod", 0, 0, NULL, 0 },
-	{ "chage", CK_PATH, L(chage), "/usr/bin/chage", 0, 0, NULL, 0 },
-	{ "pkill", CK_PATH, L(pkill), "/usr/bin/pkill", 0, 0, NULL, 0 },
 	{ "timeout", CK_MSEC, L(timeout_ms), "10s", 100, 600000, NULL, 0 },
+	{ "grace", CK_MSEC, L(grace_ms), "5s", 0, 600000, NULL, 0 },
+	{ "utmp", CK_PATH, L(utmp), NULL, 0, 0, NULL, 0 },
+	{ "proc", CK_PATH, L(proc), "/proc", 0, 0, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
 #undef L
@@ -111,10 +126,8 @@ lockacct_configure(struct responder *r, const struct conf_node *n,
 			    "not a user name", p->c.users_allowed.v[i]);
 			errs++;
 		}
-	if ((why = lockacct_abs(p->c.usermod)) != NULL ||
-	    (why = lockacct_abs(p->c.chage)) != NULL ||
-	    (why = lockacct_abs(p->c.pkill)) != NULL) {
-		conf_error(d, n, "usermod, chage, pkill: %s", why);
+	if ((why = lockacct_abs(p->c.usermod)) != NULL) {
+		conf_error(d, n, "usermod: %s", why);
 		errs++;
 	}
 	return errs;
@@ -159,6 +172,9 @@ lockacct_check(const struct lockacct *p, const char *user, struct err *e)
 		    rc ? ": " : "", rc ? strerror(rc) : "");
 	if (pw.pw_uid == 0)
 		return err_set(e, "lockacct: refused: %s has uid 0", user);
+	if (pw.pw_uid == getuid() || pw.pw_uid == geteuid())
+		return err_set(e, "lockacct: refused: %s is the account redress "
+		    "runs as", user);
 	if ((long long)pw.pw_uid < p->c.min_uid)
 		return err_set(e, "lockacct: refused: %s has uid %lu, under "
 		    "min_uid %lld", user, (unsigned long)pw.pw_uid,
@@ -185,7 +201,7 @@ lockacct_run(struct responder *r, char *const av[], int ok_max,
 	if (r->dry_run) {
 		fprintf(r->dry_out, "lockacct: would run");
 		for (i = 0; av[i] != NULL; i++)
-			fprintf(r->dry_out, " %s", av[i]);
+			fprintf(r->dry_out, " %s", av[i][0] ? av[i] : "''");
 		fputc('\n', r->dry_out);
 		return 0;
 	}
@@ -202,27 +218,139 @@ lockacct_run(struct responder *r, char *const av[], int ok_max,
 	return 0;
 }
 
+/* Sends sig to every process of uid; returns how many it reached. */
+static size_t
+lockacct_signal(const struct lockacct *p, uid_t uid, int sig)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		 path[512];
+	pid_t		 pid;
+	size_t		 n = 0;
+
+	if ((d = opendir(p->c.proc)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", p->c.proc, de->d_name);
+		/* /proc/PID is owned by the process's effective uid. */
+		if (stat(path, &sb) == -1 || sb.st_uid != uid)
+			continue;
+		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		if (pid == getpid())
+			continue;
+		if (kill(pid, sig) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* SIGTERM to the account's processes, SIGKILL to what is left after grace. */
+static void
+lockacct_end(struct responder *r, const char *user, uid_t uid,
+    int64_t incident)
+{
+	struct lockacct		*p = r->priv;
+	struct timespec		 ts = { 0, 100 * 1000 * 1000 };
+	int64_t			 until;
+	size_t			 n;
+
+	if (r->dry_run) {
+		fprintf(r->dry_out, "lockacct: would end the processes of %s "
+		    "(SIGTERM, SIGKILL after %lldms)\n", user,
+		    (long long)p->c.grace_ms);
+		return;
+	}
+	n = lockacct_signal(p, uid, SIGTERM);
+	log_info("lockacct: SIGTERM to %zu process%s of %s incident=%lld", n,
+	    n == 1 ? "" : "es", user, (long long)incident);
+	until = monotime_ms() + p->c.grace_ms;
+	while (n > 0 && monotime_ms() < until) {
+		nanosleep(&ts, NULL);
+		n = lockacct_signal(p, uid, 0);
+	}
+	if (n > 0) {
+		n = lockacct_signal(p, uid, SIGKILL);
+		log_info("lockacct: SIGKILL to %zu process%s of %s "
+		    "incident=%lld", n, n == 1 ? "" : "es", user,
+		    (long long)incident);
+	}
+}
+
 static int
-lockacct_one(struct responder *r, const char *user, int lock, struct err *e)
+lockacct_one(struct responder *r, const char *user, int lock,
+    int64_t incident, struct err *e)
 {
 	struct lockacct	*p = r->priv;
+	struct passwd	*pw;
 	char		*u = (char *)user;
-	char *const	 um[] = { p->c.usermod, lock ? "-L" : "-U", u,
+	char		 never[] = "1", empty[] = "";
+	char *const	 um[] = { p->c.usermod, lock ? "-L" : "-U",
+			    p->c.expire ? "-e" : NULL, lock ? never : empty,
+			    u, NULL };
+	char *const	 um_noexp[] = { p->c.usermod, lock ? "-L" : "-U", u,
 			    NULL };
-	char *const	 ch[] = { p->c.chage, "-E", lock ? "0" : "-1", u,
-			    NULL };
-	char *const	 pk[] = { p->c.pkill, "-KILL", "-u", u, NULL };
+	uid_t		 uid;
 
 	if (lockacct_check(p, user, e) == -1)
 		return -1;
-	if (lockacct_run(r, um, 0, e) == -1)
+	if ((pw = getpwnam(user)) == NULL)
+		return err_set(e, "lockacct: no local user %s", user);
+	uid = pw->pw_uid;
+	if (lockacct_run(r, p->c.expire ? um : um_noexp, 0, e) == -1)
 		return -1;
-	if (p->c.expire && lockacct_run(r, ch, 0, e) == -1)
-		return -1;
-	/* pkill: 1 means no process matched, which is fine. */
-	if (lock && p->c.kill && lockacct_run(r, pk, 1, e) == -1)
-		return -1;
+	if (!r->dry_run)
+		log_info("lockacct: %s %s%s incident=%lld", lock ? "locked" :
+		    "unlocked", user, p->c.expire ? (lock ? " (expired)" :
+		    " (expiry cleared)") : "", (long long)incident);
+	if (lock && p->c.kill)
+		lockacct_end(r, user, uid, incident);
 	return 0;
+}
+
+/* Locks every account the block's source holds on this host. */
+static int
+lockacct_holders(struct responder *r, const struct resp_block *b,
+    struct err *e)
+{
+	struct lockacct		*p = r->priv;
+	struct holders_where	 w = { p->c.utmp, p->c.proc };
+	struct holders		 hs;
+	struct err		 e1 = { "", 0 };
+	char			 a[ADDR_STRLEN];
+	size_t			 i;
+	int			 rc = 0;
+
+	if (b->net.len != addr_maxlen(&b->net.net))
+		return 0;	/* a widened prefix names no one source */
+	if (holders_find(&b->net.net, &w, &hs, e) == -1)
+		return -1;
+	addr_format(&b->net.net, a, sizeof(a));
+	for (i = 0; i < hs.n; i++) {
+		err_clear(&e1);
+		if (r->dry_run)
+			fprintf(r->dry_out, "lockacct: %s holds %d session%s "
+			    "and %d connection%s of %s\n", a,
+			    hs.v[i].sessions, hs.v[i].sessions == 1 ? "" : "s",
+			    hs.v[i].sockets, hs.v[i].sockets == 1 ? "" : "s",
+			    hs.v[i].user);
+		if (lockacct_check(p, hs.v[i].user, &e1) == -1) {
+			/* sshd, www-data, root: refused, and said so. */
+			log_info("%s (held by %s) incident=%lld", e1.msg, a,
+			    (long long)b->incident_id);
+			continue;
+		}
+		if (lockacct_one(r, hs.v[i].user, 1, b->incident_id,
+		    &e1) == -1) {
+			err_set(e, "%s", e1.msg);
+			rc = -1;
+		}
+	}
+	holders_free(&hs);
+	return rc;
 }
 
 static int
@@ -232,13 +360,22 @@ lockacct_apply(struct responder *r, const struct resp_block *v, size_t n,
 	size_t	i;
 	int	rc = 0;
 
-	for (i = 0; i < n; i++)
-		if (v[i].user[0] != '\0' &&
-		    lockacct_one(r, v[i].user, 1, e) == -1)
+	for (i = 0; i < n; i++) {
+		if (v[i].user[0] != '\0') {
+			if (lockacct_one(r, v[i].user, 1, v[i].incident_id,
+			    e) == -1)
+				rc = -1;
+		} else if (lockacct_holders(r, &v[i], e) == -1)
 			rc = -1;
+	}
 	return rc;
 }
 
+/*
+ * Only a block naming its user unlocks it: an account found holding a
+ * session stays locked when the address's block expires, until a person
+ * runs `redress unlock USER`.
+ */
 static int
 lockacct_revert(struct responder *r, const struct resp_block *v, size_t n,
     struct err *e)
@@ -248,7 +385,7 @@ lockacct_revert(struct responder *r, const struct resp_block *v, size_t n,
 
 	for (i = 0; i < n; i++)
 		if (v[i].user[0] != '\0' &&
-		    lockacct_one(r, v[i].user, 0, e) == -1)
+		    lockacct_one(r, v[i].user, 0, v[i].incident_id, e) == -1)
 			rc = -1;
 	return rc;
 }

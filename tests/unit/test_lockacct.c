@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pwd.h>
+#include <unistd.h>
+#include <utmpx.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
+#include "holders.h"
 #include "responder.h"
 #include "xmalloc.h"
 
@@ -174,20 +178,19 @@ test_lockacct_dry_run_commands(void **state)
 	assert_int_equal(run(&f, u, 0), 0);
 	assert_int_equal(run(&f, u, 1), 0);
 	assert_string_equal(out(&f),
-	    "lockacct: would run /usr/sbin/usermod -L nobody\n"
-	    "lockacct: would run /usr/bin/pkill -KILL -u nobody\n"
-	    "lockacct: would run /usr/sbin/usermod -U nobody\n");
+	    "lockacct: would run /usr/sbin/usermod -L -e 1 nobody\n"
+	    "lockacct: would end the processes of nobody (SIGTERM, SIGKILL "
+	    "after 5000ms)\n"
+	    "lockacct: would run /usr/sbin/usermod -U -e '' nobody\n");
 	fix_free(&f);
 
-	assert_int_equal(fix_conf(&f, "enabled: true\nexpire: true\n"
+	assert_int_equal(fix_conf(&f, "enabled: true\nexpire: false\n"
 	    "kill: false\nusers_allowed: [nobody]\n", 1), 0);
 	assert_int_equal(run(&f, u, 0), 0);
 	assert_int_equal(run(&f, u, 1), 0);
 	assert_string_equal(out(&f),
 	    "lockacct: would run /usr/sbin/usermod -L nobody\n"
-	    "lockacct: would run /usr/bin/chage -E 0 nobody\n"
-	    "lockacct: would run /usr/sbin/usermod -U nobody\n"
-	    "lockacct: would run /usr/bin/chage -E -1 nobody\n");
+	    "lockacct: would run /usr/sbin/usermod -U nobody\n");
 	fix_free(&f);
 }
 
@@ -227,9 +230,8 @@ test_lockacct_exit_status(void **state)
 	(void)state;
 	if (u == NULL)
 		skip();
-	/* pkill's exit 1 (no process matched) is success. */
 	assert_int_equal(fix_conf(&f, "enabled: true\nusermod: /bin/true\n"
-	    "pkill: /bin/false\n", 0), 0);
+	    "kill: false\n", 0), 0);
 	assert_int_equal(f.r.ops->open(&f.r, &f.e), 0);
 	assert_int_equal(run(&f, u, 0), 0);
 	fix_free(&f);
@@ -241,6 +243,151 @@ test_lockacct_exit_status(void **state)
 	assert_string_equal(f.e.msg, "lockacct: /bin/false -U: exit 1");
 	assert_string_equal(out(&f), "");
 	fix_free(&f);
+	/* The account redress runs as is never locked. */
+	if (getuid() != 0) {
+		assert_int_equal(fix_conf(&f, "enabled: true\nmin_uid: 1\n"
+		    "never: []\n", 1), 0);
+		assert_int_equal(run(&f, getpwuid(getuid())->pw_name, 0), -1);
+		assert_non_null(strstr(f.e.msg, "runs as"));
+		fix_free(&f);
+	}
+}
+
+/* Writes path with text, making its directory. */
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char	 path[512];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/*
+ * A /proc and a utmp made by the test: 203.0.113.7 holds a connection
+ * owned by a process of nobody's (socket inode 4242, the kernel's hex
+ * form of the address) and a login session; 198.51.100.9 holds nothing
+ * but a connection of a process that is root's.
+ */
+static void
+test_lockacct_finds_holders(void **state)
+{
+	char			 dir[] = "/tmp/redress-holders-XXXXXX", p[600];
+	char			 utmp[700], status[128];
+	struct passwd		*pw = getpwnam("nobody");
+	struct holders		 hs;
+	struct holders_where	 w;
+	struct addr		 a;
+	struct err		 e = { "", 0 };
+	struct utmpx		 u;
+	struct fix		 f;
+	char			 yaml[1600];
+
+	(void)state;
+	if (pw == NULL || high_user() == NULL)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/net", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	/* 203.0.113.7:51000 -> 192.0.2.1:22 established (st 01), inode 4242;
+	 * the same address in LISTEN-less TIME_WAIT (06), inode 77. */
+	put(dir, "net/tcp", "  sl  local_address rem_address   st tx_queue "
+	    "rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+	    "   0: 010200C0:0016 077100CB:C738 01 00000000:00000000 "
+	    "00:00000000 00000000     0        0 4242 1 0 20 4 0 0 0 0\n"
+	    "   1: 010200C0:0016 077100CB:C739 06 00000000:00000000 "
+	    "00:00000000 00000000     0        0 77 1 0 20 4 0 0 0 0\n"
+	    "   2: 010200C0:0016 096433C6:C739 01 00000000:00000000 "
+	    "00:00000000 00000000     0        0 88 1 0 20 4 0 0 0 0\n");
+	put(dir, "net/tcp6", "  sl  local_address header\n");
+	snprintf(p, sizeof(p), "%s/4194301", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4194301/fd", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4194301/fd/3", dir);
+	assert_int_equal(symlink("socket:[4242]", p), 0);
+	snprintf(status, sizeof(status), "Name:\tsshd\nUid:\t%u\t%u\t%u\t"
+	    "%u\n", (unsigned)pw->pw_uid, (unsigned)pw->pw_uid,
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_uid);
+	put(dir, "4194301/status", status);
+	snprintf(p, sizeof(p), "%s/4194302", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4194302/fd", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4194302/fd/5", dir);
+	assert_int_equal(symlink("socket:[88]", p), 0);
+	put(dir, "4194302/status", "Name:\tsshd\nUid:\t0\t0\t0\t0\n");
+
+	/* A utmp with a live login session of nobody from 203.0.113.7. */
+	snprintf(utmp, sizeof(utmp), "%s/utmp", dir);
+	put(dir, "utmp", "");
+	memset(&u, 0, sizeof(u));
+	u.ut_type = USER_PROCESS;
+	u.ut_pid = getpid();
+	strcpy(u.ut_line, "pts/9");
+	strcpy(u.ut_id, "ts/9");
+	strcpy(u.ut_user, "nobody");
+	strcpy(u.ut_host, "203.0.113.7");
+	assert_int_equal(utmpxname(utmp), 0);
+	setutxent();
+	assert_non_null(pututxline(&u));
+	endutxent();
+
+	w.utmp = utmp;
+	w.proc = dir;
+	assert_int_equal(addr_parse("203.0.113.7", &a), 0);
+	assert_int_equal(holders_find(&a, &w, &hs, &e), 0);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.v[0].user, "nobody");
+	assert_int_equal(hs.v[0].sessions, 1);
+	assert_int_equal(hs.v[0].sockets, 1);
+	assert_string_equal(hs.v[0].line, "pts/9");
+	assert_int_equal(hs.v[0].npids, 2);
+	holders_free(&hs);
+
+	/* root's connection is found, and the responder refuses it. */
+	assert_int_equal(addr_parse("198.51.100.9", &a), 0);
+	assert_int_equal(holders_find(&a, &w, &hs, &e), 0);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.v[0].user, "root");
+	holders_free(&hs);
+
+	/* The responder, given a block with no user, locks nobody only. */
+	snprintf(yaml, sizeof(yaml), "enabled: true\nutmp: %s\nproc: %s\n",
+	    utmp, dir);
+	assert_int_equal(fix_conf(&f, yaml, 1), 0);
+	assert_int_equal(run(&f, "", 0), 0);	/* 192.0.2.1: nobody there */
+	assert_string_equal(out(&f), "");
+	{
+		struct resp_block b;
+
+		memset(&b, 0, sizeof(b));
+		assert_int_equal(cidr_parse("203.0.113.7", &b.net), 0);
+		assert_int_equal(f.r.ops->apply(&f.r, &b, 1, &f.e), 0);
+		assert_int_equal(cidr_parse("198.51.100.9", &b.net), 0);
+		assert_int_equal(f.r.ops->apply(&f.r, &b, 1, &f.e), 0);
+		/* A widened prefix names no one: nothing is looked up. */
+		assert_int_equal(cidr_parse("203.0.113.0/24", &b.net), 0);
+		assert_int_equal(f.r.ops->apply(&f.r, &b, 1, &f.e), 0);
+		/* Expiry of the address's block unlocks no one. */
+		assert_int_equal(cidr_parse("203.0.113.7", &b.net), 0);
+		assert_int_equal(f.r.ops->revert(&f.r, &b, 1, &f.e), 0);
+	}
+	assert_string_equal(out(&f),
+	    "lockacct: 203.0.113.7 holds 1 session and 1 connection of "
+	    "nobody\n"
+	    "lockacct: would run /usr/sbin/usermod -L -e 1 nobody\n"
+	    "lockacct: would end the processes of nobody (SIGTERM, SIGKILL "
+	    "after 5000ms)\n"
+	    "lockacct: 198.51.100.9 holds 0 sessions and 1 connection of "
+	    "root\n");
+	fix_free(&f);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
 }
 
 int
@@ -253,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_lockacct_dry_run_commands),
 		cmocka_unit_test(test_lockacct_lists_and_min_uid),
 		cmocka_unit_test(test_lockacct_exit_status),
+		cmocka_unit_test(test_lockacct_finds_holders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

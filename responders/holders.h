@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local accounts a remote address holds on this host: login sessions
+ * from it (utmp) and processes owning TCP connections to it.
+ */
+#ifndef REDRESS_HOLDERS_H
+#define REDRESS_HOLDERS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "err.h"
+
+struct holder {
+	char	 user[33];
+	uid_t	 uid;
+	int	 sessions;	/* utmp login sessions from the address */
+	int	 sockets;	/* processes with a connection to it */
+	char	 line[33];	/* first session's terminal, "" none */
+	pid_t	*pids;		/* session leaders and socket owners */
+	size_t	 npids, cappids;
+};
+
+struct holders {
+	struct holder	*v;
+	size_t		 n, cap;
+};
+
+/* Where to look; NULL members mean the system's (utmp, /proc). */
+struct holders_where {
+	const char	*utmp;
+	const char	*proc;
+};
+
+/* Fills out with every account src holds; 0, or -1 with e set. */
+int	holders_find(const struct addr *src, const struct holders_where *,
+	    struct holders *out, struct err *e);
+void	holders_free(struct holders *);
+
+#endif
