@@ -61,6 +61,7 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
 	tcpdump scdoc time perl procps util-linux openssl
 DEB_PKGS += python3-jsonschema python3-yaml   # tests/lib/xarf_validate.py: X-ARF schemas
+DEB_PKGS += openssh-server openssh-client	# 085: real sshd for lockacct
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \

@@ -177,7 +177,7 @@ if command -v useradd >/dev/null && command -v setpriv >/dev/null &&
 	is "$(passwd -S "$U" | awk '{print $2}')" P "$U has a usable password"
 
 	out=$("$TOOL" -n "$Y" "$U")
-	is "$out" "$(printf 'lockacct: would run /usr/sbin/usermod -L %s\nlockacct: would run /usr/bin/chage -E 0 %s\nlockacct: would run /usr/bin/pkill -KILL -u %s' "$U" "$U" "$U")" \
+	is "$out" "$(printf 'lockacct: would run /usr/sbin/usermod -L -e 1 %s\nlockacct: would end the processes of %s (SIGTERM, SIGKILL after 5000ms)' "$U" "$U")" \
 	    "dry-run prints the commands"
 	is "$(passwd -S "$U" | awk '{print $2}')" P "dry-run changed nothing"
 
@@ -195,13 +195,13 @@ if command -v useradd >/dev/null && command -v setpriv >/dev/null &&
 	[ $rc -eq 0 ] || sed 's/^/# /' "$T/l3.err"
 	is "$rc" 0 "lock $U"
 	is "$(passwd -S "$U" | awk '{print $2}')" L "passwd -S shows L"
-	check "account expired (chage -E 0)" \
+	check "account expired (usermod -e 1)" \
 	    sh -c "chage -l '$U' | grep -i 'account expires' | grep -q 1970"
 	wait_for 5 sh -c "! kill -0 $SP 2>/dev/null || grep -q '^State:[[:space:]]*Z' /proc/$SP/status"
 	ok $? "the user's process is gone"
 	wait "$SP"; st=$?
 	SP=
-	is "$st" 137 "it was killed with SIGKILL"
+	is "$st" 143 "it was ended with SIGTERM"
 
 	"$TOOL" -r "$Y" "$U" 2>"$T/l4.err"
 	is "$?" 0 "unlock $U"
