@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "cmd.h"
 #include "incident.h"
 #include "store.h"
+#include "store_note.h"
 #include "store_policy.h"
 
 struct list_ctx {
@@ -134,6 +136,21 @@ print_decision(void *arg, const struct decision_row *d)
 	return 0;
 }
 
+/* What a responder did beyond the block: accounts locked, processes ended. */
+static int
+print_note(void *arg, const struct note_row *n)
+{
+	char	t[40];
+	time_t	sec = (time_t)(n->at_usec / 1000000);
+	struct tm tm;
+
+	(void)arg;
+	localtime_r(&sec, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	printf("%s %s: %s\n", t, n->source, n->text);
+	return 0;
+}
+
 static int
 print_evidence(void *arg, const struct evidence_row *ev)
 {
@@ -191,6 +208,7 @@ cmd_incident(struct cli *cli, int argc, char **argv)
 	incident_row_clear(&r);
 	if (store_decision_list_incident(st, id, print_decision, NULL,
 	    &e) < 0 ||
+	    store_note_list(st, id, print_note, NULL, &e) < 0 ||
 	    store_evidence_list(st, id, 0, print_evidence, NULL, &e) < 0)
 		goto fail;
 	store_close(st);

@@ -14,6 +14,8 @@
 #include "log.h"
 #include "responder.h"
 #include "responders_conf.h"
+#include "store.h"
+#include "store_note.h"
 
 /* Who ran the command: the sudo caller when there is one. */
 static const char *
@@ -37,7 +39,9 @@ cmd_unlock(struct cli *cli, int argc, char **argv)
 	struct responder	*r = NULL;
 	struct resp_block	 b;
 	struct err		 e = { "", 0 };
-	char			 who[128];
+	struct store		*st;
+	char			 who[128], text[256];
+	int64_t			 inc;
 	size_t			 i;
 	int			 rc;
 
@@ -75,8 +79,20 @@ cmd_unlock(struct cli *cli, int argc, char **argv)
 		cli_error("unlock %s: %s", b.user, e.msg);
 		return 1;
 	}
-	log_info("lockacct: %s unlocked by %s%s", b.user,
-	    unlock_operator(who, sizeof(who)), r->dry_run ? " (dry-run)" : "");
+	unlock_operator(who, sizeof(who));
+	log_info("lockacct: %s unlocked by %s%s", b.user, who, r->dry_run ?
+	    " (dry-run)" : "");
+	/* On the record of the incident that locked it. */
+	if (!r->dry_run && cli_open_store(cli, NULL, &st) == 0) {
+		snprintf(text, sizeof(text), "unlocked %s by hand: %s", b.user,
+		    who);
+		if ((inc = store_note_last_incident(st, r->name, b.user,
+		    &e)) < 0 || store_note_add(st, inc, r->name, b.user, text,
+		    &e) < 0)
+			cli_error("the unlock is done but not recorded: %s",
+			    e.msg);
+		store_close(st);
+	}
 	if (!cli->quiet)
 		fprintf(stderr, "unlocked %s%s\n", b.user, r->dry_run ?
 		    " (dry-run)" : "");

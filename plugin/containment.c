@@ -17,6 +17,7 @@
 #include "log.h"
 #include "policy.h"
 #include "responder.h"
+#include "store_note.h"
 #include "responders_conf.h"
 #include "store_block.h"
 #include "store_policy.h"
@@ -36,7 +37,35 @@ struct containment {
 	int				 dry_run;
 	FILE				*dry_out;
 	struct containment_stats	 stats;
+	struct cnote			*notes;	/* steps to record, next commit */
+	size_t				 nnotes;
 };
+
+/* A backend's step beyond the block (resp_note_fn), until recorded. */
+struct cnote {
+	int64_t	 incident_id;
+	char	 source[64], subject[64], text[512];
+};
+
+#define CONTAIN_NOTES	1024	/* pending steps kept; the log has all */
+
+static void
+containment_note(void *arg, const struct responder *r, int64_t incident_id,
+    const char *subject, const char *text)
+{
+	struct containment	*c = arg;
+	struct cnote		*n;
+
+	if (c->nnotes == CONTAIN_NOTES)
+		return;
+	if (c->notes == NULL)
+		c->notes = xcalloc(CONTAIN_NOTES, sizeof(*c->notes));
+	n = &c->notes[c->nnotes++];
+	n->incident_id = incident_id;
+	strlcpy_r(n->source, r->name, sizeof(n->source));
+	strlcpy_r(n->subject, subject ? subject : "", sizeof(n->subject));
+	strlcpy_r(n->text, text, sizeof(n->text));
+}
 
 /* One block being applied. */
 struct item {
@@ -70,6 +99,8 @@ containment_open(const struct config *cfg, int dry_run, FILE *dry_out,
 		r = c->rc->v[i];
 		r->dry_run = dry_run;
 		r->dry_out = dry_out ? dry_out : stdout;
+		r->note = containment_note;
+		r->note_arg = c;
 		memset(&e2, 0, sizeof(e2));
 		if (r->ops->open != NULL && r->ops->open(r, &e2) < 0) {
 			if (strict) {
@@ -96,9 +127,12 @@ containment_close(struct containment *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
+		c->v[i]->note = NULL;
 		if (c->v[i]->ops->close != NULL)
 			c->v[i]->ops->close(c->v[i]);
+	}
+	free(c->notes);
 	free(c->v);
 	responders_conf_release(c->own_rc);
 	free(c);
@@ -234,6 +268,12 @@ record(struct containment *c, struct store *st, struct item *it, size_t n,
 		    dstate[x->state], e) < 0)
 			goto fail;
 	}
+	for (i = 0; i < c->nnotes; i++)
+		if (store_note_add(st, c->notes[i].incident_id,
+		    c->notes[i].source, c->notes[i].subject, c->notes[i].text,
+		    e) < 0)
+			goto fail;
+	c->nnotes = 0;
 	return store_commit(st, e);
 fail:
 	store_rollback(st);

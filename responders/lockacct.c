@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,26 @@ lockacct_run(struct responder *r, char *const av[], int ok_max,
 	return 0;
 }
 
+/* Logs one step and hands it to the store's record of the incident. */
+static void
+lockacct_note(struct responder *r, int64_t incident, const char *user,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+lockacct_note(struct responder *r, int64_t incident, const char *user,
+    const char *fmt, ...)
+{
+	char	text[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_info("lockacct: %s incident=%lld", text, (long long)incident);
+	if (r->note != NULL)
+		r->note(r->note_arg, r, incident, user, text);
+}
+
 /* Sends sig to every process of uid; returns how many it reached. */
 static size_t
 lockacct_signal(const struct lockacct *p, uid_t uid, int sig)
@@ -265,8 +286,8 @@ lockacct_end(struct responder *r, const char *user, uid_t uid,
 		return;
 	}
 	n = lockacct_signal(p, uid, SIGTERM);
-	log_info("lockacct: SIGTERM to %zu process%s of %s incident=%lld", n,
-	    n == 1 ? "" : "es", user, (long long)incident);
+	lockacct_note(r, incident, user, "SIGTERM to %zu process%s of %s", n,
+	    n == 1 ? "" : "es", user);
 	until = monotime_ms() + p->c.grace_ms;
 	while (n > 0 && monotime_ms() < until) {
 		nanosleep(&ts, NULL);
@@ -274,9 +295,9 @@ lockacct_end(struct responder *r, const char *user, uid_t uid,
 	}
 	if (n > 0) {
 		n = lockacct_signal(p, uid, SIGKILL);
-		log_info("lockacct: SIGKILL to %zu process%s of %s "
-		    "incident=%lld", n, n == 1 ? "" : "es", user,
-		    (long long)incident);
+		lockacct_note(r, incident, user, "SIGKILL to %zu process%s of "
+		    "%s still running after %lldms", n, n == 1 ? "" : "es",
+		    user, (long long)p->c.grace_ms);
 	}
 }
 
@@ -303,9 +324,9 @@ lockacct_one(struct responder *r, const char *user, int lock,
 	if (lockacct_run(r, p->c.expire ? um : um_noexp, 0, e) == -1)
 		return -1;
 	if (!r->dry_run)
-		log_info("lockacct: %s %s%s incident=%lld", lock ? "locked" :
+		lockacct_note(r, incident, user, "%s %s%s", lock ? "locked" :
 		    "unlocked", user, p->c.expire ? (lock ? " (expired)" :
-		    " (expiry cleared)") : "", (long long)incident);
+		    " (expiry cleared)") : "");
 	if (lock && p->c.kill)
 		lockacct_end(r, user, uid, incident);
 	return 0;
@@ -339,10 +360,18 @@ lockacct_holders(struct responder *r, const struct resp_block *b,
 			    hs.v[i].user);
 		if (lockacct_check(p, hs.v[i].user, &e1) == -1) {
 			/* sshd, www-data, root: refused, and said so. */
-			log_info("%s (held by %s) incident=%lld", e1.msg, a,
-			    (long long)b->incident_id);
+			if (!r->dry_run)
+				lockacct_note(r, b->incident_id, hs.v[i].user,
+				    "%s (held by %s)", e1.msg +
+				    strlen("lockacct: "), a);
 			continue;
 		}
+		if (!r->dry_run)
+			lockacct_note(r, b->incident_id, hs.v[i].user, "%s "
+			    "holds %d session%s and %d connection%s of %s", a,
+			    hs.v[i].sessions, hs.v[i].sessions == 1 ? "" : "s",
+			    hs.v[i].sockets, hs.v[i].sockets == 1 ? "" : "s",
+			    hs.v[i].user);
 		if (lockacct_one(r, hs.v[i].user, 1, b->incident_id,
 		    &e1) == -1) {
 			err_set(e, "%s", e1.msg);

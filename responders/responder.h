@@ -61,12 +61,22 @@ struct responder_ops {
 	void	(*release)(struct responder *);	/* frees what configure kept */
 };
 
+/*
+ * A step a backend took beyond the block itself (lockacct: an account
+ * locked, processes ended, a refusal), for the store's record of the
+ * incident. Set by the containment executor; NULL: nobody listens.
+ */
+typedef void (*resp_note_fn)(void *arg, const struct responder *,
+    int64_t incident_id, const char *subject, const char *text);
+
 struct responder {
 	const struct responder_ops	*ops;
 	char				 name[64];	/* "nftables", or its "name:" */
 	const struct conf_node		*conf;
 	int				 dry_run;
 	FILE				*dry_out;	/* dry-run: what it would do */
+	resp_note_fn			 note;		/* not called in dry-run */
+	void				*note_arg;
 	void				*priv;
 };
 

@@ -74,7 +74,7 @@ CONF
 ip netns exec $NSS "$SSHD" -f "$T/sshd_config" -E "$T/sshd.log" ||
 	skip_all "sshd does not start"
 
-plan 15
+plan 17
 
 SSHOPT="-i $T/userkey -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=3 -o LogLevel=ERROR"
 login() { ip netns exec $NSA ssh $SSHOPT "$1@$S" "$2"; }
@@ -153,7 +153,17 @@ ip -n $NSA addr add 10.251.$X.3/24 dev va$N
 ! ip netns exec $NSA ssh $SSHOPT -b 10.251.$X.3 "$U1@$S" true >/dev/null 2>&1
 ok $? "a new login of $U1 from another address is refused"
 
-R live unlock $U1 >"$T/live/unlock.out" 2>"$T/live/unlock.err"
+R live incident 1 >"$T/live/inc1" 2>&1
+check "redress incident 1 shows the account locked and its processes ended" \
+    sh -c "grep -q 'lockacct: $A holds 0 sessions and 1 connection of $U1' '$T/live/inc1' &&
+    grep -q 'lockacct: locked $U1 (expired)' '$T/live/inc1' &&
+    grep -q 'lockacct: SIGTERM to [1-9][0-9]* process' '$T/live/inc1' &&
+    grep -q 'lockacct: refused: $U2 is on the never list (held by $A)' '$T/live/inc1'"
+
+SUDO_USER=alice R live unlock $U1 >"$T/live/unlock.out" 2>"$T/live/unlock.err"
 ok $? "redress unlock $U1"
+R live incident 1 >"$T/live/inc1" 2>&1
+check "the unlock and who ran it are on the incident's record" \
+    grep -q "lockacct: unlocked $U1 by hand: alice (through sudo)" "$T/live/inc1"
 wait_for 5 sh -c "ip netns exec $NSA ssh $SSHOPT -b 10.251.$X.3 $U1@$S true"
 ok $? "$U1 logs in again after unlock"
