@@ -5,9 +5,14 @@
  * via the IANA bootstrap, whois from IANA following referrals, the RFC 2142
  * fallback at the PTR name's registrable domain (libpsl), and the choice of
  * recipients: every abuse address of the most specific object (capped),
- * admin/tech/RFC 2142 guesses only without one and then low-confidence,
- * registry placeholders dropped, copy-to and CERT added. Each step is
- * written to the contact's chain.
+ * admin/tech of roles (never a person's) and RFC 2142 guesses only without
+ * one and then low-confidence, registry placeholders dropped (not a
+ * network's own IRT inside the registry's own space), a security contact
+ * named in remarks recorded beside the abuse desk, copy-to and CERT added.
+ * RIPE's RDAP abuse entity is checked against its whois abuse-mailbox. A
+ * rate-limit or "try later" anywhere without a recipient is no answer (not
+ * cached), retried after the registry's back-off. Each step is written to
+ * the contact's chain.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -31,6 +36,8 @@
 #define WHOIS_MAX_HOPS	4
 #define LEVEL_HOP	100
 #define LEVEL_RDAP	1000
+#define LEVEL_RDAP_NET	(LEVEL_RDAP + 10)	/* the network; parent below */
+#define RIPE_RDAP	"https://rdap.db.ripe.net/"
 
 struct bucket {
 	char	server[128];
@@ -45,6 +52,7 @@ struct cand {
 	char	source[160];
 	int	level;
 	int	low;
+	int	rdap;		/* from an RDAP answer */
 };
 
 struct resolver {
@@ -54,6 +62,7 @@ struct resolver {
 	uint64_t			 queries;
 	struct bootstrap		*bs;
 	int				 bs_tried;
+	int64_t				 deferred_until_ms;	/* this lookup */
 };
 
 struct run {
@@ -62,6 +71,8 @@ struct run {
 	struct cand	 cand[MAX_CANDS];
 	size_t		 ncand;
 	int		 net_level;	/* level the network info came from */
+	char		 own[16];	/* registry whose own space this is */
+	int		 ripe_rdap;	/* the RDAP answer came from RIPE */
 };
 
 struct resolver *
@@ -126,10 +137,13 @@ resolver_rate_wait(struct resolver *r, const char *server, struct err *e)
 	int64_t		 now = monotime_ms(), wait;
 	double		 rate = (double)r->rc->rate_per_minute / 60000.0;
 
-	if (b->backoff_until_ms > now)
+	if (b->backoff_until_ms > now) {
+		if (b->backoff_until_ms > r->deferred_until_ms)
+			r->deferred_until_ms = b->backoff_until_ms;
 		return err_set(e, "%s: backing off for %lld s after a "
 		    "rate-limit answer", server,
 		    (long long)(b->backoff_until_ms - now + 999) / 1000);
+	}
 	b->tokens += (double)(now - b->last_ms) * rate;
 	if (b->tokens > (double)r->rc->rate_per_minute)
 		b->tokens = (double)r->rc->rate_per_minute;
@@ -156,15 +170,35 @@ resolver_rate_wait(struct resolver *r, const char *server, struct err *e)
 void
 resolver_backoff(struct resolver *r, const char *server)
 {
+	resolver_backoff_for(r, server, 0);
+}
+
+void
+resolver_backoff_for(struct resolver *r, const char *server, int64_t secs)
+{
 	struct bucket *b = bucket(r, server);
 
-	b->backoff_until_ms = monotime_ms() + r->rc->backoff_s * 1000;
+	b->backoff_until_ms = monotime_ms() + (secs > 0 ? secs :
+	    r->rc->backoff_s) * 1000;
 	b->tokens = 0;
+	if (b->backoff_until_ms > r->deferred_until_ms)
+		r->deferred_until_ms = b->backoff_until_ms;
+}
+
+int64_t
+resolver_retry_after_s(const struct resolver *r)
+{
+	int64_t now = monotime_ms();
+
+	if (r->deferred_until_ms <= now)
+		return 0;
+	return (r->deferred_until_ms - now + 999) / 1000;
 }
 
 /* ---------------------------------------------------------------- picks */
 
-static int	dropped(const struct resolver_conf *, const char *);
+static int	dropped(const struct resolver_conf *, const char *,
+		    const char *own);
 
 static void
 cand_add(struct run *u, const struct whois_found *f, int level,
@@ -173,9 +207,15 @@ cand_add(struct run *u, const struct whois_found *f, int level,
 	struct cand *c;
 
 	/* Placeholders and registry mailboxes never become candidates. */
-	if (dropped(u->r->rc, f->email)) {
+	if (dropped(u->r->rc, f->email, u->own)) {
 		contact_chain(u->c, "dropped %s (%s from %s): a registry or "
 		    "placeholder mailbox", f->email, f->role, source);
+		return;
+	}
+	/* A person's admin-c/tech-c mailbox is never a recipient. */
+	if (f->personal) {
+		contact_chain(u->c, "not a recipient: %s (%s from %s) is a "
+		    "person's mailbox", f->email, f->role, source);
 		return;
 	}
 	if (u->ncand >= MAX_CANDS)
@@ -186,11 +226,40 @@ cand_add(struct run *u, const struct whois_found *f, int level,
 	strlcpy_r(c->source, source, sizeof(c->source));
 	c->level = level;
 	c->low = f->low_confidence;
+	c->rdap = strncmp(source, "rdap", 4) == 0;
+}
+
+/*
+ * The registry whose own space a network is: its name starts with the
+ * registry's ("APNIC-LABS") and the answer refers nowhere else. There the
+ * registry's mailbox is the network's own desk. "" otherwise.
+ */
+static void
+set_own(struct run *u, const char *netname, int refers)
+{
+	static const char *const reg[] = { "ripe", "arin", "apnic", "lacnic",
+		"afrinic", NULL };
+	size_t i, n;
+
+	u->own[0] = '\0';
+	if (refers)
+		return;
+	for (i = 0; reg[i]; i++) {
+		n = strlen(reg[i]);
+		if (strncasecmp(netname, reg[i], n) == 0 &&
+		    (netname[n] == '-' || netname[n] == '\0')) {
+			strlcpy_r(u->own, reg[i], sizeof(u->own));
+			contact_chain(u->c, "network %s is %s's own space: its "
+			    "registry mailboxes are its desk", netname,
+			    reg[i]);
+			return;
+		}
+	}
 }
 
 /* Registries' own mailboxes and placeholders: never an abuse desk. */
 static int
-dropped(const struct resolver_conf *rc, const char *email)
+dropped(const struct resolver_conf *rc, const char *email, const char *own)
 {
 	static const char *const rir[] = { "ripe.net", "arin.net",
 		"apnic.net", "lacnic.net", "afrinic.net", "iana.org",
@@ -219,6 +288,9 @@ dropped(const struct resolver_conf *rc, const char *email)
 	for (i = 0; rir[i]; i++) {
 		size_t dl = strlen(dom), rl = strlen(rir[i]);
 
+		if (own[0] != '\0' && strncasecmp(rir[i], own,
+		    strlen(own)) == 0 && rir[i][strlen(own)] == '.')
+			continue;
 		if (strcasecmp(dom, rir[i]) == 0 || (dl > rl &&
 		    dom[dl - rl - 1] == '.' &&
 		    strcasecmp(dom + dl - rl, rir[i]) == 0))
@@ -282,8 +354,21 @@ take(struct run *u, const char *role1, const char *role2, int low,
 	}
 }
 
+/* A security contact named by the network goes beside its abuse desk. */
 static void
-pick(struct run *u)
+pick_security(struct run *u)
+{
+	int level;
+
+	if (pick_level(u, "security", NULL, 0, &level) > 0) {
+		contact_chain(u->c, "security contact for exploit and "
+		    "compromise reports:");
+		take(u, "security", NULL, 0, level, 0);
+	}
+}
+
+static void
+pick_desk(struct run *u)
 {
 	int	level;
 
@@ -311,6 +396,13 @@ pick(struct run *u)
 		return;
 	}
 	u->c->low_confidence = 0;
+}
+
+static void
+pick(struct run *u)
+{
+	pick_desk(u);
+	pick_security(u);
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -400,7 +492,7 @@ add_rdap(struct run *u, struct rdap_result *rr, const char *url, int level)
 	for (i = 0; i < rr->nfound; i++) {
 		snprintf(src, sizeof(src), "rdap %.90s %s", url,
 		    rr->found[i].field);
-		cand_add(u, &rr->found[i], level, src);
+		cand_add(u, &rr->found[i], level + rr->found[i].level, src);
 		contact_chain(u->c, "  %s: %s (%s)", rr->found[i].field,
 		    rr->found[i].email, rr->found[i].role);
 	}
@@ -417,6 +509,61 @@ has_abuse(const struct run *u, int min_level)
 		    strcmp(u->cand[i].role, "abuse") == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * RIPE's RDAP lists a role's e-mail: attributes (often its people's) and,
+ * in newer answers, its abuse-mailbox as {"type": "abuse"}. Without the
+ * latter the abuse entity's mailboxes are not the abuse desk: whois says.
+ */
+static void
+ripe_untyped(struct run *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->ncand; i++)
+		if (u->cand[i].rdap && strcmp(u->cand[i].role, "abuse") == 0) {
+			contact_chain(u->c, "RIPE RDAP: %s is the abuse role's "
+			    "e-mail:, not its abuse-mailbox; asking whois",
+			    u->cand[i].email);
+			strlcpy_r(u->cand[i].role, "role-email",
+			    sizeof(u->cand[i].role));
+		}
+}
+
+/*
+ * RIPE: the RDAP abuse mailbox checked against whois's abuse-mailbox;
+ * where they differ whois's is the registry's abuse contact.
+ */
+static void
+ripe_check(struct run *u)
+{
+	size_t	i, j;
+	int	differ = 0, whois = 0;
+
+	for (i = 0; i < u->ncand; i++) {
+		if (u->cand[i].rdap || u->cand[i].low ||
+		    strcmp(u->cand[i].role, "abuse") != 0)
+			continue;
+		whois = 1;
+		for (j = 0; j < u->ncand; j++)
+			if (u->cand[j].rdap &&
+			    strcmp(u->cand[j].role, "abuse") == 0 &&
+			    strcasecmp(u->cand[j].email, u->cand[i].email) == 0)
+				break;
+		if (j == u->ncand)
+			differ = 1;
+	}
+	if (!whois || !differ)
+		return;
+	for (i = 0; i < u->ncand; i++)
+		if (u->cand[i].rdap && strcmp(u->cand[i].role, "abuse") == 0) {
+			contact_chain(u->c, "RIPE: RDAP abuse %s differs from "
+			    "whois abuse-mailbox: using whois's",
+			    u->cand[i].email);
+			strlcpy_r(u->cand[i].role, "role-email",
+			    sizeof(u->cand[i].role));
+		}
 }
 
 /* 1 answered, -1 no answer. */
@@ -465,7 +612,9 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 	    rr.country[0] ? rr.country : "-");
 	set_net(u, rr.network_name, rr.handle, rr.range, rr.country, 0,
 	    LEVEL_RDAP + 1);
-	add_rdap(u, &rr, final, LEVEL_RDAP + 1);
+	set_own(u, rr.network_name, 0);
+	u->ripe_rdap = strncmp(final, RIPE_RDAP, strlen(RIPE_RDAP)) == 0;
+	add_rdap(u, &rr, final, LEVEL_RDAP_NET);
 	/* Abuse entities that came with only a link: fetch them. */
 	for (i = 0; i < rr.nentity_urls && !has_abuse(u, LEVEL_RDAP); i++) {
 		struct rdap_result	er;
@@ -483,7 +632,7 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 		if (rdap_parse_entity(body, len, "abuse", &er, &e2) == -1)
 			contact_chain(u->c, "RDAP entity %s: %s", f2, e2.msg);
 		else
-			add_rdap(u, &er, f2, LEVEL_RDAP + 1);
+			add_rdap(u, &er, f2, LEVEL_RDAP_NET);
 		free(body);
 		rdap_result_clear(&er);
 	}
@@ -511,6 +660,9 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 			free(body);
 		}
 	}
+	if (u->ripe_rdap && !rr.abuse_typed)
+		ripe_untyped(u);
+	u->own[0] = '\0';
 	rdap_result_clear(&rr);
 	return 1;
 }
@@ -527,7 +679,8 @@ whois_query_text(const char *server, const char *as)
 }
 
 static int
-step_whois(struct run *u, const struct addr *a, struct err *e)
+step_whois(struct run *u, const struct addr *a, const char *start,
+    struct err *e)
 {
 	struct resolver		*r = u->r;
 	struct whois_result	 wr;
@@ -537,7 +690,7 @@ step_whois(struct run *u, const struct addr *a, struct err *e)
 	int			 port = 0, hop, answered = 0, rwhois = 0;
 
 	addr_format(a, as, sizeof(as));
-	strlcpy_r(server, r->rc->whois_iana, sizeof(server));
+	strlcpy_r(server, start, sizeof(server));
 	for (hop = 0; hop < WHOIS_MAX_HOPS; hop++) {
 		struct err e2 = { "", 0 };
 
@@ -572,6 +725,7 @@ step_whois(struct run *u, const struct addr *a, struct err *e)
 		err_clear(e);
 		set_net(u, wr.network_name, wr.handle, wr.range, wr.country,
 		    wr.origin_as, hop * LEVEL_HOP + wr.level);
+		set_own(u, wr.network_name, wr.refer_host[0] != '\0');
 		for (i = 0; i < wr.nfound; i++) {
 			snprintf(src, sizeof(src), "whois %.80s %s line %d",
 			    server, wr.found[i].field, wr.found[i].line);
@@ -583,6 +737,7 @@ step_whois(struct run *u, const struct addr *a, struct err *e)
 			    wr.found[i].low_confidence ? ", free text" : "");
 		}
 		chain_evidence(u, "whois", wr.evidence);
+		u->own[0] = '\0';
 		if (wr.refer_host[0] == '\0' ||
 		    strcasecmp(wr.refer_host, server) == 0 ||
 		    (wr.refer_rwhois && !r->rc->follow_rwhois)) {
@@ -746,18 +901,23 @@ resolve_addr(struct resolver *r, const struct addr *a, struct contact *c,
 	u->r = r;
 	u->c = c;
 	u->net_level = -1;
+	r->deferred_until_ms = 0;
 	contact_chain(c, "resolve %s", as);
 	if (rc->use_ptr)
 		step_ptr(u, a);
 	if (rc->use_rdap && step_rdap(u, a, e) == 1)
 		answered = 1;
-	if (rc->use_whois && !has_abuse(u, LEVEL_RDAP)) {
+	if (rc->use_whois && (u->ripe_rdap || !has_abuse(u, LEVEL_RDAP))) {
 		struct err e2 = { "", 0 };
 
-		if (step_whois(u, a, &e2) == 1)
+		/* After RIPE's RDAP: RIPE's whois directly. */
+		if (step_whois(u, a, u->ripe_rdap ? "whois.ripe.net" :
+		    rc->whois_iana, &e2) == 1)
 			answered = 1;
 		else if (!answered)
 			err_set(e, "%s", e2.msg);
+		if (u->ripe_rdap)
+			ripe_check(u);
 	}
 	if (rc->abusix_zone != NULL && rc->abusix_zone[0] != '\0' &&
 	    !has_abuse(u, 0)) {
@@ -783,6 +943,13 @@ resolve_addr(struct resolver *r, const struct addr *a, struct contact *c,
 	}
 	add_copies(u);
 	free(u);
+	if (r->deferred_until_ms != 0 && primaries(c) == 0) {
+		/* A registry said "later": no answer yet, not "no contact". */
+		err_set(e, "a registry rate-limited the lookup of %s; retry in "
+		    "%lld s", as, (long long)resolver_retry_after_s(r));
+		contact_chain(c, "no answer: %s", e->msg);
+		return -1;
+	}
 	if (!answered && primaries(c) == 0) {
 		if (!e->set)
 			err_set(e, "no registry answered for %s", as);

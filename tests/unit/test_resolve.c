@@ -283,6 +283,64 @@ test_resolve_addr_rate_limit_backs_off(void **state)
 	fake_stop(&iana);
 }
 
+/*
+ * IANA refers, the registry says "limit exceeded": no answer (not "no
+ * contact", which would be cached), retried after the back-off.
+ */
+static void
+test_resolve_addr_rate_limit_after_referral(void **state)
+{
+	static const char limit[] = "% Joint Whois\n\nQuery rate limit "
+	    "exceeded\n";
+	struct fake	 iana, ripe;
+	struct resolver	*r;
+	struct contact	 c;
+	struct addr	 a, lo, hi;
+	struct err	 e = { "", 0 };
+	int64_t		 after;
+
+	(void)state;
+	fake_start(&iana, iana_to_ripe);
+	fake_start(&ripe, limit);
+	setup_conf(&iana, &ripe);
+	conf.backoff_s = 300;
+	r = resolver_new(&conf);
+	addr_parse("62.239.237.1", &a);
+	assert_int_equal(resolve_addr(r, &a, &c, &lo, &hi, &e), -1);
+	assert_non_null(strstr(e.msg, "rate-limited"));
+	after = resolver_retry_after_s(r);
+	assert_true(after > 290 && after <= 300);
+	assert_int_equal(iana.queries, 1);
+	assert_int_equal(ripe.queries, 1);
+	contact_clear(&c);
+	resolver_free(r);
+	fake_stop(&ripe);
+	fake_stop(&iana);
+}
+
+/* The security contact takes exploit and compromise reports. */
+static void
+test_contact_to_by_kind(void **state)
+{
+	struct contact c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	contact_add(&c, "abuse@bora.test", "abuse", "t", 0);
+	contact_add(&c, "security@bora.test", "security", "t", 0);
+	contact_add(&c, "cert@cert.test", "cert", "t", 0);
+	assert_int_equal(contact_to(&c, 0, 0), 1);
+	assert_int_equal(contact_to(&c, 1, 0), 0);
+	assert_int_equal(contact_to(&c, 0, 1), 0);
+	assert_int_equal(contact_to(&c, 1, 1), 1);
+	assert_int_equal(contact_to(&c, 2, 1), 0);
+	contact_clear(&c);
+	/* No security contact: the abuse desk takes every kind. */
+	contact_add(&c, "abuse@isp.test", "abuse", "t", 0);
+	assert_int_equal(contact_to(&c, 0, 1), 1);
+	contact_clear(&c);
+}
+
 static void
 test_resolve_cached_one_lookup_per_range(void **state)
 {
@@ -571,6 +629,8 @@ main(void)
 		cmocka_unit_test(test_resolve_addr_admin_only_is_low_confidence),
 		cmocka_unit_test(test_resolve_addr_caps_recipients),
 		cmocka_unit_test(test_resolve_addr_rate_limit_backs_off),
+		cmocka_unit_test(test_resolve_addr_rate_limit_after_referral),
+		cmocka_unit_test(test_contact_to_by_kind),
 		cmocka_unit_test(test_resolve_cached_one_lookup_per_range),
 		cmocka_unit_test(test_store_contact_lookup_expiry_and_specific),
 		cmocka_unit_test(test_executor_resolver_run_stores_contacts),
