@@ -18,11 +18,15 @@ enum thr_engine {
 	THR_ENGINE_SNORT,
 };
 
-/* One tracker: window start and count; rate_filter: action until. */
+/*
+ * One tracker: window start and count; rate_filter: Snort, the action's
+ * end (INT64_MAX = never reverts), Suricata, its start (tv_timeout, 0
+ * none); backoff: t0_usec is the next count that alerts.
+ */
 struct thr_state {
 	int64_t	t0_usec;
 	int64_t	count;
-	int64_t	until_usec;	/* rate_filter: INT64_MAX = never reverts */
+	int64_t	until_usec;
 };
 
 const char	*thr_engine_name(enum thr_engine);
@@ -36,8 +40,11 @@ int		 thr_engine_parse(const char *, enum thr_engine *);
 int	thr_filter(const struct thr_rule *, enum thr_engine,
 	    struct thr_state *st, int fresh, int64_t now_usec);
 /*
- * rate_filter: counts the event; returns 1 while new_action applies
- * (from the event that exceeds count until timeout seconds later).
+ * rate_filter: counts the event; returns 1 while new_action applies.
+ * Snort: from the event that exceeds count until timeout seconds later
+ * (0: never reverts), then a fresh window. Suricata (ThresholdCheckUpdate
+ * TYPE_RATE): while secs(now) - secs(start) <= timeout, whole seconds;
+ * the old window and count are kept after it (see threshold.c).
  */
 int	thr_rate(const struct thr_rule *, enum thr_engine,
 	    struct thr_state *st, int fresh, int64_t now_usec);

@@ -6,8 +6,12 @@
  * alerts (blocked/allowed) and drops result. Used to reproduce the
  * suricata-verify threshold cases from their pcaps.
  *
- * usage: threshold_replay [-e snort|suricata] FILE ACTION GID SID < events
- * events: one per line, "SECONDS.USEC SRC SPORT DST DPORT".
+ * usage: threshold_replay [-e snort|suricata] [-v suricata.yaml] FILE ACTION
+ *            GID SID < events
+ * events: one per line, "SECONDS.USEC SRC SPORT DST DPORT". -v: address
+ * variables ($HOME_NET ...) from the yaml's vars.address-groups. The
+ * engine is the policy engine's threshold.c, so both apply the same
+ * rate_filter timeout and backoff.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +71,7 @@ int
 main(int argc, char **argv)
 {
 	struct thr_set set = { 0 };
+	struct thr_vars vars = { 0 };
 	struct diag d;
 	struct tracker *t;
 	enum thr_engine eng = THR_ENGINE_SURICATA;
@@ -83,16 +88,20 @@ main(int argc, char **argv)
 	size_t i, fi = 0, ri = 0, n;
 	int ch, fresh, pass, suppressed, errors;
 
-	while ((ch = getopt(argc, argv, "e:")) != -1) {
+	diag_init(&d);
+	while ((ch = getopt(argc, argv, "e:v:")) != -1) {
+		if (ch == 'v' && thr_vars_load(optarg, &vars, &d) == 0)
+			continue;
 		if (ch != 'e' || thr_engine_parse(optarg, &eng) < 0) {
 			fprintf(stderr, "usage: threshold_replay [-e snort|"
-			    "suricata] FILE alert|drop GID SID < events\n");
+			    "suricata] [-v suricata.yaml] FILE alert|drop GID "
+			    "SID < events\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 4)
 		return 2;
-	diag_init(&d);
+	set.vars = &vars;
 	errors = thr_parse_file(argv[optind], &set, &d);
 	for (i = 0; i < d.n; i++) {
 		diag_format(&d, i, msg, sizeof(msg));
@@ -166,6 +175,7 @@ main(int argc, char **argv)
 	    "drops %lu\n", set.n, errors, alerts, blocked, allowed, drops);
 	tracker_free(t);
 	thr_set_free(&set);
+	thr_vars_free(&vars);
 	diag_clear(&d);
 	return 0;
 }
