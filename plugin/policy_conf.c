@@ -164,6 +164,12 @@ load_thresholds(struct policy_conf *pc, struct diag *d)
 				if (thr_parse_line_vars(c->value, &pc->vars,
 				    &r, &e) < 0)
 					conf_error(d, c, "%s", e.msg);
+				else if (r.dir == THR_DETECTION_FILTER) {
+					conf_error(d, c, "detection_filter is "
+					    "a rule option of the sensor, not "
+					    "a threshold.config directive");
+					thr_rule_free(&r);
+				}
 				else if (r.dir == THR_RATE_FILTER ||
 				    r.dir == THR_SUPPRESS ||
 				    r.dir == THR_THRESHOLD ||

@@ -251,6 +251,28 @@ thr_rate(const struct thr_rule *r, enum thr_engine eng, struct thr_state *st,
 	return 0;
 }
 
+int
+thr_detection(const struct thr_rule *r, enum thr_engine eng,
+    struct thr_state *st, int fresh, int64_t now, int64_t *port_seen)
+{
+	int newport;
+
+	if (fresh || expired(eng, st, r->seconds, now)) {
+		/* A new window: this event (its port) is its first. */
+		st->t0_usec = now;
+		st->count = 1;
+		if (port_seen != NULL)
+			*port_seen = now + 1;
+		return 0;
+	}
+	newport = port_seen == NULL || *port_seen != st->t0_usec + 1;
+	if (port_seen != NULL)
+		*port_seen = st->t0_usec + 1;
+	if (newport)
+		st->count++;
+	return st->count > (int64_t)r->count;
+}
+
 static int
 in_list(const struct thr_rule *r, const struct addr *a)
 {

@@ -48,6 +48,16 @@ int	thr_filter(const struct thr_rule *, enum thr_engine,
  */
 int	thr_rate(const struct thr_rule *, enum thr_engine,
 	    struct thr_state *st, int fresh, int64_t now_usec);
+/*
+ * detection_filter (Suricata ThresholdCheckUpdate TYPE_DETECTION): passes
+ * the events past count within the window (the first event of a window
+ * never). unique_on: count distinct ports; port_seen is the caller's slot
+ * for (tracker, port), 0 when new; it records the window the port was
+ * last counted in. NULL: every event counts.
+ */
+int	thr_detection(const struct thr_rule *, enum thr_engine,
+	    struct thr_state *st, int fresh, int64_t now_usec,
+	    int64_t *port_seen);
 /* suppress: 1 if the event at src->dst is suppressed by r. */
 int	thr_suppressed(const struct thr_rule *, const struct addr *src,
 	    const struct addr *dst);

@@ -15,6 +15,7 @@
 
 static const char *const dir_names[] = {
 	"threshold", "event_filter", "suppress", "rate_filter",
+	"detection_filter",
 };
 static const char *const type_names[] = {
 	"", "limit", "threshold", "both", "backoff",
@@ -30,7 +31,7 @@ static const char *const action_names[] = {
 const char *
 thr_dir_name(enum thr_dir d)
 {
-	return (unsigned)d < 4 ? dir_names[d] : "?";
+	return (unsigned)d < 5 ? dir_names[d] : "?";
 }
 
 const char *
@@ -221,6 +222,7 @@ enum {
 	F_COUNT = 1 << 4, F_SECONDS = 1 << 5, F_ACTION = 1 << 6,
 	F_TIMEOUT = 1 << 7, F_IP = 1 << 8, F_APPLY = 1 << 9,
 	F_CLASS = 1 << 10, F_KIND = 1 << 11, F_MULT = 1 << 12,
+	F_UNIQUE = 1 << 13,
 };
 
 static int
@@ -234,6 +236,7 @@ field(struct thr_rule *r, char *part, unsigned *seen,
 		{ "timeout", F_TIMEOUT }, { "ip", F_IP },
 		{ "apply_to", F_APPLY }, { "classtype", F_CLASS },
 		{ "kind", F_KIND }, { "multiplier", F_MULT },
+		{ "unique_on", F_UNIQUE },
 	};
 	char *k = trim(part), *v;
 	unsigned f = 0;
@@ -278,6 +281,15 @@ field(struct thr_rule *r, char *part, unsigned *seen,
 	case F_TIMEOUT:
 		if (parse_u32(v, &r->timeout) < 0)
 			return err_set(e, "timeout \"%s\": not a number", v);
+		break;
+	case F_UNIQUE:
+		if (strcmp(v, "src_port") == 0)
+			r->unique_on = THR_UNIQUE_SRC_PORT;
+		else if (strcmp(v, "dst_port") == 0)
+			r->unique_on = THR_UNIQUE_DST_PORT;
+		else
+			return err_set(e, "unique_on \"%s\": expected src_port "
+			    "or dst_port", v);
 		break;
 	case F_MULT:
 		if (parse_u32(v, &r->multiplier) < 0)
@@ -358,7 +370,27 @@ check_rule(struct thr_rule *r, unsigned seen, struct err *e)
 			return err_set(e, "%s: sig_id %u with gen_id 0", d,
 			    r->sid);
 	}
+	if ((seen & F_UNIQUE) && r->dir != THR_DETECTION_FILTER)
+		return err_set(e, "%s: unique_on is for detection_filter", d);
 	switch (r->dir) {
+	case THR_DETECTION_FILTER:
+		/* Suricata's rule option (detect-detection-filter.c). */
+		if (!(seen & F_TRACK))
+			return err_set(e, "%s: track missing", d);
+		if (!(seen & F_COUNT))
+			return err_set(e, "%s: count missing", d);
+		if (!(seen & F_SECONDS))
+			return err_set(e, "%s: seconds missing", d);
+		if (seen & (F_TYPE | F_ACTION | F_TIMEOUT | F_IP | F_APPLY |
+		    F_MULT))
+			return err_set(e, "%s takes gen_id, sig_id, track, "
+			    "count, seconds and unique_on", d);
+		if (r->track == THR_TRACK_BY_EITHER)
+			return err_set(e, "%s: track by_either is for "
+			    "suppress", d);
+		if (r->seconds == 0)
+			return err_set(e, "%s: seconds must be nonzero", d);
+		break;
 	case THR_THRESHOLD:
 	case THR_EVENT_FILTER:
 		if (!(seen & F_TYPE))
@@ -457,7 +489,7 @@ thr_parse_line_vars(const char *line, const struct thr_vars *vars,
     struct thr_rule *r, struct err *e)
 {
 	static const char *const dirs[] = { "", "threshold",
-	    "event_filter", "suppress", "rate_filter" };
+	    "event_filter", "suppress", "rate_filter", "detection_filter" };
 	char *buf, *s, *word, *parts[32];
 	size_t n, i;
 	unsigned seen = 0;
@@ -475,7 +507,7 @@ thr_parse_line_vars(const char *line, const struct thr_vars *vars,
 		s++;
 	if (*s)
 		*s++ = '\0';
-	if ((d = lookup(dirs, 5, word)) < 0) {
+	if ((d = lookup(dirs, 6, word)) < 0) {
 		err_set(e, "unknown directive \"%s\" (expected threshold, "
 		    "event_filter, suppress or rate_filter)", word);
 		free(buf);
@@ -570,6 +602,13 @@ thr_parse_buf(const char *name, const char *buf, size_t len,
 		if (rc < 0) {
 			diag_add(d, name, first, 0, "%s", e.msg);
 			errors++;
+		} else if (rc > 0 && r.dir == THR_DETECTION_FILTER &&
+		    !set->allow_detection) {
+			diag_add(d, name, first, 0, "detection_filter is a rule "
+			    "option of the sensor, not a threshold.config "
+			    "directive");
+			errors++;
+			thr_rule_free(&r);
 		} else if (rc > 0) {
 			r.line = first;
 			thr_set_add(set, &r);

@@ -22,6 +22,13 @@ enum thr_dir {
 	THR_EVENT_FILTER,	/* same semantics */
 	THR_SUPPRESS,
 	THR_RATE_FILTER,
+	THR_DETECTION_FILTER,	/* a rule option; test replay only */
+};
+
+enum thr_unique {
+	THR_UNIQUE_NONE = 0,
+	THR_UNIQUE_SRC_PORT,
+	THR_UNIQUE_DST_PORT,
 };
 
 enum thr_type {
@@ -76,6 +83,7 @@ struct thr_rule {
 	enum thr_action	 new_action;
 	uint32_t	 timeout;
 	uint32_t	 multiplier;	/* backoff */
+	enum thr_unique	 unique_on;	/* detection_filter */
 	struct cidr	*ips;		/* suppress ip / rate_filter apply_to */
 	size_t		 nips;
 	int		 line;
@@ -103,6 +111,7 @@ struct thr_set {
 	struct thr_rule	*v;
 	size_t		 n, cap;
 	const struct thr_vars *vars;	/* for $VAR in ip lists, or NULL */
+	int		 allow_detection;	/* detection_filter lines */
 };
 
 const char	*thr_dir_name(enum thr_dir);

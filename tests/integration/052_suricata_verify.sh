@@ -5,14 +5,15 @@
 # addresses, subnets and $SUPPRESS variables from the case's suricata.yaml
 # (issue-4407: twelve variables from an included suppress.yaml),
 # threshold/limit/both per flow and per rule, rate_filter alert and pass,
-# the rule keywords of threshold-rule-flow as threshold.config lines,
-# invalid files, and a very long suppress list.
+# the threshold:/detection_filter: options of the rule-keyword cases as
+# lines (unique_on distinct ports too), invalid files, and a very long
+# suppress list.
 . "$(dirname "$0")/../lib/tap.sh"
 TR="$BUILD/tests/tools/threshold_replay"
 F="${SHARED:-/work/shared}/fixtures/thresholds"
 [ -d "$F" ] || skip_all "no \$SHARED/fixtures/thresholds"
 [ -x "$TR" ] || skip_all "no $TR"
-plan 21
+plan 28
 T=$(mktemp -d /tmp/redress-t052.XXXXXX)
 trap '[ -n "$KEEP" ] || rm -rf "$T"' EXIT INT TERM
 
@@ -73,14 +74,67 @@ done
 is "${got:-all}" all "rate-filter alert and pass cases: their alert counts"
 is "$(alerts "$F/threshold-config-byrule" alert)" 3 "threshold-config-byrule: 3 alerts"
 
-# threshold-rule-flow: its rules' threshold keywords as threshold.config.
-printf 'threshold gen_id 1, sig_id 2, type limit, track by_flow, count 1, seconds 3600\nthreshold gen_id 1, sig_id 3, type limit, track by_flow, count 2, seconds 3600\nthreshold gen_id 1, sig_id 4, type both, track by_flow, count 3, seconds 3600\n' > "$T/rule-flow.config"
-got=
-for c in 2:1 3:2 4:1; do
-	a=$("$TR" "$T/rule-flow.config" alert 1 "${c%:*}" < "$T/icmp.ev" | awk '{print $6}')
-	[ "$a" = "${c#*:}" ] || got="$got sid${c%:*}:$a!=${c#*:}"
+# Cases whose rules carry the option (threshold:, detection_filter:): each
+# option becomes a threshold.config line for its sid, and every sid's
+# alert count of test.yaml must come out of its pcap.
+rulecase() {	# rulecase DIR EVENTS
+	sed -n -e 's/.*[(;] *\(threshold\|detection_filter\) *: *\([^;]*\);.*sid: *\([0-9]*\);.*/\1 gen_id 1, sig_id \3, \2/p' \
+	    "$1/test.rules" | sed 's/^threshold gen_id 1, sig_id \([0-9]*\), type \([a-z]*\),/threshold gen_id 1, sig_id \1, type \2,/' \
+	    > "$T/rule.config"
+	python3 - "$1/test.yaml" <<'PY' > "$T/rule.want"
+import sys, yaml
+for c in yaml.safe_load(open(sys.argv[1]))["checks"]:
+    f = c.get("filter", {})
+    m = f.get("match", {})
+    if m.get("event_type") == "alert" and "alert.signature_id" in m:
+        print(m["alert.signature_id"], f["count"])
+PY
+	_bad=
+	while read -r sid want; do
+		_a=$("$TR" "$T/rule.config" alert 1 "$sid" < "$2" | awk '{print $6}')
+		[ "$_a" = "$want" ] || _bad="$_bad sid$sid:$_a!=$want"
+	done < "$T/rule.want"
+	[ -s "$T/rule.want" ] || _bad=" no counts in test.yaml"
+	echo "${_bad:-all}"
+}
+# SYN packets of the crafted pcaps (flags:S; every one hits the rule's host).
+syns() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+E = '<' if d[:4] == b'\xd4\xc3\xb2\xa1' else '>'
+lt = struct.unpack(E + 'I', d[20:24])[0]
+off = 24
+while off + 16 <= len(d):
+    ts, tu, cl, ol = struct.unpack(E + 'IIII', d[off:off + 16])
+    off += 16
+    e = d[off:off + cl]
+    off += cl
+    e = e[14:] if lt == 1 else e
+    if len(e) < 40 or e[0] >> 4 != 4 or e[9] != 6:
+        continue
+    t = e[(e[0] & 15) * 4:]
+    if t[13] & 0x3f == 0x02:
+        sp, dp = struct.unpack('>HH', t[:4])
+        print('%d.%06d %s %d %s %d' % (ts, tu, '.'.join(map(str, e[12:16])),
+              sp, '.'.join(map(str, e[16:20])), dp))
+PY
+}
+for c in threshold/threshold-rule-flow threshold/detection_filter-rule-flow \
+    threshold/detection_filter-rule-hostsrc; do
+	is "$(rulecase "$F/$c" "$T/icmp.ev")" all "$(basename "$c"): every sid's alert count"
 done
-is "${got:-all}" all "threshold-rule-flow: sid 2, 3, 4 give 1, 2, 1 alerts"
+for c in dstport dstport-no-dups srcport srcport-no-dups; do
+	syns "$F/detection_filter-distinct-$c/input.pcap" > "$T/syn.ev"
+	is "$(rulecase "$F/detection_filter-distinct-$c" "$T/syn.ev")" all \
+	    "detection_filter-distinct-$c: unique_on counts distinct ports"
+done
+printf 'detection_filter gen_id 1, sig_id 1, track by_src, count 1, seconds 60\n' > "$T/df.config"
+"$TR" "$T/df.config" alert 1 1 </dev/null >/dev/null 2>&1
+printf 'general:\n  state_dir: %s\npolicy:\n  threshold_files: [%s]\n' "$T" "$T/df.config" > "$T/df.yaml"
+"$REDRESS" -c "$T/df.yaml" check-config >"$T/df.out" 2>&1
+check "detection_filter in redress's own rules: an error naming file:line" \
+    grep -q 'df.config:1: detection_filter is a rule option' "$T/df.out"
 
 # issue-4407: $SUPPRESS from suppress.yaml (included by suricata.yaml).
 D="$F/issue-4407"

@@ -254,6 +254,48 @@ test_thr_rate_count0_always(void **state)
 	}
 }
 
+/*
+ * docs/policy.md "detection_filter" (count 2, seconds 10): events past
+ * the 2nd of a window pass, at 0 1 2 3 11 12 13 s `0011001` (Suricata:
+ * 10 s is inside, 11 s starts a window). unique_on dst_port, count 1:
+ * ports 80 80 81 81 pass `0011` (the 2nd distinct port passes, and so do
+ * later events while the count stays above).
+ */
+static void
+test_thr_detection(void **state)
+{
+	static const int t[] = { 0, 1, 2, 3, 11, 12, 13 };
+	static const int port[] = { 80, 80, 81, 81 };
+	struct thr_rule r;
+	struct thr_state st;
+	struct err e = { "", 0 };
+	int64_t seen[2] = { 0, 0 };
+	char out[16];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(thr_parse_line("detection_filter gen_id 1, sig_id 1, "
+	    "track by_src, count 2, seconds 10", &r, &e), 1);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < N(t); i++)
+		out[i] = thr_detection(&r, SUR, &st, i == 0,
+		    (int64_t)t[i] * 1000000, NULL) ? '1' : '0';
+	out[i] = '\0';
+	assert_string_equal(out, "0011001");
+	thr_rule_free(&r);
+	assert_int_equal(thr_parse_line("detection_filter gen_id 1, sig_id 1, "
+	    "track by_dst, count 1, seconds 60, unique_on dst_port", &r, &e),
+	    1);
+	assert_int_equal(r.unique_on, THR_UNIQUE_DST_PORT);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < N(port); i++)
+		out[i] = thr_detection(&r, SUR, &st, i == 0,
+		    (int64_t)i * 1000000, &seen[port[i] - 80]) ? '1' : '0';
+	out[i] = '\0';
+	assert_string_equal(out, "0011");
+	thr_rule_free(&r);
+}
+
 static void
 test_thr_suppressed_tracks(void **state)
 {
@@ -321,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_thr_rate_timeout),
 		cmocka_unit_test(test_thr_rate_timeout_whole_seconds),
 		cmocka_unit_test(test_thr_filter_backoff),
+		cmocka_unit_test(test_thr_detection),
 		cmocka_unit_test(test_thr_rate_count0_always),
 		cmocka_unit_test(test_thr_suppressed_tracks),
 		cmocka_unit_test(test_thr_selects_sid_global),
