@@ -3,16 +3,12 @@
  * The resolver chain: gate (special, private and skipped addresses are not
  * resolved), cache per network range, PTR with forward confirmation, RDAP
  * via the IANA bootstrap, whois from IANA following referrals, the RFC 2142
- * fallback at the PTR name's registrable domain (libpsl), and the choice of
- * recipients: every abuse address of the most specific object (capped),
- * admin/tech of roles (never a person's) and RFC 2142 guesses only without
- * one and then low-confidence, registry placeholders dropped (not a
- * network's own IRT inside the registry's own space), a security contact
- * named in remarks recorded beside the abuse desk, copy-to and CERT added.
- * RIPE's RDAP abuse entity is checked against its whois abuse-mailbox. A
- * rate-limit or "try later" anywhere without a recipient is no answer (not
- * cached), retried after the registry's back-off. Each step is written to
- * the contact's chain.
+ * fallback at the PTR name's registrable domain (libpsl), then the choice
+ * of recipients (resolve_pick.c) and copy-to and CERT copies. After
+ * RIPE's RDAP, RIPE's whois is asked too (its abuse-mailbox is the desk).
+ * A rate-limit or "try later" anywhere without a recipient is no answer
+ * (not cached), retried after the registry's back-off. Each step is
+ * written to the contact's chain.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -27,16 +23,13 @@
 #include "log.h"
 #include "monotime.h"
 #include "rdap_parse.h"
+#include "resolve_pick.h"
 #include "resolver.h"
 #include "whois_parse.h"
 #include "xmalloc.h"
 
 #define MAX_BUCKETS	32
-#define MAX_CANDS	48
 #define WHOIS_MAX_HOPS	4
-#define LEVEL_HOP	100
-#define LEVEL_RDAP	1000
-#define LEVEL_RDAP_NET	(LEVEL_RDAP + 10)	/* the network; parent below */
 #define RIPE_RDAP	"https://rdap.db.ripe.net/"
 
 struct bucket {
@@ -44,15 +37,6 @@ struct bucket {
 	double	tokens;
 	int64_t	last_ms;
 	int64_t	backoff_until_ms;
-};
-
-struct cand {
-	char	email[256];
-	char	role[16];
-	char	source[160];
-	int	level;
-	int	low;
-	int	rdap;		/* from an RDAP answer */
 };
 
 struct resolver {
@@ -63,16 +47,6 @@ struct resolver {
 	struct bootstrap		*bs;
 	int				 bs_tried;
 	int64_t				 deferred_until_ms;	/* this lookup */
-};
-
-struct run {
-	struct resolver	*r;
-	struct contact	*c;
-	struct cand	 cand[MAX_CANDS];
-	size_t		 ncand;
-	int		 net_level;	/* level the network info came from */
-	char		 own[16];	/* registry whose own space this is */
-	int		 ripe_rdap;	/* the RDAP answer came from RIPE */
 };
 
 struct resolver *
@@ -195,216 +169,6 @@ resolver_retry_after_s(const struct resolver *r)
 	return (r->deferred_until_ms - now + 999) / 1000;
 }
 
-/* ---------------------------------------------------------------- picks */
-
-static int	dropped(const struct resolver_conf *, const char *,
-		    const char *own);
-
-static void
-cand_add(struct run *u, const struct whois_found *f, int level,
-    const char *source)
-{
-	struct cand *c;
-
-	/* Placeholders and registry mailboxes never become candidates. */
-	if (dropped(u->r->rc, f->email, u->own)) {
-		contact_chain(u->c, "dropped %s (%s from %s): a registry or "
-		    "placeholder mailbox", f->email, f->role, source);
-		return;
-	}
-	/* A person's admin-c/tech-c mailbox is never a recipient. */
-	if (f->personal) {
-		contact_chain(u->c, "not a recipient: %s (%s from %s) is a "
-		    "person's mailbox", f->email, f->role, source);
-		return;
-	}
-	if (u->ncand >= MAX_CANDS)
-		return;
-	c = &u->cand[u->ncand++];
-	strlcpy_r(c->email, f->email, sizeof(c->email));
-	strlcpy_r(c->role, f->role, sizeof(c->role));
-	strlcpy_r(c->source, source, sizeof(c->source));
-	c->level = level;
-	c->low = f->low_confidence;
-	c->rdap = strncmp(source, "rdap", 4) == 0;
-}
-
-/*
- * The registry whose own space a network is: its name starts with the
- * registry's ("APNIC-LABS") and the answer refers nowhere else. There the
- * registry's mailbox is the network's own desk. "" otherwise.
- */
-static void
-set_own(struct run *u, const char *netname, int refers)
-{
-	static const char *const reg[] = { "ripe", "arin", "apnic", "lacnic",
-		"afrinic", NULL };
-	size_t i, n;
-
-	u->own[0] = '\0';
-	if (refers)
-		return;
-	for (i = 0; reg[i]; i++) {
-		n = strlen(reg[i]);
-		if (strncasecmp(netname, reg[i], n) == 0 &&
-		    (netname[n] == '-' || netname[n] == '\0')) {
-			strlcpy_r(u->own, reg[i], sizeof(u->own));
-			contact_chain(u->c, "network %s is %s's own space: its "
-			    "registry mailboxes are its desk", netname,
-			    reg[i]);
-			return;
-		}
-	}
-}
-
-/* Registries' own mailboxes and placeholders: never an abuse desk. */
-static int
-dropped(const struct resolver_conf *rc, const char *email, const char *own)
-{
-	static const char *const rir[] = { "ripe.net", "arin.net",
-		"apnic.net", "lacnic.net", "afrinic.net", "iana.org",
-		"example.com", "example.net", "example.org", "invalid",
-		"localhost", NULL };
-	static const char *const nir[] = { "nic.ad.jp", "nic.or.kr",
-		"kisa.or.kr", "twnic.net.tw", "twnic.tw", "cnnic.cn",
-		"cnnic.net.cn", "nic.br", "registro.br", "idnic.net",
-		"vnnic.vn", "irinn.in", NULL };
-	static const char *const nir_local[] = { "hostmaster", "hm-changed",
-		"ip-apnic", "ipadm", "ipas", NULL };
-	const char	*at = strrchr(email, '@'), *dom;
-	size_t		 i, ll;
-
-	if (at == NULL)
-		return 1;
-	dom = at + 1;
-	ll = (size_t)(at - email);
-	for (i = 0; i < rc->drop.n; i++) {
-		const char *d = rc->drop.v[i];
-
-		if (strcasecmp(d, email) == 0 ||
-		    (d[0] == '@' && strcasecmp(d + 1, dom) == 0))
-			return 1;
-	}
-	for (i = 0; rir[i]; i++) {
-		size_t dl = strlen(dom), rl = strlen(rir[i]);
-
-		if (own[0] != '\0' && strncasecmp(rir[i], own,
-		    strlen(own)) == 0 && rir[i][strlen(own)] == '.')
-			continue;
-		if (strcasecmp(dom, rir[i]) == 0 || (dl > rl &&
-		    dom[dl - rl - 1] == '.' &&
-		    strcasecmp(dom + dl - rl, rir[i]) == 0))
-			return 1;
-	}
-	for (i = 0; nir[i]; i++)
-		if (strcasecmp(dom, nir[i]) == 0) {
-			size_t j;
-
-			for (j = 0; nir_local[j]; j++)
-				if (strlen(nir_local[j]) == ll &&
-				    strncasecmp(email, nir_local[j], ll) == 0)
-					return 1;
-		}
-	return 0;
-}
-
-static size_t
-pick_level(struct run *u, const char *role1, const char *role2, int low,
-    int *level)
-{
-	size_t	i, n = 0;
-	int	best = -1000000;
-
-	for (i = 0; i < u->ncand; i++) {
-		struct cand *c = &u->cand[i];
-
-		if (c->low != low || (strcmp(c->role, role1) != 0 &&
-		    (role2 == NULL || strcmp(c->role, role2) != 0)))
-			continue;
-		if (c->level > best)
-			best = c->level;
-		n++;
-	}
-	*level = best;
-	return n;
-}
-
-static void
-take(struct run *u, const char *role1, const char *role2, int low,
-    int level, int mark_low)
-{
-	const struct resolver_conf	*rc = u->r->rc;
-	size_t				 i, taken = 0;
-
-	for (i = 0; i < u->ncand && taken < (size_t)rc->max_recipients;
-	    i++) {
-		struct cand *c = &u->cand[i];
-
-		if (c->low != low || c->level != level ||
-		    (strcmp(c->role, role1) != 0 &&
-		    (role2 == NULL || strcmp(c->role, role2) != 0)))
-			continue;
-		if (contact_add(u->c, c->email, c->role, c->source,
-		    mark_low) == 1) {
-			taken++;
-			contact_chain(u->c, "recipient %s (%s%s) from %s",
-			    c->email, c->role, mark_low ?
-			    ", low confidence: review" : "", c->source);
-		}
-	}
-}
-
-/* A security contact named by the network goes beside its abuse desk. */
-static void
-pick_security(struct run *u)
-{
-	int level;
-
-	if (pick_level(u, "security", NULL, 0, &level) > 0) {
-		contact_chain(u->c, "security contact for exploit and "
-		    "compromise reports:");
-		take(u, "security", NULL, 0, level, 0);
-	}
-}
-
-static void
-pick_desk(struct run *u)
-{
-	int	level;
-
-	if (pick_level(u, "abuse", NULL, 0, &level) > 0) {
-		take(u, "abuse", NULL, 0, level, 0);
-		return;
-	}
-	u->c->low_confidence = 1;
-	if (pick_level(u, "abuse", NULL, 1, &level) > 0) {
-		contact_chain(u->c, "no abuse role; using abuse addresses "
-		    "named in free text");
-		take(u, "abuse", NULL, 1, level, 1);
-		return;
-	}
-	if (pick_level(u, "admin", "tech", 0, &level) > 0) {
-		contact_chain(u->c, "no abuse role; using admin/tech "
-		    "contacts");
-		take(u, "admin", "tech", 0, level, 1);
-		return;
-	}
-	if (pick_level(u, "rfc2142", NULL, 1, &level) > 0) {
-		contact_chain(u->c, "no registry contact; RFC 2142 role "
-		    "addresses");
-		take(u, "rfc2142", NULL, 1, level, 1);
-		return;
-	}
-	u->c->low_confidence = 0;
-}
-
-static void
-pick(struct run *u)
-{
-	pick_desk(u);
-	pick_security(u);
-}
-
 /* ---------------------------------------------------------------- steps */
 
 static int
@@ -492,78 +256,11 @@ add_rdap(struct run *u, struct rdap_result *rr, const char *url, int level)
 	for (i = 0; i < rr->nfound; i++) {
 		snprintf(src, sizeof(src), "rdap %.90s %s", url,
 		    rr->found[i].field);
-		cand_add(u, &rr->found[i], level + rr->found[i].level, src);
+		resolve_cand_add(u, &rr->found[i], level + rr->found[i].level, src);
 		contact_chain(u->c, "  %s: %s (%s)", rr->found[i].field,
 		    rr->found[i].email, rr->found[i].role);
 	}
 	chain_evidence(u, "RDAP", rr->evidence);
-}
-
-static int
-has_abuse(const struct run *u, int min_level)
-{
-	size_t i;
-
-	for (i = 0; i < u->ncand; i++)
-		if (u->cand[i].level >= min_level && !u->cand[i].low &&
-		    strcmp(u->cand[i].role, "abuse") == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * RIPE's RDAP lists a role's e-mail: attributes (often its people's) and,
- * in newer answers, its abuse-mailbox as {"type": "abuse"}. Without the
- * latter the abuse entity's mailboxes are not the abuse desk: whois says.
- */
-static void
-ripe_untyped(struct run *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->ncand; i++)
-		if (u->cand[i].rdap && strcmp(u->cand[i].role, "abuse") == 0) {
-			contact_chain(u->c, "RIPE RDAP: %s is the abuse role's "
-			    "e-mail:, not its abuse-mailbox; asking whois",
-			    u->cand[i].email);
-			strlcpy_r(u->cand[i].role, "role-email",
-			    sizeof(u->cand[i].role));
-		}
-}
-
-/*
- * RIPE: the RDAP abuse mailbox checked against whois's abuse-mailbox;
- * where they differ whois's is the registry's abuse contact.
- */
-static void
-ripe_check(struct run *u)
-{
-	size_t	i, j;
-	int	differ = 0, whois = 0;
-
-	for (i = 0; i < u->ncand; i++) {
-		if (u->cand[i].rdap || u->cand[i].low ||
-		    strcmp(u->cand[i].role, "abuse") != 0)
-			continue;
-		whois = 1;
-		for (j = 0; j < u->ncand; j++)
-			if (u->cand[j].rdap &&
-			    strcmp(u->cand[j].role, "abuse") == 0 &&
-			    strcasecmp(u->cand[j].email, u->cand[i].email) == 0)
-				break;
-		if (j == u->ncand)
-			differ = 1;
-	}
-	if (!whois || !differ)
-		return;
-	for (i = 0; i < u->ncand; i++)
-		if (u->cand[i].rdap && strcmp(u->cand[i].role, "abuse") == 0) {
-			contact_chain(u->c, "RIPE: RDAP abuse %s differs from "
-			    "whois abuse-mailbox: using whois's",
-			    u->cand[i].email);
-			strlcpy_r(u->cand[i].role, "role-email",
-			    sizeof(u->cand[i].role));
-		}
 }
 
 /* 1 answered, -1 no answer. */
@@ -612,11 +309,11 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 	    rr.country[0] ? rr.country : "-");
 	set_net(u, rr.network_name, rr.handle, rr.range, rr.country, 0,
 	    LEVEL_RDAP + 1);
-	set_own(u, rr.network_name, 0);
+	resolve_set_own(u, rr.network_name, 0);
 	u->ripe_rdap = strncmp(final, RIPE_RDAP, strlen(RIPE_RDAP)) == 0;
 	add_rdap(u, &rr, final, LEVEL_RDAP_NET);
 	/* Abuse entities that came with only a link: fetch them. */
-	for (i = 0; i < rr.nentity_urls && !has_abuse(u, LEVEL_RDAP); i++) {
+	for (i = 0; i < rr.nentity_urls && !resolve_has_abuse(u, LEVEL_RDAP); i++) {
 		struct rdap_result	er;
 		struct err		e2 = { "", 0 };
 		char			f2[512];
@@ -637,7 +334,7 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 		rdap_result_clear(&er);
 	}
 	/* No abuse role here: the parent network's. */
-	if (!has_abuse(u, LEVEL_RDAP) && rr.up_url[0] != '\0') {
+	if (!resolve_has_abuse(u, LEVEL_RDAP) && rr.up_url[0] != '\0') {
 		struct rdap_result	pr;
 		struct err		e2 = { "", 0 };
 		char			f2[512];
@@ -661,7 +358,7 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 		}
 	}
 	if (u->ripe_rdap && !rr.abuse_typed)
-		ripe_untyped(u);
+		resolve_ripe_untyped(u);
 	u->own[0] = '\0';
 	rdap_result_clear(&rr);
 	return 1;
@@ -725,11 +422,11 @@ step_whois(struct run *u, const struct addr *a, const char *start,
 		err_clear(e);
 		set_net(u, wr.network_name, wr.handle, wr.range, wr.country,
 		    wr.origin_as, hop * LEVEL_HOP + wr.level);
-		set_own(u, wr.network_name, wr.refer_host[0] != '\0');
+		resolve_set_own(u, wr.network_name, wr.refer_host[0] != '\0');
 		for (i = 0; i < wr.nfound; i++) {
 			snprintf(src, sizeof(src), "whois %.80s %s line %d",
 			    server, wr.found[i].field, wr.found[i].line);
-			cand_add(u, &wr.found[i], hop * LEVEL_HOP +
+			resolve_cand_add(u, &wr.found[i], hop * LEVEL_HOP +
 			    wr.found[i].level, src);
 			contact_chain(u->c, "  line %d %s: %s (%s%s)",
 			    wr.found[i].line, wr.found[i].field,
@@ -785,7 +482,7 @@ step_abusix(struct run *u, const struct addr *a)
 		memset(&f, 0, sizeof(f));
 		strlcpy_r(f.email, p, sizeof(f.email));
 		strlcpy_r(f.role, "abuse", sizeof(f.role));
-		cand_add(u, &f, -1, "abusix TXT");
+		resolve_cand_add(u, &f, -1, "abusix TXT");
 		contact_chain(u->c, "  abusix: %s", f.email);
 	}
 }
@@ -817,7 +514,7 @@ step_rfc2142(struct run *u)
 		strlcpy_r(f.email, email, sizeof(f.email));
 		strlcpy_r(f.role, "rfc2142", sizeof(f.role));
 		f.low_confidence = 1;
-		cand_add(u, &f, 0, "rfc2142 PTR registrable domain");
+		resolve_cand_add(u, &f, 0, "rfc2142 PTR registrable domain");
 	}
 	contact_chain(u->c, "RFC 2142 fallback at %s (confirmed PTR %s)", dom,
 	    u->c->ptr);
@@ -907,7 +604,7 @@ resolve_addr(struct resolver *r, const struct addr *a, struct contact *c,
 		step_ptr(u, a);
 	if (rc->use_rdap && step_rdap(u, a, e) == 1)
 		answered = 1;
-	if (rc->use_whois && (u->ripe_rdap || !has_abuse(u, LEVEL_RDAP))) {
+	if (rc->use_whois && (u->ripe_rdap || !resolve_has_abuse(u, LEVEL_RDAP))) {
 		struct err e2 = { "", 0 };
 
 		/* After RIPE's RDAP: RIPE's whois directly. */
@@ -917,19 +614,19 @@ resolve_addr(struct resolver *r, const struct addr *a, struct contact *c,
 		else if (!answered)
 			err_set(e, "%s", e2.msg);
 		if (u->ripe_rdap)
-			ripe_check(u);
+			resolve_ripe_check(u);
 	}
 	if (rc->abusix_zone != NULL && rc->abusix_zone[0] != '\0' &&
-	    !has_abuse(u, 0)) {
+	    !resolve_has_abuse(u, 0)) {
 		step_abusix(u, a);
-		if (has_abuse(u, -1))
+		if (resolve_has_abuse(u, -1))
 			answered = 1;
 	}
 	if (answered)
 		err_clear(e);
-	if (rc->rfc2142 && !has_abuse(u, 0))
+	if (rc->rfc2142 && !resolve_has_abuse(u, 0))
 		step_rfc2142(u);
-	pick(u);
+	resolve_pick(u);
 	if (c->range[0] != '\0') {
 		struct addr l, h;
 

@@ -205,7 +205,7 @@ first 62.239.237.1 "$T/rdap.yaml" >/dev/null
 check "RDAP: bootstrap says ARIN, ARIN redirects to RIPE" grep -q 'redirected to https://rdap.db.ripe.net/ip/62.239.237.1' "$T/out.62.239.237.1"
 check "RIPE RDAP alone: the role's e-mail: addresses are no recipient" \
     sh -c "grep -q '^recipient: none' '$T/out.62.239.237.1' && ! grep -q 'zzdnsr@\|steve.a.marshall@\|lee.bailey-hague@' '$T/out.62.239.237.1' | grep -q '^recipient'"
-check "... and the chain says why" grep -q "RIPE RDAP: steve.a.marshall@bt.com is the abuse role's e-mail:, not its abuse-mailbox" "$T/out.62.239.237.1"
+check "... and the chain says why" grep -q "RIPE: RDAP abuse steve.a.marshall@bt.com is the abuse role's e-mail:, not its abuse-mailbox" "$T/out.62.239.237.1"
 rm -f "$T/iana.log" "$T/ripe.log"
 is "$(first 62.239.237.1 "$T/both.yaml")" protect@bt.com "RIPE RDAP + whois: the abuse-mailbox protect@bt.com"
 is "$(grep -c '^recipient: .* role=abuse' "$T/out.62.239.237.1")" 1 "... and no one else (no e-mail: of the role, no person)"
