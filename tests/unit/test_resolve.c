@@ -507,8 +507,13 @@ first_report(void *arg, const struct report_row *r)
  * contact exists, the resolver stores one, the reporter drafts the report
  * to it (contact_for in reporter.c reads store_contact_lookup).
  */
+/*
+ * The resolver executor resolves the decision's target through a whois
+ * server answering `answer`, then the reporter drafts the report of an
+ * incident of `kind`: its To is want.
+ */
 static void
-test_executor_reporter_uses_resolved_contact(void **state)
+reporter_case(const char *answer, enum incident_kind kind, const char *want)
 {
 	struct fake		 iana;
 	struct store		*st;
@@ -523,11 +528,8 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	struct err		 e = { "", 0 };
 	char			 dir[] = "/tmp/redress-tr.XXXXXX", *yaml;
 
-	(void)state;
-	if (access("templates/scan.tmpl", R_OK) != 0)
-		skip();
 	assert_non_null(mkdtemp(dir));
-	fake_start(&iana, ripe_answer);
+	fake_start(&iana, answer);
 	yaml = xasprintf("resolver:\n  offline: true\n  ptr: false\n"
 	    "  rdap: false\n  timeout: 2s\n  whois_servers:\n"
 	    "    whois.iana.org: \"127.0.0.1:%d\"\n"
@@ -550,7 +552,7 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	free(yaml);
 	assert_int_equal(store_open(":memory:", &st, &e), 0);
 	memset(&in, 0, sizeof(in));
-	in.kind = INCIDENT_SCAN;
+	in.kind = kind;
 	strlcpy_r(in.state, INCIDENT_STATE_OPEN, sizeof(in.state));
 	strlcpy_r(in.src, "62.239.237.1", sizeof(in.src));
 	strlcpy_r(in.dst, "192.0.2.10", sizeof(in.dst));
@@ -598,7 +600,7 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(store_report_list(st, NULL, first_report, &r, &e), 1);
 	assert_true(r.id > 0);
-	assert_string_equal(r.rcpt, "protect@bt.com");
+	assert_string_equal(r.rcpt, want);
 	assert_string_equal(r.recipient, RECIPIENT_SOURCE);
 	assert_int_equal(r.low_confidence, 0);
 	rp.ops->stop(&rp);
@@ -620,6 +622,38 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	}
 }
 
+static void
+test_executor_reporter_uses_resolved_contact(void **state)
+{
+	(void)state;
+	if (access("templates/scan.tmpl", R_OK) != 0)
+		skip();
+	reporter_case(ripe_answer, INCIDENT_SCAN, "protect@bt.com");
+}
+
+/*
+ * APNIC 210.107.73.73's kind of answer: an abuse desk, and a remark that
+ * names the security contact. Exploit and compromise reports go to the
+ * security contact, the other kinds to the abuse desk.
+ */
+static void
+test_executor_reporter_security_contact_by_kind(void **state)
+{
+	static const char answer[] =
+	    "inetnum:        62.239.237.0 - 62.239.237.255\n"
+	    "netname:        BORANET\n"
+	    "abuse-mailbox:  abuse@bora.test\n"
+	    "remarks:        If related with security, send mail to "
+	    "security@bora.test\n";
+
+	(void)state;
+	if (access("templates/scan.tmpl", R_OK) != 0 ||
+	    access("templates/exploit.tmpl", R_OK) != 0)
+		skip();
+	reporter_case(answer, INCIDENT_SCAN, "abuse@bora.test");
+	reporter_case(answer, INCIDENT_EXPLOIT, "security@bora.test");
+}
+
 int
 main(void)
 {
@@ -635,6 +669,7 @@ main(void)
 		cmocka_unit_test(test_store_contact_lookup_expiry_and_specific),
 		cmocka_unit_test(test_executor_resolver_run_stores_contacts),
 		cmocka_unit_test(test_executor_reporter_uses_resolved_contact),
+		cmocka_unit_test(test_executor_reporter_security_contact_by_kind),
 	};
 
 	log_set_level(LOG_LEVEL_ERROR);
