@@ -117,6 +117,34 @@ contact_add(struct contact *c, const char *email, const char *role,
 	return 1;
 }
 
+static int
+contact_has(const struct contact *c, int security)
+{
+	size_t i;
+
+	for (i = 0; i < c->naddrs; i++)
+		if (strcmp(c->addrs[i].role, "cc") != 0 &&
+		    strcmp(c->addrs[i].role, "cert") != 0 &&
+		    (strcmp(c->addrs[i].role, "security") == 0) == security)
+			return 1;
+	return 0;
+}
+
+int
+contact_to(const struct contact *c, size_t i, int security_kind)
+{
+	const char	*r = c->addrs[i].role;
+	int		 sec;
+
+	if (strcmp(r, "cc") == 0 || strcmp(r, "cert") == 0)
+		return 0;
+	sec = strcmp(r, "security") == 0;
+	/* The kind's own address where the network named one. */
+	if (contact_has(c, security_kind))
+		return sec == security_kind;
+	return 1;
+}
+
 void
 contact_chain(struct contact *c, const char *fmt, ...)
 {

@@ -57,6 +57,13 @@ int	contact_mailbox_ok(const char *s, size_t len);
  */
 int	contact_add(struct contact *, const char *email, const char *role,
 	    const char *source, int low_confidence);
+/*
+ * 1 if recipient i goes in To of a report; security_kind: an exploit or
+ * compromise report. The network's security contact (role "security")
+ * takes those where it has one, its abuse desk the others; cc and cert
+ * copies never go in To.
+ */
+int	contact_to(const struct contact *, size_t i, int security_kind);
 /* Appends one line to c->chain. */
 void	contact_chain(struct contact *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -1063,6 +1063,8 @@ rule_fp(const struct thr_rule *r)
 	FP_MIX(r->seconds);
 	FP_MIX(r->new_action);
 	FP_MIX(r->timeout);
+	if (r->type == THR_TYPE_BACKOFF)
+		FP_MIX(r->multiplier);
 	for (c = r->name; *c; c++)
 		FP_MIX((unsigned char)*c);
 	for (i = 0; i < r->nips; i++) {

@@ -57,6 +57,7 @@ static const struct conf_field policy_fields[] = {
 	    NULL, 0 },
 	{ "apply_sensor_thresholds", CK_BOOL, P(apply_sensor_thresholds),
 	    "false", 0, 0, NULL, 0 },
+	{ "suricata_yaml", CK_FILE_R, P(suricata_yaml), NULL, 0, 0, NULL, 0 },
 	{ "whitelist", CK_CIDRLIST, P(whitelist), NULL, 0, 0, NULL, 0 },
 	{ "whitelist_files", CK_STRLIST, P(whitelist_files), NULL, 0, 0,
 	    NULL, 0 },
@@ -146,6 +147,10 @@ load_thresholds(struct policy_conf *pc, struct diag *d)
 	struct err e;
 	size_t i;
 
+	/* $HOME_NET, $SUPPRESS ... in ip lists: the sensor's variables. */
+	if (pc->suricata_yaml != NULL)
+		thr_vars_load(pc->suricata_yaml, &pc->vars, d);
+	pc->rules.vars = pc->sensor_rules.vars = &pc->vars;
 	if (pc->thresholds) {
 		if (pc->thresholds->type != CONF_SEQ &&
 		    !(pc->thresholds->type == CONF_SCALAR &&
@@ -160,8 +165,15 @@ load_thresholds(struct policy_conf *pc, struct diag *d)
 					    "threshold.config line");
 					continue;
 				}
-				if (thr_parse_line(c->value, &r, &e) < 0)
+				if (thr_parse_line_vars(c->value, &pc->vars,
+				    &r, &e) < 0)
 					conf_error(d, c, "%s", e.msg);
+				else if (r.dir == THR_DETECTION_FILTER) {
+					conf_error(d, c, "detection_filter is "
+					    "a rule option of the sensor, not "
+					    "a threshold.config directive");
+					thr_rule_free(&r);
+				}
 				else if (r.dir == THR_RATE_FILTER ||
 				    r.dir == THR_SUPPRESS ||
 				    r.dir == THR_THRESHOLD ||
@@ -435,6 +447,7 @@ policy_conf_release(struct policy_conf *pc)
 	conf_release(policy_fields, pc);
 	thr_set_free(&pc->rules);
 	thr_set_free(&pc->sensor_rules);
+	thr_vars_free(&pc->vars);
 	whitelist_free(pc->wl);
 	incident_map_free(&pc->map);
 	free(pc->quiet_ports);

@@ -23,6 +23,7 @@ struct policy_conf {
 	struct conf_strlist	 threshold_files;
 	char			*sensor_thresholds;
 	int			 apply_sensor_thresholds;
+	char			*suricata_yaml;	/* vars for $VAR ip lists */
 	struct conf_cidrlist	 whitelist;
 	struct conf_strlist	 whitelist_files;
 	int			 default_whitelist;
@@ -50,6 +51,7 @@ struct policy_conf {
 	/* Derived at load. */
 	struct thr_set		 rules;		/* own (defaults if none) */
 	struct thr_set		 sensor_rules;
+	struct thr_vars		 vars;		/* from suricata_yaml */
 	struct whitelist	*wl;
 	struct incident_map	 map;
 	uint16_t		*quiet_ports;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -49,7 +50,7 @@ set_str(char *dst, size_t size, const char *v)
 
 static void
 add(struct rdap_result *r, const char *email, size_t elen, const char *role,
-    const char *path)
+    const char *path, int level, int personal)
 {
 	struct whois_found	*f;
 	size_t			 i;
@@ -67,7 +68,41 @@ add(struct rdap_result *r, const char *email, size_t elen, const char *role,
 		f->email[i] = (char)tolower((unsigned char)email[i]);
 	strlcpy_r(f->role, role, sizeof(f->role));
 	set_str(f->field, sizeof(f->field), path);
-	f->level = 1;
+	f->level = level;
+	f->personal = personal;
+}
+
+/* 1 if the jCard property's parameters say {"type": "abuse"}. */
+static int
+typed_abuse(json_t *prop)
+{
+	json_t		*t = json_object_get(json_array_get(prop, 1), "type"), *v;
+	size_t		 i;
+
+	if (json_is_string(t))
+		return strcasecmp(json_string_value(t), "abuse") == 0;
+	json_array_foreach(t, i, v)
+		if (json_is_string(v) &&
+		    strcasecmp(json_string_value(v), "abuse") == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if the jCard's kind is "individual" (a person, not a role). */
+static int
+vcard_individual(json_t *props)
+{
+	json_t	*p;
+	size_t	 i;
+
+	json_array_foreach(props, i, p) {
+		const char *name = json_string_value(json_array_get(p, 0));
+		const char *v = json_string_value(json_array_get(p, 3));
+
+		if (name != NULL && v != NULL && strcmp(name, "kind") == 0)
+			return strcasecmp(v, "individual") == 0;
+	}
+	return 0;
 }
 
 /* The role an entity's contacts get, "" for one we do not use. */
@@ -102,16 +137,27 @@ entity_role(json_t *roles, const char *inherited)
 
 static size_t
 vcard_emails(struct rdap_result *r, json_t *ent, const char *role,
-    const char *path)
+    const char *path, int level)
 {
 	json_t		*vc, *props, *p;
 	size_t		 i, n = 0;
 	char		 where[96];
+	int		 typed = 0, personal;
 
 	vc = json_object_get(ent, "vcardArray");
 	if (!json_is_array(vc) || json_array_size(vc) < 2)
 		return 0;
 	props = json_array_get(vc, 1);
+	personal = strcmp(role, "abuse") != 0 && vcard_individual(props);
+	json_array_foreach(props, i, p) {
+		const char *name = json_string_value(json_array_get(p, 0));
+
+		if (name != NULL && strcmp(name, "email") == 0 &&
+		    typed_abuse(p))
+			typed = 1;
+	}
+	if (typed && strcmp(role, "abuse") == 0)
+		r->abuse_typed = 1;
 	json_array_foreach(props, i, p) {
 		const char *name = json_string_value(json_array_get(p, 0));
 		const char *v = json_string_value(json_array_get(p, 3));
@@ -127,7 +173,9 @@ vcard_emails(struct rdap_result *r, json_t *ent, const char *role,
 			evidence(r, where, v);
 			continue;
 		}
-		add(r, v, strlen(v), role, where);
+		add(r, v, strlen(v), typed && strcmp(role, "abuse") == 0 &&
+		    !typed_abuse(p) ? "role-email" : role, where, level,
+		    personal);
 		n++;
 	}
 	return n;
@@ -169,7 +217,8 @@ walk(struct rdap_result *r, json_t *ents, const char *path, int depth,
 			continue;
 		snprintf(p, sizeof(p), "%s[%zu]", path, i);
 		role = entity_role(json_object_get(ent, "roles"), inherited);
-		if (role[0] != '\0' && vcard_emails(r, ent, role, p) == 0 &&
+		if (role[0] != '\0' && vcard_emails(r, ent, role, p,
+		    depth == 0 ? 2 : 1) == 0 &&
 		    strcmp(role, "abuse") == 0 &&
 		    r->nentity_urls < RDAP_MAX_LINKS) {
 			const char *h = link_href(ent, "self");
@@ -269,7 +318,7 @@ rdap_parse_entity(const char *json, size_t len, const char *role,
 	own = entity_role(json_object_get(o, "roles"), role);
 	if (own[0] == '\0')
 		own = role;
-	vcard_emails(r, o, own, "entity");
+	vcard_emails(r, o, own, "entity", 1);
 	walk(r, json_object_get(o, "entities"), "entity.entities", 1, NULL);
 	json_decref(o);
 	return 0;

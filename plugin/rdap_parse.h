@@ -5,7 +5,10 @@
  * their roles (searching nested entities) and vCard (jCard) email, links to
  * the parent network ("up") and to entities that came without contacts.
  * Pure: no I/O. Candidates reuse struct whois_found (line is 0, field the
- * JSON path).
+ * JSON path, level 2 for entities of the network itself and 1 for nested
+ * ones, personal for an individual's admin/tech mailbox). Where an abuse
+ * entity marks mailboxes {"type": "abuse"} (RIPE's abuse-mailbox) only
+ * those are abuse addresses; its other e-mails get role "role-email".
  */
 #ifndef REDRESS_RDAP_PARSE_H
 #define REDRESS_RDAP_PARSE_H
@@ -29,6 +32,7 @@ struct rdap_result {
 	/* Abuse entities that had no email here: their self links. */
 	char			 entity_urls[RDAP_MAX_LINKS][512];
 	size_t			 nentity_urls;
+	int			 abuse_typed;	/* an email {"type":"abuse"} */
 	size_t			 rejected;
 	char			*evidence;
 };

@@ -431,9 +431,8 @@ contact_for(struct executor *ex, struct store *st,
 		struct addr	a;
 		struct cidr	net;
 		size_t		i;
-		int		found;
+		int		found, sec;
 
-		(void)in;
 		if (addr_parse(d->target, &a) == -1) {
 			if (cidr_parse(d->target, &net) == -1)
 				return err_set(e, "target \"%s\" is not an "
@@ -442,9 +441,10 @@ contact_for(struct executor *ex, struct store *st,
 		}
 		if ((found = store_contact_lookup(st, &a, &ct, e)) != 1)
 			return found;
+		sec = in->kind == INCIDENT_EXPLOIT ||
+		    in->kind == INCIDENT_COMPROMISE;
 		for (i = 0; i < ct.naddrs; i++)
-			if (strcmp(ct.addrs[i].role, "cc") != 0 &&
-			    strcmp(ct.addrs[i].role, "cert") != 0)
+			if (contact_to(&ct, i, sec))
 				break;
 		if (i == ct.naddrs) {
 			contact_clear(&ct);
@@ -467,8 +467,7 @@ contact_for(struct executor *ex, struct store *st,
 		for (size_t j = i + 1; j < ct.naddrs; j++) {
 			size_t l = strlen(c->address);
 
-			if (strcmp(ct.addrs[j].role, "cc") == 0 ||
-			    strcmp(ct.addrs[j].role, "cert") == 0 ||
+			if (!contact_to(&ct, j, sec) ||
 			    strstr(c->address, ct.addrs[j].email) != NULL ||
 			    l + 2 + strlen(ct.addrs[j].email) >=
 			    sizeof(c->address))

@@ -3,10 +3,11 @@
  * The resolver chain: gate (special, private and skipped addresses are not
  * resolved), cache per network range, PTR with forward confirmation, RDAP
  * via the IANA bootstrap, whois from IANA following referrals, the RFC 2142
- * fallback at the PTR name's registrable domain (libpsl), and the choice of
- * recipients: every abuse address of the most specific object (capped),
- * admin/tech/RFC 2142 guesses only without one and then low-confidence,
- * registry placeholders dropped, copy-to and CERT added. Each step is
+ * fallback at the PTR name's registrable domain (libpsl), then the choice
+ * of recipients (resolve_pick.c) and copy-to and CERT copies. After
+ * RIPE's RDAP, RIPE's whois is asked too (its abuse-mailbox is the desk).
+ * A rate-limit or "try later" anywhere without a recipient is no answer
+ * (not cached), retried after the registry's back-off. Each step is
  * written to the contact's chain.
  */
 #include <ctype.h>
@@ -22,29 +23,20 @@
 #include "log.h"
 #include "monotime.h"
 #include "rdap_parse.h"
+#include "resolve_pick.h"
 #include "resolver.h"
 #include "whois_parse.h"
 #include "xmalloc.h"
 
 #define MAX_BUCKETS	32
-#define MAX_CANDS	48
 #define WHOIS_MAX_HOPS	4
-#define LEVEL_HOP	100
-#define LEVEL_RDAP	1000
+#define RIPE_RDAP	"https://rdap.db.ripe.net/"
 
 struct bucket {
 	char	server[128];
 	double	tokens;
 	int64_t	last_ms;
 	int64_t	backoff_until_ms;
-};
-
-struct cand {
-	char	email[256];
-	char	role[16];
-	char	source[160];
-	int	level;
-	int	low;
 };
 
 struct resolver {
@@ -54,14 +46,7 @@ struct resolver {
 	uint64_t			 queries;
 	struct bootstrap		*bs;
 	int				 bs_tried;
-};
-
-struct run {
-	struct resolver	*r;
-	struct contact	*c;
-	struct cand	 cand[MAX_CANDS];
-	size_t		 ncand;
-	int		 net_level;	/* level the network info came from */
+	int64_t				 deferred_until_ms;	/* this lookup */
 };
 
 struct resolver *
@@ -126,10 +111,13 @@ resolver_rate_wait(struct resolver *r, const char *server, struct err *e)
 	int64_t		 now = monotime_ms(), wait;
 	double		 rate = (double)r->rc->rate_per_minute / 60000.0;
 
-	if (b->backoff_until_ms > now)
+	if (b->backoff_until_ms > now) {
+		if (b->backoff_until_ms > r->deferred_until_ms)
+			r->deferred_until_ms = b->backoff_until_ms;
 		return err_set(e, "%s: backing off for %lld s after a "
 		    "rate-limit answer", server,
 		    (long long)(b->backoff_until_ms - now + 999) / 1000);
+	}
 	b->tokens += (double)(now - b->last_ms) * rate;
 	if (b->tokens > (double)r->rc->rate_per_minute)
 		b->tokens = (double)r->rc->rate_per_minute;
@@ -156,161 +144,29 @@ resolver_rate_wait(struct resolver *r, const char *server, struct err *e)
 void
 resolver_backoff(struct resolver *r, const char *server)
 {
+	resolver_backoff_for(r, server, 0);
+}
+
+void
+resolver_backoff_for(struct resolver *r, const char *server, int64_t secs)
+{
 	struct bucket *b = bucket(r, server);
 
-	b->backoff_until_ms = monotime_ms() + r->rc->backoff_s * 1000;
+	b->backoff_until_ms = monotime_ms() + (secs > 0 ? secs :
+	    r->rc->backoff_s) * 1000;
 	b->tokens = 0;
+	if (b->backoff_until_ms > r->deferred_until_ms)
+		r->deferred_until_ms = b->backoff_until_ms;
 }
 
-/* ---------------------------------------------------------------- picks */
-
-static int	dropped(const struct resolver_conf *, const char *);
-
-static void
-cand_add(struct run *u, const struct whois_found *f, int level,
-    const char *source)
+int64_t
+resolver_retry_after_s(const struct resolver *r)
 {
-	struct cand *c;
+	int64_t now = monotime_ms();
 
-	/* Placeholders and registry mailboxes never become candidates. */
-	if (dropped(u->r->rc, f->email)) {
-		contact_chain(u->c, "dropped %s (%s from %s): a registry or "
-		    "placeholder mailbox", f->email, f->role, source);
-		return;
-	}
-	if (u->ncand >= MAX_CANDS)
-		return;
-	c = &u->cand[u->ncand++];
-	strlcpy_r(c->email, f->email, sizeof(c->email));
-	strlcpy_r(c->role, f->role, sizeof(c->role));
-	strlcpy_r(c->source, source, sizeof(c->source));
-	c->level = level;
-	c->low = f->low_confidence;
-}
-
-/* Registries' own mailboxes and placeholders: never an abuse desk. */
-static int
-dropped(const struct resolver_conf *rc, const char *email)
-{
-	static const char *const rir[] = { "ripe.net", "arin.net",
-		"apnic.net", "lacnic.net", "afrinic.net", "iana.org",
-		"example.com", "example.net", "example.org", "invalid",
-		"localhost", NULL };
-	static const char *const nir[] = { "nic.ad.jp", "nic.or.kr",
-		"kisa.or.kr", "twnic.net.tw", "twnic.tw", "cnnic.cn",
-		"cnnic.net.cn", "nic.br", "registro.br", "idnic.net",
-		"vnnic.vn", "irinn.in", NULL };
-	static const char *const nir_local[] = { "hostmaster", "hm-changed",
-		"ip-apnic", "ipadm", "ipas", NULL };
-	const char	*at = strrchr(email, '@'), *dom;
-	size_t		 i, ll;
-
-	if (at == NULL)
-		return 1;
-	dom = at + 1;
-	ll = (size_t)(at - email);
-	for (i = 0; i < rc->drop.n; i++) {
-		const char *d = rc->drop.v[i];
-
-		if (strcasecmp(d, email) == 0 ||
-		    (d[0] == '@' && strcasecmp(d + 1, dom) == 0))
-			return 1;
-	}
-	for (i = 0; rir[i]; i++) {
-		size_t dl = strlen(dom), rl = strlen(rir[i]);
-
-		if (strcasecmp(dom, rir[i]) == 0 || (dl > rl &&
-		    dom[dl - rl - 1] == '.' &&
-		    strcasecmp(dom + dl - rl, rir[i]) == 0))
-			return 1;
-	}
-	for (i = 0; nir[i]; i++)
-		if (strcasecmp(dom, nir[i]) == 0) {
-			size_t j;
-
-			for (j = 0; nir_local[j]; j++)
-				if (strlen(nir_local[j]) == ll &&
-				    strncasecmp(email, nir_local[j], ll) == 0)
-					return 1;
-		}
-	return 0;
-}
-
-static size_t
-pick_level(struct run *u, const char *role1, const char *role2, int low,
-    int *level)
-{
-	size_t	i, n = 0;
-	int	best = -1000000;
-
-	for (i = 0; i < u->ncand; i++) {
-		struct cand *c = &u->cand[i];
-
-		if (c->low != low || (strcmp(c->role, role1) != 0 &&
-		    (role2 == NULL || strcmp(c->role, role2) != 0)))
-			continue;
-		if (c->level > best)
-			best = c->level;
-		n++;
-	}
-	*level = best;
-	return n;
-}
-
-static void
-take(struct run *u, const char *role1, const char *role2, int low,
-    int level, int mark_low)
-{
-	const struct resolver_conf	*rc = u->r->rc;
-	size_t				 i, taken = 0;
-
-	for (i = 0; i < u->ncand && taken < (size_t)rc->max_recipients;
-	    i++) {
-		struct cand *c = &u->cand[i];
-
-		if (c->low != low || c->level != level ||
-		    (strcmp(c->role, role1) != 0 &&
-		    (role2 == NULL || strcmp(c->role, role2) != 0)))
-			continue;
-		if (contact_add(u->c, c->email, c->role, c->source,
-		    mark_low) == 1) {
-			taken++;
-			contact_chain(u->c, "recipient %s (%s%s) from %s",
-			    c->email, c->role, mark_low ?
-			    ", low confidence: review" : "", c->source);
-		}
-	}
-}
-
-static void
-pick(struct run *u)
-{
-	int	level;
-
-	if (pick_level(u, "abuse", NULL, 0, &level) > 0) {
-		take(u, "abuse", NULL, 0, level, 0);
-		return;
-	}
-	u->c->low_confidence = 1;
-	if (pick_level(u, "abuse", NULL, 1, &level) > 0) {
-		contact_chain(u->c, "no abuse role; using abuse addresses "
-		    "named in free text");
-		take(u, "abuse", NULL, 1, level, 1);
-		return;
-	}
-	if (pick_level(u, "admin", "tech", 0, &level) > 0) {
-		contact_chain(u->c, "no abuse role; using admin/tech "
-		    "contacts");
-		take(u, "admin", "tech", 0, level, 1);
-		return;
-	}
-	if (pick_level(u, "rfc2142", NULL, 1, &level) > 0) {
-		contact_chain(u->c, "no registry contact; RFC 2142 role "
-		    "addresses");
-		take(u, "rfc2142", NULL, 1, level, 1);
-		return;
-	}
-	u->c->low_confidence = 0;
+	if (r->deferred_until_ms <= now)
+		return 0;
+	return (r->deferred_until_ms - now + 999) / 1000;
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -400,23 +256,11 @@ add_rdap(struct run *u, struct rdap_result *rr, const char *url, int level)
 	for (i = 0; i < rr->nfound; i++) {
 		snprintf(src, sizeof(src), "rdap %.90s %s", url,
 		    rr->found[i].field);
-		cand_add(u, &rr->found[i], level, src);
+		resolve_cand_add(u, &rr->found[i], level + rr->found[i].level, src);
 		contact_chain(u->c, "  %s: %s (%s)", rr->found[i].field,
 		    rr->found[i].email, rr->found[i].role);
 	}
 	chain_evidence(u, "RDAP", rr->evidence);
-}
-
-static int
-has_abuse(const struct run *u, int min_level)
-{
-	size_t i;
-
-	for (i = 0; i < u->ncand; i++)
-		if (u->cand[i].level >= min_level && !u->cand[i].low &&
-		    strcmp(u->cand[i].role, "abuse") == 0)
-			return 1;
-	return 0;
 }
 
 /* 1 answered, -1 no answer. */
@@ -465,9 +309,11 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 	    rr.country[0] ? rr.country : "-");
 	set_net(u, rr.network_name, rr.handle, rr.range, rr.country, 0,
 	    LEVEL_RDAP + 1);
-	add_rdap(u, &rr, final, LEVEL_RDAP + 1);
+	resolve_set_own(u, rr.network_name, 0);
+	u->ripe_rdap = strncmp(final, RIPE_RDAP, strlen(RIPE_RDAP)) == 0;
+	add_rdap(u, &rr, final, LEVEL_RDAP_NET);
 	/* Abuse entities that came with only a link: fetch them. */
-	for (i = 0; i < rr.nentity_urls && !has_abuse(u, LEVEL_RDAP); i++) {
+	for (i = 0; i < rr.nentity_urls && !resolve_has_abuse(u, LEVEL_RDAP); i++) {
 		struct rdap_result	er;
 		struct err		e2 = { "", 0 };
 		char			f2[512];
@@ -483,12 +329,12 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 		if (rdap_parse_entity(body, len, "abuse", &er, &e2) == -1)
 			contact_chain(u->c, "RDAP entity %s: %s", f2, e2.msg);
 		else
-			add_rdap(u, &er, f2, LEVEL_RDAP + 1);
+			add_rdap(u, &er, f2, LEVEL_RDAP_NET);
 		free(body);
 		rdap_result_clear(&er);
 	}
 	/* No abuse role here: the parent network's. */
-	if (!has_abuse(u, LEVEL_RDAP) && rr.up_url[0] != '\0') {
+	if (!resolve_has_abuse(u, LEVEL_RDAP) && rr.up_url[0] != '\0') {
 		struct rdap_result	pr;
 		struct err		e2 = { "", 0 };
 		char			f2[512];
@@ -511,6 +357,9 @@ step_rdap(struct run *u, const struct addr *a, struct err *e)
 			free(body);
 		}
 	}
+	if (u->ripe_rdap && !rr.abuse_typed)
+		resolve_ripe_untyped(u);
+	u->own[0] = '\0';
 	rdap_result_clear(&rr);
 	return 1;
 }
@@ -527,7 +376,8 @@ whois_query_text(const char *server, const char *as)
 }
 
 static int
-step_whois(struct run *u, const struct addr *a, struct err *e)
+step_whois(struct run *u, const struct addr *a, const char *start,
+    struct err *e)
 {
 	struct resolver		*r = u->r;
 	struct whois_result	 wr;
@@ -537,7 +387,7 @@ step_whois(struct run *u, const struct addr *a, struct err *e)
 	int			 port = 0, hop, answered = 0, rwhois = 0;
 
 	addr_format(a, as, sizeof(as));
-	strlcpy_r(server, r->rc->whois_iana, sizeof(server));
+	strlcpy_r(server, start, sizeof(server));
 	for (hop = 0; hop < WHOIS_MAX_HOPS; hop++) {
 		struct err e2 = { "", 0 };
 
@@ -572,10 +422,11 @@ step_whois(struct run *u, const struct addr *a, struct err *e)
 		err_clear(e);
 		set_net(u, wr.network_name, wr.handle, wr.range, wr.country,
 		    wr.origin_as, hop * LEVEL_HOP + wr.level);
+		resolve_set_own(u, wr.network_name, wr.refer_host[0] != '\0');
 		for (i = 0; i < wr.nfound; i++) {
 			snprintf(src, sizeof(src), "whois %.80s %s line %d",
 			    server, wr.found[i].field, wr.found[i].line);
-			cand_add(u, &wr.found[i], hop * LEVEL_HOP +
+			resolve_cand_add(u, &wr.found[i], hop * LEVEL_HOP +
 			    wr.found[i].level, src);
 			contact_chain(u->c, "  line %d %s: %s (%s%s)",
 			    wr.found[i].line, wr.found[i].field,
@@ -583,6 +434,7 @@ step_whois(struct run *u, const struct addr *a, struct err *e)
 			    wr.found[i].low_confidence ? ", free text" : "");
 		}
 		chain_evidence(u, "whois", wr.evidence);
+		u->own[0] = '\0';
 		if (wr.refer_host[0] == '\0' ||
 		    strcasecmp(wr.refer_host, server) == 0 ||
 		    (wr.refer_rwhois && !r->rc->follow_rwhois)) {
@@ -630,7 +482,7 @@ step_abusix(struct run *u, const struct addr *a)
 		memset(&f, 0, sizeof(f));
 		strlcpy_r(f.email, p, sizeof(f.email));
 		strlcpy_r(f.role, "abuse", sizeof(f.role));
-		cand_add(u, &f, -1, "abusix TXT");
+		resolve_cand_add(u, &f, -1, "abusix TXT");
 		contact_chain(u->c, "  abusix: %s", f.email);
 	}
 }
@@ -662,7 +514,7 @@ step_rfc2142(struct run *u)
 		strlcpy_r(f.email, email, sizeof(f.email));
 		strlcpy_r(f.role, "rfc2142", sizeof(f.role));
 		f.low_confidence = 1;
-		cand_add(u, &f, 0, "rfc2142 PTR registrable domain");
+		resolve_cand_add(u, &f, 0, "rfc2142 PTR registrable domain");
 	}
 	contact_chain(u->c, "RFC 2142 fallback at %s (confirmed PTR %s)", dom,
 	    u->c->ptr);
@@ -746,30 +598,35 @@ resolve_addr(struct resolver *r, const struct addr *a, struct contact *c,
 	u->r = r;
 	u->c = c;
 	u->net_level = -1;
+	r->deferred_until_ms = 0;
 	contact_chain(c, "resolve %s", as);
 	if (rc->use_ptr)
 		step_ptr(u, a);
 	if (rc->use_rdap && step_rdap(u, a, e) == 1)
 		answered = 1;
-	if (rc->use_whois && !has_abuse(u, LEVEL_RDAP)) {
+	if (rc->use_whois && (u->ripe_rdap || !resolve_has_abuse(u, LEVEL_RDAP))) {
 		struct err e2 = { "", 0 };
 
-		if (step_whois(u, a, &e2) == 1)
+		/* After RIPE's RDAP: RIPE's whois directly. */
+		if (step_whois(u, a, u->ripe_rdap ? "whois.ripe.net" :
+		    rc->whois_iana, &e2) == 1)
 			answered = 1;
 		else if (!answered)
 			err_set(e, "%s", e2.msg);
+		if (u->ripe_rdap)
+			resolve_ripe_check(u);
 	}
 	if (rc->abusix_zone != NULL && rc->abusix_zone[0] != '\0' &&
-	    !has_abuse(u, 0)) {
+	    !resolve_has_abuse(u, 0)) {
 		step_abusix(u, a);
-		if (has_abuse(u, -1))
+		if (resolve_has_abuse(u, -1))
 			answered = 1;
 	}
 	if (answered)
 		err_clear(e);
-	if (rc->rfc2142 && !has_abuse(u, 0))
+	if (rc->rfc2142 && !resolve_has_abuse(u, 0))
 		step_rfc2142(u);
-	pick(u);
+	resolve_pick(u);
 	if (c->range[0] != '\0') {
 		struct addr l, h;
 
@@ -783,6 +640,13 @@ resolve_addr(struct resolver *r, const struct addr *a, struct contact *c,
 	}
 	add_copies(u);
 	free(u);
+	if (r->deferred_until_ms != 0 && primaries(c) == 0) {
+		/* A registry said "later": no answer yet, not "no contact". */
+		err_set(e, "a registry rate-limited the lookup of %s; retry in "
+		    "%lld s", as, (long long)resolver_retry_after_s(r));
+		contact_chain(c, "no answer: %s", e->msg);
+		return -1;
+	}
 	if (!answered && primaries(c) == 0) {
 		if (!e->set)
 			err_set(e, "no registry answered for %s", as);

@@ -142,11 +142,18 @@ resolve_rdap_get(struct resolver *r, const char *url0, char **out,
 		}
 		code = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		if (code == 429) {
+		if (code == 429 || code == 503) {
+			curl_off_t after = 0;
+
+			/* "Too many requests" or "try later": the registry's
+			 * Retry-After, else resolver.backoff. */
 			free(b.buf);
-			resolver_backoff(r, server);
-			err_set(e, "RDAP %s: 429 Too Many Requests; backing "
-			    "off %s", url, server);
+			curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after);
+			resolver_backoff_for(r, server, after > 0 &&
+			    after < 86400 ? (int64_t)after : 0);
+			err_set(e, "RDAP %s: %ld %s; backing off %s", url, code,
+			    code == 429 ? "Too Many Requests" :
+			    "Service Unavailable", server);
 			goto fail;
 		}
 		if (code >= 300 && code < 400) {

@@ -119,6 +119,14 @@ int	resolve_dns_ptr(struct resolver *, const struct addr *, char *name,
 int	resolver_rate_wait(struct resolver *, const char *server,
 	    struct err *);
 void	resolver_backoff(struct resolver *, const char *server);
+/* Backs off server for secs (the registry's Retry-After; 0: backoff). */
+void	resolver_backoff_for(struct resolver *, const char *server,
+	    int64_t secs);
+/*
+ * Seconds until the back-off a registry asked for during the last lookup
+ * ends (0 none): when resolve_addr failed on a rate limit, retry then.
+ */
+int64_t	resolver_retry_after_s(const struct resolver *);
 const struct resolver_conf *resolver_conf_of(const struct resolver *);
 void	resolver_count_query(struct resolver *);
 

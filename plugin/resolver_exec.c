@@ -5,7 +5,8 @@
  * without a fresh cached contact runs the resolver chain and stores the
  * contact for the network range. It never marks a decision done: the
  * reporter does that once it sees the contact. An address whose lookup
- * failed (no answer, rate limit) is retried after resolver.retry_after.
+ * failed (no answer) is retried after resolver.retry_after, one a registry
+ * rate-limited when its back-off ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -128,11 +129,15 @@ resolver_run(struct executor *ex, struct store *st, int64_t now,
 			continue;
 		rv = resolve_cached(p->r, st, &t.v[i], 1, &c, &e2);
 		if (rv == -1) {
+			/* A registry's back-off, else retry_after. */
+			int64_t wait = resolver_retry_after_s(p->r);
+
+			if (wait <= 0)
+				wait = rc->retry_s;
 			log_warnx("resolver: %s: %s (retry in %lld s)", as,
-			    e2.msg, (long long)rc->retry_s);
+			    e2.msg, (long long)wait);
 			p->retry[p->next].a = t.v[i];
-			p->retry[p->next].until_usec = now +
-			    rc->retry_s * 1000000;
+			p->retry[p->next].until_usec = now + wait * 1000000;
 			p->next = (p->next + 1) % RETRY_SLOTS;
 		} else {
 			log_info("resolver: %s: %s%s%s (%s)", as,

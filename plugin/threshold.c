@@ -5,7 +5,10 @@
  * The differences: Snort's window expires at now - t0 >= seconds,
  * Suricata's at now > t0 + seconds; Snort's `threshold` restarts the
  * window at the alert, Suricata's keeps t0; Snort's `both` with count 1
- * alerts only on the tracker's very first event.
+ * alerts only on the tracker's very first event; Suricata's rate_filter
+ * timeout is whole seconds, inclusive, and keeps the old window and count
+ * (ThresholdCheckUpdate, TYPE_RATE). `backoff` (Suricata 8) alerts at
+ * count, count*M, count*M^2, ... on either engine (Snort has no backoff).
  */
 #include <string.h>
 
@@ -83,6 +86,33 @@ filter_snort(const struct thr_rule *r, struct thr_state *st, int fresh,
 	}
 }
 
+/*
+ * backoff: the next count that alerts is kept in st->t0_usec (the type has
+ * no window). Suricata's ThresholdSetup/ThresholdCheckUpdate: a new
+ * tracker has count 1 and next = count; an event alerts when the count
+ * reaches next, which then becomes next * multiplier (saturating at
+ * UINT32_MAX, after which nothing alerts).
+ */
+static int
+filter_backoff(const struct thr_rule *r, struct thr_state *st, int fresh)
+{
+	int64_t m = r->multiplier > 1 ? r->multiplier : 2;
+
+	if (fresh) {
+		st->count = 1;
+		st->t0_usec = r->count;
+	} else {
+		if (st->count >= UINT32_MAX)
+			return 0;
+		st->count++;
+	}
+	if (st->count != st->t0_usec)
+		return 0;
+	st->t0_usec = st->t0_usec > UINT32_MAX / m ? UINT32_MAX :
+	    st->t0_usec * m;
+	return 1;
+}
+
 static int
 filter_suricata(const struct thr_rule *r, struct thr_state *st, int fresh,
     int64_t now)
@@ -128,15 +158,71 @@ thr_filter(const struct thr_rule *r, enum thr_engine eng,
 {
 	if (fresh)
 		st->until_usec = 0;
+	if (r->type == THR_TYPE_BACKOFF)
+		return filter_backoff(r, st, fresh);
 	if (eng == THR_ENGINE_SNORT)
 		return filter_snort(r, st, fresh, now);
 	return filter_suricata(r, st, fresh, now);
+}
+
+/* Whole seconds of an event time, as SCTIME_SECS (floor). */
+static int64_t
+secs(int64_t usec)
+{
+	return usec >= 0 ? usec / 1000000 : -((-usec + 999999) / 1000000);
+}
+
+/*
+ * Suricata's TYPE_RATE: st->until_usec holds tv_timeout, the event time
+ * the new action started (0: none; an action started at time 0 is kept
+ * as 1 µs, the same whole second). A new tracker starts at count 1 and
+ * keeps the old action. While a timeout runs the new action applies as
+ * long as secs(now) - secs(tv_timeout) <= timeout; the first event past
+ * it ends the timeout with the old action and changes nothing else, so
+ * with the window still open the next event re-triggers at once.
+ * Otherwise: in the window (now <= t0 + seconds, inclusive) count++, and
+ * count > count_limit starts the timeout; past the window t0 = now,
+ * count = 1.
+ */
+static int
+rate_suricata(const struct thr_rule *r, struct thr_state *st, int fresh,
+    int64_t now)
+{
+	if (fresh) {
+		st->t0_usec = now;
+		st->count = 1;
+		st->until_usec = 0;
+		return 0;
+	}
+	if (st->until_usec != 0) {
+		if (secs(now) - secs(st->until_usec) > (int64_t)r->timeout) {
+			st->until_usec = 0;
+			return 0;
+		}
+		return 1;
+	}
+	if (now <= st->t0_usec + (int64_t)r->seconds * 1000000) {
+		st->count++;
+		if (st->count > (int64_t)r->count) {
+			st->until_usec = now != 0 ? now : 1;
+			return 1;
+		}
+		return 0;
+	}
+	st->t0_usec = now;
+	st->count = 1;
+	return 0;
 }
 
 int
 thr_rate(const struct thr_rule *r, enum thr_engine eng, struct thr_state *st,
     int fresh, int64_t now)
 {
+	/* count 0: every event (redress's own rules keep no window). */
+	if (r->count == 0)
+		return 1;
+	if (eng == THR_ENGINE_SURICATA)
+		return rate_suricata(r, st, fresh, now);
 	if (fresh) {
 		st->t0_usec = now;
 		st->count = 0;
@@ -163,6 +249,28 @@ thr_rate(const struct thr_rule *r, enum thr_engine eng, struct thr_state *st,
 		return 1;
 	}
 	return 0;
+}
+
+int
+thr_detection(const struct thr_rule *r, enum thr_engine eng,
+    struct thr_state *st, int fresh, int64_t now, int64_t *port_seen)
+{
+	int newport;
+
+	if (fresh || expired(eng, st, r->seconds, now)) {
+		/* A new window: this event (its port) is its first. */
+		st->t0_usec = now;
+		st->count = 1;
+		if (port_seen != NULL)
+			*port_seen = now + 1;
+		return 0;
+	}
+	newport = port_seen == NULL || *port_seen != st->t0_usec + 1;
+	if (port_seen != NULL)
+		*port_seen = st->t0_usec + 1;
+	if (newport)
+		st->count++;
+	return st->count > (int64_t)r->count;
 }
 
 static int

@@ -18,11 +18,15 @@ enum thr_engine {
 	THR_ENGINE_SNORT,
 };
 
-/* One tracker: window start and count; rate_filter: action until. */
+/*
+ * One tracker: window start and count; rate_filter: Snort, the action's
+ * end (INT64_MAX = never reverts), Suricata, its start (tv_timeout, 0
+ * none); backoff: t0_usec is the next count that alerts.
+ */
 struct thr_state {
 	int64_t	t0_usec;
 	int64_t	count;
-	int64_t	until_usec;	/* rate_filter: INT64_MAX = never reverts */
+	int64_t	until_usec;
 };
 
 const char	*thr_engine_name(enum thr_engine);
@@ -36,11 +40,24 @@ int		 thr_engine_parse(const char *, enum thr_engine *);
 int	thr_filter(const struct thr_rule *, enum thr_engine,
 	    struct thr_state *st, int fresh, int64_t now_usec);
 /*
- * rate_filter: counts the event; returns 1 while new_action applies
- * (from the event that exceeds count until timeout seconds later).
+ * rate_filter: counts the event; returns 1 while new_action applies.
+ * Snort: from the event that exceeds count until timeout seconds later
+ * (0: never reverts), then a fresh window. Suricata (ThresholdCheckUpdate
+ * TYPE_RATE): while secs(now) - secs(start) <= timeout, whole seconds;
+ * the old window and count are kept after it (see threshold.c).
  */
 int	thr_rate(const struct thr_rule *, enum thr_engine,
 	    struct thr_state *st, int fresh, int64_t now_usec);
+/*
+ * detection_filter (Suricata ThresholdCheckUpdate TYPE_DETECTION): passes
+ * the events past count within the window (the first event of a window
+ * never). unique_on: count distinct ports; port_seen is the caller's slot
+ * for (tracker, port), 0 when new; it records the window the port was
+ * last counted in. NULL: every event counts.
+ */
+int	thr_detection(const struct thr_rule *, enum thr_engine,
+	    struct thr_state *st, int fresh, int64_t now_usec,
+	    int64_t *port_seen);
 /* suppress: 1 if the event at src->dst is suppressed by r. */
 int	thr_suppressed(const struct thr_rule *, const struct addr *src,
 	    const struct addr *dst);

@@ -15,9 +15,10 @@
 
 static const char *const dir_names[] = {
 	"threshold", "event_filter", "suppress", "rate_filter",
+	"detection_filter",
 };
 static const char *const type_names[] = {
-	"", "limit", "threshold", "both",
+	"", "limit", "threshold", "both", "backoff",
 };
 static const char *const track_names[] = {
 	"", "by_src", "by_dst", "by_rule", "by_both", "by_either", "by_flow",
@@ -30,7 +31,7 @@ static const char *const action_names[] = {
 const char *
 thr_dir_name(enum thr_dir d)
 {
-	return (unsigned)d < 4 ? dir_names[d] : "?";
+	return (unsigned)d < 5 ? dir_names[d] : "?";
 }
 
 const char *
@@ -91,45 +92,100 @@ parse_u32(const char *v, uint32_t *out)
 	return 0;
 }
 
-/* "1.2.3.4", "10.0.0.0/8" or "[a, b/n, ...]". */
+#define VAR_DEPTH	16
+
+static int	group(const char *, const struct thr_vars *, int,
+		    struct thr_rule *, struct err *);
+
+/* One element: an address, a CIDR, "any", or $VAR (recursively). */
 static int
-parse_iplist(const char *v, struct thr_rule *r, struct err *e)
+element(char *tok, const struct thr_vars *vars, int depth,
+    struct thr_rule *r, struct err *e)
 {
-	char *buf = xstrdup(v), *p = buf, *tok, *save = NULL;
 	struct cidr c;
-	size_t len = strlen(p);
+	const char *v;
+
+	if (*tok == '$') {
+		if (vars == NULL || vars->source == NULL)
+			return err_set(e, "ip \"%s\": address variables need "
+			    "a suricata.yaml (policy.suricata_yaml)", tok);
+		if ((v = thr_vars_get(vars, tok + 1)) == NULL)
+			return err_set(e, "ip \"%s\": not defined in %s "
+			    "vars.address-groups", tok, vars->source);
+		if (depth >= VAR_DEPTH)
+			return err_set(e, "ip \"%s\": variables nested more "
+			    "than %d deep (a loop?)", tok, VAR_DEPTH);
+		return group(v, vars, depth + 1, r, e);
+	}
+	if (*tok == '!')
+		return err_set(e, "ip \"%s\": negation is not supported",
+		    tok);
+	if (strcmp(tok, "any") == 0) {
+		cidr_parse("0.0.0.0/0", &c);
+		r->ips = xreallocarray(r->ips, r->nips + 1, sizeof(*r->ips));
+		r->ips[r->nips++] = c;
+		cidr_parse("::/0", &c);
+	} else if (cidr_parse(tok, &c) < 0)
+		return err_set(e, "ip \"%s\": not an address or CIDR", tok);
+	r->ips = xreallocarray(r->ips, r->nips + 1, sizeof(*r->ips));
+	r->ips[r->nips++] = c;
+	return 0;
+}
+
+/* "a", "[a, b, [c, $V]]": elements split at commas outside brackets. */
+static int
+group(const char *v, const struct thr_vars *vars, int depth,
+    struct thr_rule *r, struct err *e)
+{
+	char *buf = xstrdup(v), *p = trim(buf), *tok;
+	size_t len = strlen(p), i;
+	int lvl = 0, rc = 0;
 
 	if (p[0] == '[') {
 		if (len < 2 || p[len - 1] != ']') {
+			err_set(e, "ip list \"%s\": missing ']'", v);
 			free(buf);
-			return err_set(e, "ip list \"%s\": missing ']'", v);
+			return -1;
 		}
 		p[len - 1] = '\0';
 		p++;
 	}
-	for (tok = strtok_r(p, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
-		tok = trim(tok);
-		if (*tok == '$') {
-			err_set(e, "ip \"%s\": variables are not supported, "
-			    "write the addresses", tok);
-			free(buf);
-			return -1;
+	for (tok = p, i = 0; rc == 0; i++) {
+		if (p[i] == '[')
+			lvl++;
+		else if (p[i] == ']')
+			lvl--;
+		if (lvl < 0) {
+			rc = err_set(e, "ip list \"%s\": unbalanced ']'", v);
+			break;
 		}
-		if (*tok == '!') {
-			err_set(e, "ip \"%s\": negation is not supported", tok);
-			free(buf);
-			return -1;
+		if ((p[i] == ',' && lvl == 0) || p[i] == '\0') {
+			int end = p[i] == '\0';
+
+			p[i] = '\0';
+			tok = trim(tok);
+			if (*tok == '[')
+				rc = group(tok, vars, depth, r, e);
+			else if (*tok != '\0')
+				rc = element(tok, vars, depth, r, e);
+			tok = p + i + 1;
+			if (end)
+				break;
 		}
-		if (cidr_parse(tok, &c) < 0) {
-			err_set(e, "ip \"%s\": not an address or CIDR", tok);
-			free(buf);
-			return -1;
-		}
-		r->ips = xreallocarray(r->ips, r->nips + 1, sizeof(*r->ips));
-		r->ips[r->nips++] = c;
 	}
+	if (rc == 0 && lvl != 0)
+		rc = err_set(e, "ip list \"%s\": missing ']'", v);
 	free(buf);
+	return rc;
+}
+
+/* "1.2.3.4", "10.0.0.0/8", "[a, b/n, ...]", "$VAR" (from vars). */
+static int
+parse_iplist(const char *v, const struct thr_vars *vars, struct thr_rule *r,
+    struct err *e)
+{
+	if (group(v, vars, 0, r, e) < 0)
+		return -1;
 	if (r->nips == 0)
 		return err_set(e, "ip list \"%s\" is empty", v);
 	return 0;
@@ -165,11 +221,13 @@ enum {
 	F_GEN = 1 << 0, F_SIG = 1 << 1, F_TYPE = 1 << 2, F_TRACK = 1 << 3,
 	F_COUNT = 1 << 4, F_SECONDS = 1 << 5, F_ACTION = 1 << 6,
 	F_TIMEOUT = 1 << 7, F_IP = 1 << 8, F_APPLY = 1 << 9,
-	F_CLASS = 1 << 10, F_KIND = 1 << 11,
+	F_CLASS = 1 << 10, F_KIND = 1 << 11, F_MULT = 1 << 12,
+	F_UNIQUE = 1 << 13,
 };
 
 static int
-field(struct thr_rule *r, char *part, unsigned *seen, struct err *e)
+field(struct thr_rule *r, char *part, unsigned *seen,
+    const struct thr_vars *vars, struct err *e)
 {
 	static const struct { const char *k; unsigned f; } keys[] = {
 		{ "gen_id", F_GEN }, { "sig_id", F_SIG }, { "type", F_TYPE },
@@ -177,7 +235,8 @@ field(struct thr_rule *r, char *part, unsigned *seen, struct err *e)
 		{ "seconds", F_SECONDS }, { "new_action", F_ACTION },
 		{ "timeout", F_TIMEOUT }, { "ip", F_IP },
 		{ "apply_to", F_APPLY }, { "classtype", F_CLASS },
-		{ "kind", F_KIND },
+		{ "kind", F_KIND }, { "multiplier", F_MULT },
+		{ "unique_on", F_UNIQUE },
 	};
 	char *k = trim(part), *v;
 	unsigned f = 0;
@@ -223,10 +282,24 @@ field(struct thr_rule *r, char *part, unsigned *seen, struct err *e)
 		if (parse_u32(v, &r->timeout) < 0)
 			return err_set(e, "timeout \"%s\": not a number", v);
 		break;
+	case F_UNIQUE:
+		if (strcmp(v, "src_port") == 0)
+			r->unique_on = THR_UNIQUE_SRC_PORT;
+		else if (strcmp(v, "dst_port") == 0)
+			r->unique_on = THR_UNIQUE_DST_PORT;
+		else
+			return err_set(e, "unique_on \"%s\": expected src_port "
+			    "or dst_port", v);
+		break;
+	case F_MULT:
+		if (parse_u32(v, &r->multiplier) < 0)
+			return err_set(e, "multiplier \"%s\": not a number",
+			    v);
+		break;
 	case F_TYPE:
-		if ((x = lookup(type_names, 4, v)) < 0)
+		if ((x = lookup(type_names, 5, v)) < 0)
 			return err_set(e, "type \"%s\": expected limit, "
-			    "threshold or both", v);
+			    "threshold, both or backoff", v);
 		r->type = (enum thr_type)x;
 		break;
 	case F_TRACK:
@@ -245,7 +318,7 @@ field(struct thr_rule *r, char *part, unsigned *seen, struct err *e)
 		break;
 	case F_IP:
 	case F_APPLY:
-		return parse_iplist(v, r, e);
+		return parse_iplist(v, vars, r, e);
 	case F_CLASS:
 	case F_KIND:
 		if (strlen(v) >= THR_NAME_MAX)
@@ -297,7 +370,27 @@ check_rule(struct thr_rule *r, unsigned seen, struct err *e)
 			return err_set(e, "%s: sig_id %u with gen_id 0", d,
 			    r->sid);
 	}
+	if ((seen & F_UNIQUE) && r->dir != THR_DETECTION_FILTER)
+		return err_set(e, "%s: unique_on is for detection_filter", d);
 	switch (r->dir) {
+	case THR_DETECTION_FILTER:
+		/* Suricata's rule option (detect-detection-filter.c). */
+		if (!(seen & F_TRACK))
+			return err_set(e, "%s: track missing", d);
+		if (!(seen & F_COUNT))
+			return err_set(e, "%s: count missing", d);
+		if (!(seen & F_SECONDS))
+			return err_set(e, "%s: seconds missing", d);
+		if (seen & (F_TYPE | F_ACTION | F_TIMEOUT | F_IP | F_APPLY |
+		    F_MULT))
+			return err_set(e, "%s takes gen_id, sig_id, track, "
+			    "count, seconds and unique_on", d);
+		if (r->track == THR_TRACK_BY_EITHER)
+			return err_set(e, "%s: track by_either is for "
+			    "suppress", d);
+		if (r->seconds == 0)
+			return err_set(e, "%s: seconds must be nonzero", d);
+		break;
 	case THR_THRESHOLD:
 	case THR_EVENT_FILTER:
 		if (!(seen & F_TYPE))
@@ -306,7 +399,25 @@ check_rule(struct thr_rule *r, unsigned seen, struct err *e)
 			return err_set(e, "%s: track missing", d);
 		if (!(seen & F_COUNT))
 			return err_set(e, "%s: count missing", d);
-		if (!(seen & F_SECONDS))
+		if (r->type == THR_TYPE_BACKOFF) {
+			/* Suricata 8 (detect-threshold.c): count and
+			 * multiplier, no seconds. */
+			if (!(seen & F_MULT))
+				return err_set(e, "%s: type backoff needs "
+				    "multiplier", d);
+			if (seen & F_SECONDS)
+				return err_set(e, "%s: type backoff takes no "
+				    "seconds", d);
+			if (r->count == 0 || r->count > 65535)
+				return err_set(e, "%s: backoff count %u: must "
+				    "be 1-65535", d, r->count);
+			if (r->multiplier < 2 || r->multiplier > 65535)
+				return err_set(e, "%s: multiplier %u: must be "
+				    "2-65535", d, r->multiplier);
+		} else if (seen & F_MULT)
+			return err_set(e, "%s: multiplier is for type "
+			    "backoff", d);
+		else if (!(seen & F_SECONDS))
 			return err_set(e, "%s: seconds missing", d);
 		if (seen & (F_ACTION | F_TIMEOUT | F_IP | F_APPLY))
 			return err_set(e, "%s: new_action, timeout, ip and "
@@ -316,12 +427,12 @@ check_rule(struct thr_rule *r, unsigned seen, struct err *e)
 			    "suppress", d);
 		if (r->count == 0)
 			return err_set(e, "%s: count must be nonzero", d);
-		if (r->seconds == 0)
+		if (r->seconds == 0 && r->type != THR_TYPE_BACKOFF)
 			return err_set(e, "%s: seconds must be nonzero", d);
 		break;
 	case THR_SUPPRESS:
 		if (seen & (F_TYPE | F_COUNT | F_SECONDS | F_ACTION |
-		    F_TIMEOUT | F_APPLY))
+		    F_TIMEOUT | F_APPLY | F_MULT))
 			return err_set(e, "suppress takes only gen_id, sig_id,"
 			    " track and ip");
 		if ((seen & F_TRACK) && !(seen & F_IP))
@@ -345,8 +456,9 @@ check_rule(struct thr_rule *r, unsigned seen, struct err *e)
 			return err_set(e, "rate_filter: new_action missing");
 		if (!(seen & F_TIMEOUT))
 			return err_set(e, "rate_filter: timeout missing");
-		if (seen & (F_TYPE | F_IP))
-			return err_set(e, "rate_filter takes no type or ip");
+		if (seen & (F_TYPE | F_IP | F_MULT))
+			return err_set(e, "rate_filter takes no type, ip or "
+			    "multiplier");
 		if (r->track == THR_TRACK_BY_EITHER)
 			return err_set(e, "rate_filter: track by_either is "
 			    "for suppress");
@@ -369,8 +481,15 @@ thr_rule_free(struct thr_rule *r)
 int
 thr_parse_line(const char *line, struct thr_rule *r, struct err *e)
 {
+	return thr_parse_line_vars(line, NULL, r, e);
+}
+
+int
+thr_parse_line_vars(const char *line, const struct thr_vars *vars,
+    struct thr_rule *r, struct err *e)
+{
 	static const char *const dirs[] = { "", "threshold",
-	    "event_filter", "suppress", "rate_filter" };
+	    "event_filter", "suppress", "rate_filter", "detection_filter" };
 	char *buf, *s, *word, *parts[32];
 	size_t n, i;
 	unsigned seen = 0;
@@ -388,7 +507,7 @@ thr_parse_line(const char *line, struct thr_rule *r, struct err *e)
 		s++;
 	if (*s)
 		*s++ = '\0';
-	if ((d = lookup(dirs, 5, word)) < 0) {
+	if ((d = lookup(dirs, 6, word)) < 0) {
 		err_set(e, "unknown directive \"%s\" (expected threshold, "
 		    "event_filter, suppress or rate_filter)", word);
 		free(buf);
@@ -401,7 +520,7 @@ thr_parse_line(const char *line, struct thr_rule *r, struct err *e)
 		goto bad;
 	}
 	for (i = 0; i < n; i++)
-		if (field(r, parts[i], &seen, e) < 0)
+		if (field(r, parts[i], &seen, vars, e) < 0)
 			goto bad;
 	if (check_rule(r, seen, e) < 0)
 		goto bad;
@@ -479,10 +598,17 @@ thr_parse_buf(const char *name, const char *buf, size_t len,
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
-		rc = thr_parse_line(logical, &r, &e);
+		rc = thr_parse_line_vars(logical, set->vars, &r, &e);
 		if (rc < 0) {
 			diag_add(d, name, first, 0, "%s", e.msg);
 			errors++;
+		} else if (rc > 0 && r.dir == THR_DETECTION_FILTER &&
+		    !set->allow_detection) {
+			diag_add(d, name, first, 0, "detection_filter is a rule "
+			    "option of the sensor, not a threshold.config "
+			    "directive");
+			errors++;
+			thr_rule_free(&r);
 		} else if (rc > 0) {
 			r.line = first;
 			thr_set_add(set, &r);

@@ -5,7 +5,8 @@
  * (threshold_parse.c). Pure: no engine state here. redress extends the
  * selector: besides gen_id/sig_id a rule may name `classtype NAME` or
  * `kind NAME` (an incident kind), and rate_filter's new_action may be
- * contain, report or ignore.
+ * contain, report or ignore. Suricata 8's `type backoff` (count,
+ * multiplier) and address variables from suricata.yaml are accepted.
  */
 #ifndef REDRESS_THRESHOLD_PARSE_H
 #define REDRESS_THRESHOLD_PARSE_H
@@ -21,6 +22,13 @@ enum thr_dir {
 	THR_EVENT_FILTER,	/* same semantics */
 	THR_SUPPRESS,
 	THR_RATE_FILTER,
+	THR_DETECTION_FILTER,	/* a rule option; test replay only */
+};
+
+enum thr_unique {
+	THR_UNIQUE_NONE = 0,
+	THR_UNIQUE_SRC_PORT,
+	THR_UNIQUE_DST_PORT,
 };
 
 enum thr_type {
@@ -28,6 +36,7 @@ enum thr_type {
 	THR_TYPE_LIMIT,
 	THR_TYPE_THRESHOLD,
 	THR_TYPE_BOTH,
+	THR_TYPE_BACKOFF,	/* Suricata 8: count, count*M, count*M^2 ... */
 };
 
 enum thr_track {
@@ -73,14 +82,36 @@ struct thr_rule {
 	uint32_t	 seconds;
 	enum thr_action	 new_action;
 	uint32_t	 timeout;
+	uint32_t	 multiplier;	/* backoff */
+	enum thr_unique	 unique_on;	/* detection_filter */
 	struct cidr	*ips;		/* suppress ip / rate_filter apply_to */
 	size_t		 nips;
 	int		 line;
 };
 
+/*
+ * Suricata's address variables (suricata.yaml vars.address-groups,
+ * include: files merged in), threshold_vars.c. An ip list may name them
+ * ($HOME_NET, [$A, 10.0.0.0/8]); they expand recursively.
+ */
+struct thr_vars {
+	char	**name;
+	char	**value;
+	size_t	  n;
+	char	 *source;	/* the yaml path, for messages */
+};
+
+/* Loads path's vars.address-groups into v; errors go to d. -1 unread. */
+int		 thr_vars_load(const char *path, struct thr_vars *v,
+		    struct diag *d);
+const char	*thr_vars_get(const struct thr_vars *, const char *name);
+void		 thr_vars_free(struct thr_vars *);
+
 struct thr_set {
 	struct thr_rule	*v;
 	size_t		 n, cap;
+	const struct thr_vars *vars;	/* for $VAR in ip lists, or NULL */
+	int		 allow_detection;	/* detection_filter lines */
 };
 
 const char	*thr_dir_name(enum thr_dir);
@@ -94,6 +125,9 @@ const char	*thr_action_name(enum thr_action);
  * (without the file:line, which the caller adds).
  */
 int	thr_parse_line(const char *line, struct thr_rule *r, struct err *e);
+/* The same, resolving $VAR ip lists from vars (NULL: none defined). */
+int	thr_parse_line_vars(const char *line, const struct thr_vars *vars,
+	    struct thr_rule *r, struct err *e);
 void	thr_rule_free(struct thr_rule *);
 
 /*

@@ -4,7 +4,9 @@
  * contact for ... is" comment, abuse-c/admin-c/tech-c handles resolved to
  * e-mail: of the referenced object), ARIN (OrgAbuseEmail, RAbuseEmail,
  * ReferralServer), LACNIC (abuse-c to nic-hdl-br), IANA refer:/whois:,
- * free-form "abuse ... x@y" remarks, and rate-limit notices. Every value
+ * free-form "abuse ... x@y" remarks, remarks that name a security contact,
+ * and rate-limit notices. A role's e-mail: stands in for its abuse-mailbox
+ * only when it has none; a person's e-mail: is marked personal. Every value
  * is hostile: only valid mailboxes are kept, the rest is quoted evidence.
  */
 #include <ctype.h>
@@ -39,6 +41,8 @@ struct pstate {
 	size_t			 npend;
 	char			 bhandle[MAX_BLOCKS][64];
 	int			 blevel[MAX_BLOCKS];
+	char			 bperson[MAX_BLOCKS];	/* person: object */
+	char			 babuse[MAX_BLOCKS];	/* has abuse-mailbox: */
 	struct ref		 refs[WHOIS_MAX_REFS];
 	size_t			 nrefs;
 	int			 block;		/* index of current block */
@@ -64,7 +68,7 @@ evidence(struct pstate *p, int line, const char *what, const char *v,
 	p->r->evidence = n;
 }
 
-static void
+static struct whois_found *
 found(struct pstate *p, const char *email, size_t elen, const char *role,
     const char *field, int line, int level, int low)
 {
@@ -73,7 +77,7 @@ found(struct pstate *p, const char *email, size_t elen, const char *role,
 
 	if (!contact_mailbox_ok(email, elen)) {
 		evidence(p, line, field, email, elen);
-		return;
+		return NULL;
 	}
 	for (i = 0; i < p->r->nfound; i++) {
 		f = &p->r->found[i];
@@ -82,11 +86,11 @@ found(struct pstate *p, const char *email, size_t elen, const char *role,
 		    strcmp(f->role, role) == 0 && f->level == level) {
 			if (!low)
 				f->low_confidence = 0;
-			return;
+			return f;
 		}
 	}
 	if (p->r->nfound >= WHOIS_MAX_FOUND)
-		return;
+		return NULL;
 	f = &p->r->found[p->r->nfound++];
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < elen; i++)
@@ -96,6 +100,7 @@ found(struct pstate *p, const char *email, size_t elen, const char *role,
 	f->line = line;
 	f->level = level;
 	f->low_confidence = low;
+	return f;
 }
 
 static int
@@ -183,14 +188,25 @@ abuse_comment(struct pstate *p, const char *s, int line)
 	    line, p->r->level + 1, 0);
 }
 
-/* Free-form: "Please send abuse reports to abuse@example.net." */
+/*
+ * Free-form: "Please send abuse reports to abuse@example.net." gives an
+ * abuse guess; "If related with security, send mail to security@x.net"
+ * (a line naming security or incidents, not abuse) the network's security
+ * contact for exploit and compromise reports.
+ */
 static void
 free_form(struct pstate *p, const char *s, int line)
 {
-	const char	*at, *b, *e;
+	const char	*at, *b, *e, *role = "abuse";
+	int		 low = 1;
 
-	if (!ci_contains(s, "abuse"))
-		return;
+	if (!ci_contains(s, "abuse")) {
+		if (!ci_contains(s, "security") && !ci_contains(s, "incident") &&
+		    !ci_contains(s, "csirt"))
+			return;
+		role = "security";
+		low = 0;
+	}
 	for (at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
 		b = at;
 		while (b > s && !strchr(" \t<>()[],;:\"'", b[-1]))
@@ -201,8 +217,9 @@ free_form(struct pstate *p, const char *s, int line)
 		while (e > at && (e[-1] == '.'))
 			e--;
 		if (contact_mailbox_ok(b, (size_t)(e - b)))
-			found(p, b, (size_t)(e - b), "abuse", "free-form",
-			    line, p->r->level, 1);
+			found(p, b, (size_t)(e - b), role, role[0] == 's' ?
+			    "security remark" : "free-form", line, p->r->level,
+			    low);
 	}
 }
 
@@ -222,6 +239,7 @@ key_value(struct pstate *p, const char *key, const char *v, size_t vlen,
 		found(p, v, vlen, "abuse", key, line, r->level + 1, 0);
 	} else if (strcasecmp(key, "abuse-mailbox") == 0 ||
 	    strcasecmp(key, "OrgAbuseEmail") == 0) {
+		p->babuse[p->block] = 1;
 		found(p, v, vlen, "abuse", key, line,
 		    r->level, 0);
 	} else if (strcasecmp(key, "OrgTechEmail") == 0 ||
@@ -246,6 +264,8 @@ key_value(struct pstate *p, const char *key, const char *v, size_t vlen,
 			pe->line = line;
 			pe->block = p->block;
 		}
+	} else if (strcasecmp(key, "person") == 0) {
+		p->bperson[p->block] = 1;
 	} else if (strcasecmp(key, "nic-hdl") == 0 ||
 	    strcasecmp(key, "nic-hdl-br") == 0) {
 		set_str(p->bhandle[p->block], sizeof(p->bhandle[0]), v);
@@ -333,6 +353,8 @@ rate_limit_check(struct pstate *p, const char *s)
 	    ci_contains(s, "too many requests") ||
 	    ci_contains(s, "ERROR:201") ||
 	    ci_contains(s, "access denied") ||
+	    ci_contains(s, "try again later") ||
+	    ci_contains(s, "please try later") ||
 	    ci_contains(s, "query limit"))
 		p->r->rate_limited = 1;
 }
@@ -403,23 +425,33 @@ resolve_refs(struct pstate *p)
 		b = pe->block;
 		if (p->bhandle[b][0] == '\0')
 			continue;
-		/* Strongest role first: abuse, then admin, then tech. */
+		/*
+		 * Strongest role first: abuse, then admin, then tech. The
+		 * e-mail: of an abuse-c that has an abuse-mailbox: is not its
+		 * abuse address (the mailbox was found on its own line).
+		 */
 		for (j = 0; j < p->nrefs; j++)
 			if (strcasecmp(p->refs[j].handle, p->bhandle[b]) == 0 &&
 			    strcmp(p->refs[j].role, "abuse") == 0) {
+				matched = 1;
+				if (p->babuse[b])
+					continue;
 				found(p, pe->email, strlen(pe->email), "abuse",
 				    "abuse-c e-mail", pe->line,
 				    p->refs[j].level, 0);
-				matched = 1;
 			}
 		if (matched)
 			continue;
 		for (j = 0; j < p->nrefs; j++)
 			if (strcasecmp(p->refs[j].handle, p->bhandle[b]) == 0) {
-				found(p, pe->email, strlen(pe->email),
+				struct whois_found *f;
+
+				f = found(p, pe->email, strlen(pe->email),
 				    p->refs[j].role, p->refs[j].role[0] == 't' ?
 				    "tech-c e-mail" : "admin-c e-mail",
 				    pe->line, p->refs[j].level, 0);
+				if (f != NULL && p->bperson[b])
+					f->personal = 1;
 				break;
 			}
 	}

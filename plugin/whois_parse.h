@@ -4,7 +4,7 @@
  * and other contact mailboxes with the line they came from, the network's
  * name, range, country and origin AS, the referral to the next server
  * (IANA refer:/whois:, ARIN ReferralServer whois:// and rwhois://), and
- * rate-limit notices. Pure: no I/O.
+ * rate-limit or "try later" notices. Pure: no I/O.
  */
 #ifndef REDRESS_WHOIS_PARSE_H
 #define REDRESS_WHOIS_PARSE_H
@@ -18,11 +18,12 @@
 
 struct whois_found {
 	char	email[256];
-	char	role[16];	/* abuse admin tech */
+	char	role[16];	/* abuse security admin tech */
 	char	field[64];	/* "abuse-mailbox", "OrgAbuseEmail", ... */
 	int	line;		/* 1-based line in the answer */
 	int	level;		/* number of network objects before it */
 	int	low_confidence;	/* free-form guess */
+	int	personal;	/* a person's mailbox (admin-c/tech-c) */
 };
 
 struct whois_result {

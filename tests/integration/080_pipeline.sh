@@ -118,8 +118,8 @@ check "its letter speaks of password guessing, its X-ARF is login-attack" \
 is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/new/* | wc -l)" \
     "$(grep -L '^To: security@example.org' "$T"/outbox/new/* | wc -l)" \
     "our ISP is copied on every report to a source network"
-check "all three abuse addresses of BT's network are in To" \
-    grep -q '^To: .*@bt.com, .*@bt.com, .*@bt.com' "$T"/outbox/new/*
+check "BT's network: its abuse-mailbox protect@bt.com alone in To (not the role's e-mail:)" \
+    sh -c "grep -qx 'To: protect@bt.com' \"$T\"/outbox/new/* && ! grep -q '^To: .*\\(zzdnsr\\|steve.a.marshall\\|lee.bailey-hague\\)@' \"$T\"/outbox/new/*"
 if grep -l '203\.0\.113\.25' "$T"/outbox/new/* 2>/dev/null |
     xargs grep -l '^To:.*abuse@' 2>/dev/null | grep -q .; then
 	ok 1 "no abuse desk is told about our own compromised host"

@@ -4,10 +4,16 @@
  * the way the engine does (suppress, first local else global
  * threshold/event_filter, first matching rate_filter) and prints how many
  * alerts (blocked/allowed) and drops result. Used to reproduce the
- * suricata-verify threshold cases from their pcaps.
+ * suricata-verify threshold cases from their pcaps; a `detection_filter`
+ * line stands for the rule option of the same name (unique_on counts
+ * distinct ports).
  *
- * usage: threshold_replay [-e snort|suricata] FILE ACTION GID SID < events
- * events: one per line, "SECONDS.USEC SRC SPORT DST DPORT".
+ * usage: threshold_replay [-e snort|suricata] [-v suricata.yaml] FILE ACTION
+ *            GID SID < events
+ * events: one per line, "SECONDS.USEC SRC SPORT DST DPORT". -v: address
+ * variables ($HOME_NET ...) from the yaml's vars.address-groups. The
+ * engine is the policy engine's threshold.c, so both apply the same
+ * rate_filter timeout and backoff.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,11 +73,12 @@ int
 main(int argc, char **argv)
 {
 	struct thr_set set = { 0 };
+	struct thr_vars vars = { 0 };
 	struct diag d;
 	struct tracker *t;
 	enum thr_engine eng = THR_ENGINE_SURICATA;
 	enum thr_action act;
-	const struct thr_rule *r, *filter, *rate;
+	const struct thr_rule *r, *filter, *rate, *det;
 	struct thr_state *st;
 	struct addr src, dst;
 	unsigned char key[TRACKER_KEY_MAX];
@@ -80,19 +87,24 @@ main(int argc, char **argv)
 	    drops = 0;
 	unsigned sp, dp;
 	double ts;
-	size_t i, fi = 0, ri = 0, n;
+	size_t i, fi = 0, ri = 0, di = 0, n;
 	int ch, fresh, pass, suppressed, errors;
 
-	while ((ch = getopt(argc, argv, "e:")) != -1) {
+	diag_init(&d);
+	while ((ch = getopt(argc, argv, "e:v:")) != -1) {
+		if (ch == 'v' && thr_vars_load(optarg, &vars, &d) == 0)
+			continue;
 		if (ch != 'e' || thr_engine_parse(optarg, &eng) < 0) {
 			fprintf(stderr, "usage: threshold_replay [-e snort|"
-			    "suricata] FILE alert|drop GID SID < events\n");
+			    "suricata] [-v suricata.yaml] FILE alert|drop GID "
+			    "SID < events\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 4)
 		return 2;
-	diag_init(&d);
+	set.vars = &vars;
+	set.allow_detection = 1;
 	errors = thr_parse_file(argv[optind], &set, &d);
 	for (i = 0; i < d.n; i++) {
 		diag_format(&d, i, msg, sizeof(msg));
@@ -103,7 +115,7 @@ main(int argc, char **argv)
 	gid = strtoul(argv[optind + 2], NULL, 10);
 	sid = strtoul(argv[optind + 3], NULL, 10);
 	t = tracker_new(sizeof(struct thr_state), 1 << 20, NULL, NULL);
-	filter = rate = NULL;
+	filter = rate = det = NULL;
 	for (i = 0; i < set.n; i++) {
 		r = &set.v[i];
 		if (!thr_selects_sid(r, (uint32_t)gid, (uint32_t)sid))
@@ -112,6 +124,10 @@ main(int argc, char **argv)
 		    (filter == NULL || (filter->sid == 0 && r->sid != 0))) {
 			filter = r;
 			fi = i;
+		}
+		if (r->dir == THR_DETECTION_FILTER && det == NULL) {
+			det = r;
+			di = i;
 		}
 		if (r->dir == THR_RATE_FILTER && rate == NULL) {
 			rate = r;
@@ -142,6 +158,36 @@ main(int argc, char **argv)
 			st = tracker_get(t, key, n, &fresh);
 			pass = thr_filter(filter, eng, st, fresh, now);
 		}
+		if (det) {
+			unsigned char pk[TRACKER_KEY_MAX];
+			int64_t seen = 0;
+			size_t pn = 0;
+
+			n = key_of(det, di + 64, &src, sp, &dst, dp, key);
+			if (det->unique_on != THR_UNIQUE_NONE) {
+				unsigned port = det->unique_on ==
+				    THR_UNIQUE_SRC_PORT ? sp : dp;
+
+				/* The (tracker, port) slot: when counted. */
+				memcpy(pk, key, n);
+				pk[0] ^= 0x80;
+				pk[n] = (unsigned char)(port >> 8);
+				pk[n + 1] = (unsigned char)port;
+				pn = n + 2;
+				st = tracker_get(t, pk, pn, &fresh);
+				seen = fresh ? 0 : st->t0_usec;
+			}
+			st = tracker_get(t, key, n, &fresh);
+			if (!thr_detection(det, eng, st, fresh, now, pn ? &seen :
+			    NULL))
+				pass = 0;
+			if (pn) {
+				/* Looked up again: the table may have moved. */
+				st = tracker_get(t, pk, pn, &fresh);
+				memset(st, 0, sizeof(*st));
+				st->t0_usec = seen;
+			}
+		}
 		ch = act;
 		if (rate) {
 			n = key_of(rate, ri + 128, &src, sp, &dst, dp, key);
@@ -166,6 +212,7 @@ main(int argc, char **argv)
 	    "drops %lu\n", set.n, errors, alerts, blocked, allowed, drops);
 	tracker_free(t);
 	thr_set_free(&set);
+	thr_vars_free(&vars);
 	diag_clear(&d);
 	return 0;
 }

@@ -63,6 +63,48 @@ test_rdap_parse_ip_nested_abuse(void **state)
 	rdap_result_clear(&r);
 }
 
+/*
+ * RIPE's abuse role with its abuse-mailbox typed "abuse" beside e-mail:
+ * attributes: only the typed one is an abuse address; an individual's
+ * admin mailbox is personal; entities of the network rank above nested.
+ */
+static const char ripe_typed[] =
+    "{\"objectClassName\":\"ip network\",\"handle\":\"130.59.0.0 - "
+    "130.59.255.255\",\"startAddress\":\"130.59.0.0\",\"endAddress\":"
+    "\"130.59.255.255\",\"name\":\"SWITCH-LAN\",\"entities\":["
+    "{\"handle\":\"AR1-RIPE\",\"roles\":[\"abuse\"],\"vcardArray\":"
+    "[\"vcard\",[[\"kind\",{},\"text\",\"group\"],[\"email\",{\"type\":"
+    "\"email\"},\"text\",\"people@switch.test\"],[\"email\",{\"type\":"
+    "\"abuse\"},\"text\",\"abuse@switch.test\"]]]},"
+    "{\"handle\":\"JD1-RIPE\",\"roles\":[\"administrative\"],"
+    "\"vcardArray\":[\"vcard\",[[\"kind\",{},\"text\",\"individual\"],"
+    "[\"email\",{},\"text\",\"john@switch.test\"]]]}]}";
+
+static void
+test_rdap_parse_typed_abuse_mailbox_and_person(void **state)
+{
+	struct rdap_result	r;
+	struct err		e = { "", 0 };
+
+	(void)state;
+	assert_int_equal(rdap_parse_ip(ripe_typed, strlen(ripe_typed), &r,
+	    &e), 0);
+	assert_int_equal(r.abuse_typed, 1);
+	assert_string_equal(find(&r, "abuse@switch.test")->role, "abuse");
+	assert_int_equal(find(&r, "abuse@switch.test")->level, 2);
+	assert_string_equal(find(&r, "people@switch.test")->role,
+	    "role-email");
+	assert_string_equal(find(&r, "john@switch.test")->role, "admin");
+	assert_int_equal(find(&r, "john@switch.test")->personal, 1);
+	rdap_result_clear(&r);
+	/* The ARIN answer: nested abuse, no typed mailbox. */
+	assert_int_equal(rdap_parse_ip(arin_ip, strlen(arin_ip), &r, &e), 0);
+	assert_int_equal(r.abuse_typed, 0);
+	assert_int_equal(find(&r, "abuse@microsoft.com")->level, 1);
+	assert_int_equal(find(&r, "abuse@microsoft.com")->personal, 0);
+	rdap_result_clear(&r);
+}
+
 static void
 test_rdap_parse_ip_abuse_without_email_gives_link(void **state)
 {
@@ -202,6 +244,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rdap_parse_ip_nested_abuse),
 		cmocka_unit_test(test_rdap_parse_ip_abuse_without_email_gives_link),
+		cmocka_unit_test(test_rdap_parse_typed_abuse_mailbox_and_person),
 		cmocka_unit_test(test_rdap_parse_hostile_values),
 		cmocka_unit_test(test_rdap_parse_rejects),
 		cmocka_unit_test(test_bootstrap_lookup_longest_prefix),

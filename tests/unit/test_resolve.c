@@ -283,6 +283,64 @@ test_resolve_addr_rate_limit_backs_off(void **state)
 	fake_stop(&iana);
 }
 
+/*
+ * IANA refers, the registry says "limit exceeded": no answer (not "no
+ * contact", which would be cached), retried after the back-off.
+ */
+static void
+test_resolve_addr_rate_limit_after_referral(void **state)
+{
+	static const char limit[] = "% Joint Whois\n\nQuery rate limit "
+	    "exceeded\n";
+	struct fake	 iana, ripe;
+	struct resolver	*r;
+	struct contact	 c;
+	struct addr	 a, lo, hi;
+	struct err	 e = { "", 0 };
+	int64_t		 after;
+
+	(void)state;
+	fake_start(&iana, iana_to_ripe);
+	fake_start(&ripe, limit);
+	setup_conf(&iana, &ripe);
+	conf.backoff_s = 300;
+	r = resolver_new(&conf);
+	addr_parse("62.239.237.1", &a);
+	assert_int_equal(resolve_addr(r, &a, &c, &lo, &hi, &e), -1);
+	assert_non_null(strstr(e.msg, "rate-limited"));
+	after = resolver_retry_after_s(r);
+	assert_true(after > 290 && after <= 300);
+	assert_int_equal(iana.queries, 1);
+	assert_int_equal(ripe.queries, 1);
+	contact_clear(&c);
+	resolver_free(r);
+	fake_stop(&ripe);
+	fake_stop(&iana);
+}
+
+/* The security contact takes exploit and compromise reports. */
+static void
+test_contact_to_by_kind(void **state)
+{
+	struct contact c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	contact_add(&c, "abuse@bora.test", "abuse", "t", 0);
+	contact_add(&c, "security@bora.test", "security", "t", 0);
+	contact_add(&c, "cert@cert.test", "cert", "t", 0);
+	assert_int_equal(contact_to(&c, 0, 0), 1);
+	assert_int_equal(contact_to(&c, 1, 0), 0);
+	assert_int_equal(contact_to(&c, 0, 1), 0);
+	assert_int_equal(contact_to(&c, 1, 1), 1);
+	assert_int_equal(contact_to(&c, 2, 1), 0);
+	contact_clear(&c);
+	/* No security contact: the abuse desk takes every kind. */
+	contact_add(&c, "abuse@isp.test", "abuse", "t", 0);
+	assert_int_equal(contact_to(&c, 0, 1), 1);
+	contact_clear(&c);
+}
+
 static void
 test_resolve_cached_one_lookup_per_range(void **state)
 {
@@ -449,8 +507,13 @@ first_report(void *arg, const struct report_row *r)
  * contact exists, the resolver stores one, the reporter drafts the report
  * to it (contact_for in reporter.c reads store_contact_lookup).
  */
+/*
+ * The resolver executor resolves the decision's target through a whois
+ * server answering `answer`, then the reporter drafts the report of an
+ * incident of `kind`: its To is want.
+ */
 static void
-test_executor_reporter_uses_resolved_contact(void **state)
+reporter_case(const char *answer, enum incident_kind kind, const char *want)
 {
 	struct fake		 iana;
 	struct store		*st;
@@ -465,11 +528,8 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	struct err		 e = { "", 0 };
 	char			 dir[] = "/tmp/redress-tr.XXXXXX", *yaml;
 
-	(void)state;
-	if (access("templates/scan.tmpl", R_OK) != 0)
-		skip();
 	assert_non_null(mkdtemp(dir));
-	fake_start(&iana, ripe_answer);
+	fake_start(&iana, answer);
 	yaml = xasprintf("resolver:\n  offline: true\n  ptr: false\n"
 	    "  rdap: false\n  timeout: 2s\n  whois_servers:\n"
 	    "    whois.iana.org: \"127.0.0.1:%d\"\n"
@@ -492,7 +552,7 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	free(yaml);
 	assert_int_equal(store_open(":memory:", &st, &e), 0);
 	memset(&in, 0, sizeof(in));
-	in.kind = INCIDENT_SCAN;
+	in.kind = kind;
 	strlcpy_r(in.state, INCIDENT_STATE_OPEN, sizeof(in.state));
 	strlcpy_r(in.src, "62.239.237.1", sizeof(in.src));
 	strlcpy_r(in.dst, "192.0.2.10", sizeof(in.dst));
@@ -540,7 +600,7 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(store_report_list(st, NULL, first_report, &r, &e), 1);
 	assert_true(r.id > 0);
-	assert_string_equal(r.rcpt, "protect@bt.com");
+	assert_string_equal(r.rcpt, want);
 	assert_string_equal(r.recipient, RECIPIENT_SOURCE);
 	assert_int_equal(r.low_confidence, 0);
 	rp.ops->stop(&rp);
@@ -562,6 +622,38 @@ test_executor_reporter_uses_resolved_contact(void **state)
 	}
 }
 
+static void
+test_executor_reporter_uses_resolved_contact(void **state)
+{
+	(void)state;
+	if (access("templates/scan.tmpl", R_OK) != 0)
+		skip();
+	reporter_case(ripe_answer, INCIDENT_SCAN, "protect@bt.com");
+}
+
+/*
+ * APNIC 210.107.73.73's kind of answer: an abuse desk, and a remark that
+ * names the security contact. Exploit and compromise reports go to the
+ * security contact, the other kinds to the abuse desk.
+ */
+static void
+test_executor_reporter_security_contact_by_kind(void **state)
+{
+	static const char answer[] =
+	    "inetnum:        62.239.237.0 - 62.239.237.255\n"
+	    "netname:        BORANET\n"
+	    "abuse-mailbox:  abuse@bora.test\n"
+	    "remarks:        If related with security, send mail to "
+	    "security@bora.test\n";
+
+	(void)state;
+	if (access("templates/scan.tmpl", R_OK) != 0 ||
+	    access("templates/exploit.tmpl", R_OK) != 0)
+		skip();
+	reporter_case(answer, INCIDENT_SCAN, "abuse@bora.test");
+	reporter_case(answer, INCIDENT_EXPLOIT, "security@bora.test");
+}
+
 int
 main(void)
 {
@@ -571,10 +663,13 @@ main(void)
 		cmocka_unit_test(test_resolve_addr_admin_only_is_low_confidence),
 		cmocka_unit_test(test_resolve_addr_caps_recipients),
 		cmocka_unit_test(test_resolve_addr_rate_limit_backs_off),
+		cmocka_unit_test(test_resolve_addr_rate_limit_after_referral),
+		cmocka_unit_test(test_contact_to_by_kind),
 		cmocka_unit_test(test_resolve_cached_one_lookup_per_range),
 		cmocka_unit_test(test_store_contact_lookup_expiry_and_specific),
 		cmocka_unit_test(test_executor_resolver_run_stores_contacts),
 		cmocka_unit_test(test_executor_reporter_uses_resolved_contact),
+		cmocka_unit_test(test_executor_reporter_security_contact_by_kind),
 	};
 
 	log_set_level(LOG_LEVEL_ERROR);

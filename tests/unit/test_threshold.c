@@ -113,10 +113,19 @@ test_thr_filter_both_count2(void **state)
 	assert_string_equal(run(l, SNO, 0, edge, N(edge)), "001");
 }
 
+/*
+ * docs/policy.md "rate_filter": count 2, seconds 10, timeout 5, events at
+ * 0 1 2 3 7 8 9 10 s. Suricata (ThresholdCheckUpdate, TYPE_RATE): the new
+ * action from the 3rd event (2 s) while secs(now) - 2 <= 5, so 7 s still
+ * has it; 8 s ends it with the old action, window and count kept, so 9 s
+ * (still in the window of 0 s, count 4) re-triggers at once. Snort: the
+ * action for [2, 7) s, then a fresh window from 7 s.
+ */
 static void
 test_thr_rate_timeout(void **state)
 {
 	static const int t[] = { 0, 1, 2, 3, 7, 8, 9, 10 };
+	static const int later[] = { 0, 1, 2, 8, 11, 12, 13 };
 	static const int edge[] = { 0, 10, 11 };
 	const char *l = "rate_filter gen_id 1, sig_id 1, track by_src, "
 	    "count 2, seconds 10, new_action contain, timeout 5";
@@ -124,11 +133,84 @@ test_thr_rate_timeout(void **state)
 	    "count 1, seconds 10, new_action report, timeout 0";
 
 	(void)state;
-	assert_string_equal(run(l, SUR, 1, t, N(t)), "00110011");
+	assert_string_equal(run(l, SUR, 1, t, N(t)), "00111011");
 	assert_string_equal(run(l, SNO, 1, t, N(t)), "00110011");
-	/* timeout 0: never reverts; the edge differs by engine. */
-	assert_string_equal(run(f, SUR, 1, edge, N(edge)), "011");
+	/* Suricata: past the old window a new one starts at 11 s. */
+	assert_string_equal(run(l, SUR, 1, later, N(later)), "0010001");
+	/* timeout 0: Suricata ends it the next second; Snort never. */
+	assert_string_equal(run(f, SUR, 1, edge, N(edge)), "010");
 	assert_string_equal(run(f, SNO, 1, edge, N(edge)), "001");
+}
+
+/* Suricata compares whole seconds: started at 2.9 s, 7.95 s is 5 later. */
+static void
+test_thr_rate_timeout_whole_seconds(void **state)
+{
+	static const int64_t ms[] = { 0, 1000, 2900, 7950, 8000 };
+	struct thr_rule r;
+	struct thr_state st;
+	struct err e = { "", 0 };
+	char out[8];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(thr_parse_line("rate_filter gen_id 1, sig_id 1, "
+	    "track by_src, count 2, seconds 10, new_action drop, timeout 5",
+	    &r, &e), 1);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < N(ms); i++)
+		out[i] = thr_rate(&r, SUR, &st, i == 0,
+		    1700000000LL * 1000000 + ms[i] * 1000) ? '1' : '0';
+	out[i] = '\0';
+	assert_string_equal(out, "00110");
+	thr_rule_free(&r);
+}
+
+/*
+ * docs/policy.md "backoff": count 3, multiplier 2 alerts at the 3rd, 6th,
+ * 12th and 24th event; count 1, multiplier 10 at the 1st, 10th, 100th.
+ * suricata-verify threshold-rule-flow-backoff-single-flow: 6676 matching
+ * packets of one flow give 13, 12 and 5 alerts for (1, 2), (3, 2), (5, 5).
+ */
+static int
+backoff_alerts(uint32_t count, uint32_t mult, int n, char *first, size_t len)
+{
+	struct thr_rule r;
+	struct thr_state st;
+	struct err e = { "", 0 };
+	char line[160];
+	int i, alerts = 0;
+	size_t o = 0;
+
+	snprintf(line, sizeof(line), "threshold gen_id 1, sig_id 1, type "
+	    "backoff, track by_flow, count %u, multiplier %u", count, mult);
+	assert_int_equal(thr_parse_line(line, &r, &e), 1);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < n; i++)
+		if (thr_filter(&r, SUR, &st, i == 0, (int64_t)i * 1000)) {
+			alerts++;
+			if (first != NULL && o + 8 < len)
+				o += (size_t)snprintf(first + o, len - o, "%s%d",
+				    o ? " " : "", i + 1);
+		}
+	thr_rule_free(&r);
+	return alerts;
+}
+
+static void
+test_thr_filter_backoff(void **state)
+{
+	char at[64] = "";
+
+	(void)state;
+	assert_int_equal(backoff_alerts(3, 2, 25, at, sizeof(at)), 4);
+	assert_string_equal(at, "3 6 12 24");
+	at[0] = '\0';
+	assert_int_equal(backoff_alerts(1, 10, 150, at, sizeof(at)), 3);
+	assert_string_equal(at, "1 10 100");
+	assert_int_equal(backoff_alerts(1, 2, 6676, NULL, 0), 13);
+	assert_int_equal(backoff_alerts(3, 2, 6676, NULL, 0), 12);
+	assert_int_equal(backoff_alerts(5, 5, 6676, NULL, 0), 5);
 }
 
 /*
@@ -170,6 +252,48 @@ test_thr_rate_count0_always(void **state)
 		}
 		thr_rule_free(&r);
 	}
+}
+
+/*
+ * docs/policy.md "detection_filter" (count 2, seconds 10): events past
+ * the 2nd of a window pass, at 0 1 2 3 11 12 13 s `0011001` (Suricata:
+ * 10 s is inside, 11 s starts a window). unique_on dst_port, count 1:
+ * ports 80 80 81 81 pass `0011` (the 2nd distinct port passes, and so do
+ * later events while the count stays above).
+ */
+static void
+test_thr_detection(void **state)
+{
+	static const int t[] = { 0, 1, 2, 3, 11, 12, 13 };
+	static const int port[] = { 80, 80, 81, 81 };
+	struct thr_rule r;
+	struct thr_state st;
+	struct err e = { "", 0 };
+	int64_t seen[2] = { 0, 0 };
+	char out[16];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(thr_parse_line("detection_filter gen_id 1, sig_id 1, "
+	    "track by_src, count 2, seconds 10", &r, &e), 1);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < N(t); i++)
+		out[i] = thr_detection(&r, SUR, &st, i == 0,
+		    (int64_t)t[i] * 1000000, NULL) ? '1' : '0';
+	out[i] = '\0';
+	assert_string_equal(out, "0011001");
+	thr_rule_free(&r);
+	assert_int_equal(thr_parse_line("detection_filter gen_id 1, sig_id 1, "
+	    "track by_dst, count 1, seconds 60, unique_on dst_port", &r, &e),
+	    1);
+	assert_int_equal(r.unique_on, THR_UNIQUE_DST_PORT);
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < N(port); i++)
+		out[i] = thr_detection(&r, SUR, &st, i == 0,
+		    (int64_t)i * 1000000, &seen[port[i] - 80]) ? '1' : '0';
+	out[i] = '\0';
+	assert_string_equal(out, "0011");
+	thr_rule_free(&r);
 }
 
 static void
@@ -237,6 +361,9 @@ main(void)
 		cmocka_unit_test(test_thr_filter_both_count1_quirk),
 		cmocka_unit_test(test_thr_filter_both_count2),
 		cmocka_unit_test(test_thr_rate_timeout),
+		cmocka_unit_test(test_thr_rate_timeout_whole_seconds),
+		cmocka_unit_test(test_thr_filter_backoff),
+		cmocka_unit_test(test_thr_detection),
 		cmocka_unit_test(test_thr_rate_count0_always),
 		cmocka_unit_test(test_thr_suppressed_tracks),
 		cmocka_unit_test(test_thr_selects_sid_global),

@@ -5,7 +5,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "threshold_parse.h"
@@ -99,7 +101,17 @@ test_thr_parse_line_errors(void **state)
 	bad("suppress gen_id 1, sig_id 1, track by_src", "track without ip");
 	bad("suppress gen_id 1, sig_id 1, ip 1.2.3.4", "ip without track");
 	bad("suppress gen_id 1, sig_id 1, track by_src, ip $HOME_NET",
-	    "variables are not supported");
+	    "address variables need a suricata.yaml");
+	bad("threshold gen_id 1, sig_id 1, type backoff, track by_flow, "
+	    "count 1, seconds 10", "needs multiplier");
+	bad("threshold gen_id 1, sig_id 1, type backoff, track by_flow, "
+	    "count 1, multiplier 1", "must be 2-65535");
+	bad("threshold gen_id 1, sig_id 1, type backoff, track by_flow, "
+	    "count 0, multiplier 2", "must be 1-65535");
+	bad("threshold gen_id 1, sig_id 1, type backoff, track by_flow, "
+	    "count 1, multiplier 2, seconds 5", "takes no seconds");
+	bad("threshold gen_id 1, sig_id 1, type limit, track by_flow, "
+	    "count 1, seconds 5, multiplier 2", "is for type backoff");
 	bad("suppress gen_id 1, sig_id 1, track by_src, ip 1.2.3.400",
 	    "not an address");
 	bad("suppress gen_id 1, sig_id 1, track by_src, ip [1.2.3.4",
@@ -158,6 +170,64 @@ test_thr_parse_buf_lines_and_continuations(void **state)
 	diag_clear(&d);
 }
 
+/*
+ * docs/policy.md "address variables": a suricata.yaml with an include:
+ * (suricata-verify issue-4407) gives $SUPPRESS as nested groups.
+ */
+static void
+test_thr_vars_from_suricata_yaml(void **state)
+{
+	char dir[] = "/tmp/redress-thrvars.XXXXXX", p1[96], p2[96];
+	struct thr_vars v = { 0 };
+	struct thr_rule r;
+	struct err e = { "", 0 };
+	struct diag d;
+	struct addr a;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p1, sizeof(p1), "%s/suricata.yaml", dir);
+	snprintf(p2, sizeof(p2), "%s/more.yaml", dir);
+	f = fopen(p1, "w");
+	fputs("%YAML 1.1\n---\nvars:\n  address-groups:\n"
+	    "    HOME_NET: \"[192.168.0.0/16,10.0.0.0/8]\"\n"
+	    "    include: more.yaml\n  port-groups:\n"
+	    "    HTTP_PORTS: \"80\"\n", f);
+	fclose(f);
+	f = fopen(p2, "w");
+	fputs("%YAML 1.1\n---\nA: \"[1.0.0.0,1.0.0.1]\"\n"
+	    "B: \"[FE80:0000:0000:0000:0202:B3FF:FE1E:8328, 2001:db8::/32]\"\n"
+	    "SUPPRESS: \"[$A,$B, [$HOME_NET]]\"\nLOOP: \"[$LOOP]\"\n", f);
+	fclose(f);
+	diag_init(&d);
+	assert_int_equal(thr_vars_load(p1, &v, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(thr_vars_get(&v, "HOME_NET"),
+	    "[192.168.0.0/16,10.0.0.0/8]");
+	assert_null(thr_vars_get(&v, "HTTP_PORTS"));
+	assert_int_equal(thr_parse_line_vars("suppress gen_id 1, sig_id 0, "
+	    "track by_src, ip $SUPPRESS", &v, &r, &e), 1);
+	assert_int_equal(r.nips, 6);
+	addr_parse("fe80::202:b3ff:fe1e:8328", &a);
+	assert_true(cidr_contains(&r.ips[2], &a));
+	addr_parse("10.1.2.3", &a);
+	assert_true(cidr_contains(&r.ips[5], &a));
+	thr_rule_free(&r);
+	assert_int_equal(thr_parse_line_vars("suppress gen_id 1, sig_id 0, "
+	    "track by_src, ip $NOPE", &v, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "not defined in"));
+	err_clear(&e);
+	assert_int_equal(thr_parse_line_vars("suppress gen_id 1, sig_id 0, "
+	    "track by_src, ip $LOOP", &v, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "nested more than"));
+	thr_vars_free(&v);
+	diag_clear(&d);
+	unlink(p1);
+	unlink(p2);
+	rmdir(dir);
+}
+
 static void
 test_thr_parse_file_missing(void **state)
 {
@@ -180,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_thr_parse_line_errors),
 		cmocka_unit_test(test_thr_parse_buf_lines_and_continuations),
 		cmocka_unit_test(test_thr_parse_file_missing),
+		cmocka_unit_test(test_thr_vars_from_suricata_yaml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

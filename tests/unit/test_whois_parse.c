@@ -272,6 +272,93 @@ test_whois_parse_binary_garbage(void **state)
 	whois_result_clear(&r);
 }
 
+/* abuse-c names a role with abuse-mailbox: and e-mail:: only the mailbox. */
+static void
+test_whois_parse_abuse_role_email_not_its_mailbox(void **state)
+{
+	struct whois_result r;
+
+	(void)state;
+	parse("inetnum:        192.0.2.0 - 192.0.2.255\n"
+	    "abuse-c:        AR1-TEST\n"
+	    "admin-c:        JD1-TEST\n"
+	    "tech-c:         NOC1-TEST\n"
+	    "\n"
+	    "role:           Abuse Role\n"
+	    "e-mail:         people@isp.test\n"
+	    "abuse-mailbox:  abuse@isp.test\n"
+	    "nic-hdl:        AR1-TEST\n"
+	    "\n"
+	    "person:         John Doe\n"
+	    "e-mail:         john.doe@isp.test\n"
+	    "nic-hdl:        JD1-TEST\n"
+	    "\n"
+	    "role:           NOC\n"
+	    "e-mail:         noc@isp.test\n"
+	    "nic-hdl:        NOC1-TEST\n", &r);
+	assert_non_null(find(&r, "abuse@isp.test"));
+	assert_string_equal(find(&r, "abuse@isp.test")->role, "abuse");
+	assert_null(find(&r, "people@isp.test"));
+	/* admin-c is a person: marked, never a recipient; a role is not. */
+	assert_non_null(find(&r, "john.doe@isp.test"));
+	assert_int_equal(find(&r, "john.doe@isp.test")->personal, 1);
+	assert_non_null(find(&r, "noc@isp.test"));
+	assert_string_equal(find(&r, "noc@isp.test")->role, "tech");
+	assert_int_equal(find(&r, "noc@isp.test")->personal, 0);
+	whois_result_clear(&r);
+	/* Without an abuse-mailbox: the abuse-c's e-mail: is its address. */
+	parse("inetnum:        192.0.2.0 - 192.0.2.255\n"
+	    "abuse-c:        AR1-TEST\n\n"
+	    "role:           Abuse Role\n"
+	    "e-mail:         desk@isp.test\n"
+	    "nic-hdl:        AR1-TEST\n", &r);
+	assert_non_null(find(&r, "desk@isp.test"));
+	assert_string_equal(find(&r, "desk@isp.test")->role, "abuse");
+	whois_result_clear(&r);
+}
+
+/* APNIC 210.107.73.73: "If related with security, send mail to ...". */
+static void
+test_whois_parse_security_remark(void **state)
+{
+	struct whois_result r;
+	const struct whois_found *f;
+
+	(void)state;
+	parse("inetnum:        210.107.0.0 - 210.107.127.255\n"
+	    "remarks:        If related with spam, send mail to abuse@bora.net\n"
+	    "remarks:        If related with security, send mail to "
+	    "security@bora.net\n"
+	    "remarks:        BT Security Computer Emergency Response Team\n",
+	    &r);
+	f = find(&r, "security@bora.net");
+	assert_non_null(f);
+	assert_string_equal(f->role, "security");
+	assert_int_equal(f->line, 3);
+	f = find(&r, "abuse@bora.net");
+	assert_non_null(f);
+	assert_string_equal(f->role, "abuse");
+	assert_int_equal(f->low_confidence, 1);
+	assert_int_equal(r.nfound, 2);
+	whois_result_clear(&r);
+}
+
+/* "Try again later" is a rate limit too, not an empty answer. */
+static void
+test_whois_parse_try_later(void **state)
+{
+	struct whois_result r;
+
+	(void)state;
+	parse("% Server busy. Please try again later.\n", &r);
+	assert_int_equal(r.rate_limited, 1);
+	whois_result_clear(&r);
+	parse("inetnum: 192.0.2.0 - 192.0.2.255\nremarks: try our web site\n",
+	    &r);
+	assert_int_equal(r.rate_limited, 0);
+	whois_result_clear(&r);
+}
+
 static void
 test_contact_mailbox_ok_cases(void **state)
 {
@@ -327,6 +414,9 @@ main(void)
 		cmocka_unit_test(test_whois_parse_rate_limit),
 		cmocka_unit_test(test_whois_parse_hostile_values),
 		cmocka_unit_test(test_whois_parse_binary_garbage),
+		cmocka_unit_test(test_whois_parse_abuse_role_email_not_its_mailbox),
+		cmocka_unit_test(test_whois_parse_security_remark),
+		cmocka_unit_test(test_whois_parse_try_later),
 		cmocka_unit_test(test_contact_mailbox_ok_cases),
 		cmocka_unit_test(test_contact_range_parse_forms),
 	};
