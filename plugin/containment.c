@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The containment executor: carries out pending "contain" decisions on
- * every configured responder (whitelist checked again, a cap on new blocks
- * a minute, longer blocks for repeat offenders), records each block,
+ * every configured responder (our own side checked again, a cap on new
+ * blocks a minute, longer blocks for repeat offenders), records each block,
  * expires blocks that have no kernel timeout (or whose timeout the
  * backend had to cap), and reconciles the store with what the backends
  * hold. Log lines are key=value: "block addr=... prefix=... duration=...
@@ -16,11 +16,11 @@
 #include "executor.h"
 #include "log.h"
 #include "policy.h"
+#include "protect.h"
 #include "responder.h"
 #include "responders_conf.h"
 #include "store_block.h"
 #include "store_policy.h"
-#include "whitelist.h"
 #include "xmalloc.h"
 
 #define CONTAIN_BATCH	100000	/* decisions taken per pass */
@@ -30,7 +30,7 @@ struct containment {
 	const struct config		*cfg;
 	const struct responders_conf	*rc;
 	struct responders_conf		*own_rc;
-	const struct whitelist		*wl;
+	struct protect			*guard;	/* never blocked */
 	struct responder		**v;	/* opened backends */
 	size_t				 n;
 	int				 dry_run;
@@ -64,12 +64,13 @@ containment_open(const struct config *cfg, int dry_run, FILE *dry_out,
 	c->rc = cfg->responders;
 	if (c->rc == NULL)
 		c->rc = c->own_rc = responders_conf_defaults();
-	c->wl = policy_whitelist(cfg);
+	c->guard = protect_new(cfg);
 	c->v = xcalloc(c->rc->n + 1, sizeof(*c->v));
 	for (i = 0; i < c->rc->n; i++) {
 		r = c->rc->v[i];
 		r->dry_run = dry_run;
 		r->dry_out = dry_out ? dry_out : stdout;
+		r->guard = c->guard;
 		memset(&e2, 0, sizeof(e2));
 		if (r->ops->open != NULL && r->ops->open(r, &e2) < 0) {
 			if (strict) {
@@ -99,7 +100,10 @@ containment_close(struct containment *c)
 	for (i = 0; i < c->n; i++)
 		if (c->v[i]->ops->close != NULL)
 			c->v[i]->ops->close(c->v[i]);
+	for (i = 0; i < c->rc->n; i++)
+		c->rc->v[i]->guard = NULL;
 	free(c->v);
+	protect_free(c->guard);
 	responders_conf_release(c->own_rc);
 	free(c);
 }
@@ -167,7 +171,7 @@ apply_all(struct containment *c, struct item *it, size_t n)
 		if (r->ops->apply == NULL)
 			continue;
 		memset(&e, 0, sizeof(e));
-		if (r->ops->apply(r, v, m, &e) == 0) {
+		if (responder_apply(r, v, m, &e) == 0) {
 			for (i = 0; i < m; i++)
 				add_name(it[idx[i]].done_by,
 				    sizeof(it[idx[i]].done_by), r->name);
@@ -180,7 +184,7 @@ apply_all(struct containment *c, struct item *it, size_t n)
 		}
 		for (i = 0; i < m; i++) {
 			memset(&e, 0, sizeof(e));
-			if (r->ops->apply(r, &v[i], 1, &e) == 0)
+			if (responder_apply(r, &v[i], 1, &e) == 0)
 				add_name(it[idx[i]].done_by,
 				    sizeof(it[idx[i]].done_by), r->name);
 			else
@@ -241,23 +245,26 @@ fail:
 }
 
 /*
- * Refusals: a whitelisted network, or (cap) more new blocks this minute
- * than responders.cap_per_minute allows.
+ * Refusals: our own side (protect.c: this host, its gateways, resolvers,
+ * relay, the whitelist, special ranges; why says which), or (cap) more
+ * new blocks this minute than responders.cap_per_minute allows.
  */
 static int
 screen(struct containment *c, struct store *st, struct item *x, int cap,
-    int *recent, int64_t now, struct err *e)
+    int *recent, int64_t now, char *why, size_t whylen, struct err *e)
 {
-	char t[ADDR_STRLEN];
+	char t[ADDR_STRLEN], w[PROTECT_WHY_LEN];
 	int64_t exp;
 	int rc;
 
 	addr_format(&x->b.net.net, t, sizeof(t));
-	if (whitelist_overlaps(c->wl, &x->b.net)) {
+	if (protect_check(c->guard, &x->b.net, w, sizeof(w))) {
 		c->stats.refused_whitelist++;
-		log_warnx("block refused addr=%s prefix=%u reason=whitelisted "
-		    "incident=%lld", t, x->b.net.len,
-		    (long long)x->b.incident_id);
+		log_warnx("block refused addr=%s prefix=%u reason=protected "
+		    "incident=%lld why=\"%s\"", t, x->b.net.len,
+		    (long long)x->b.incident_id, w);
+		if (why != NULL)
+			snprintf(why, whylen, "%s", w);
 		x->state = ITEM_REFUSED;
 		return 0;
 	}
@@ -290,7 +297,7 @@ containment_block(struct containment *c, struct store *st,
     struct err *e)
 {
 	struct item x;
-	char who[160], a[ADDR_STRLEN];
+	char who[160], a[ADDR_STRLEN], why[PROTECT_WHY_LEN] = "";
 	size_t k;
 	int recent = 0;
 	int64_t now = store_now_usec(), id;
@@ -301,13 +308,13 @@ containment_block(struct containment *c, struct store *st,
 	    c->rc->default_duration;
 	strlcpy_r(x.b.reason, reason ? reason : "", sizeof(x.b.reason));
 	cidr_format(net, x.cidr, sizeof(x.cidr));
-	if (screen(c, st, &x, 0, &recent, now, e) < 0)
+	if (screen(c, st, &x, 0, &recent, now, why, sizeof(why), e) < 0)
 		return -1;
 	/* Blocked already: re-applying replaces the kernel timeout. */
 	if ((x.b.refresh = store_block_active(st, x.cidr, now, NULL, e)) < 0)
 		return -1;
 	if (x.state == ITEM_REFUSED) {
-		err_set(e, "%s is whitelisted: refused", x.cidr);
+		err_set(e, "refused: %s", why);
 		return 1;
 	}
 	if (c->n == 0)
@@ -469,7 +476,7 @@ containment_decisions(struct containment *c, struct store *st, int64_t now,
 		    "%s/evidence/%lld", c->cfg->general.state_dir ?
 		    c->cfg->general.state_dir : ".",
 		    (long long)x->b.incident_id);
-		if (screen(c, st, x, 1, &recent, now, e) < 0)
+		if (screen(c, st, x, 1, &recent, now, NULL, 0, e) < 0)
 			goto out;
 		if (x->state != ITEM_TODO)
 			continue;
@@ -690,7 +697,7 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 			nd++;
 	if (na) {
 		memset(&e, 0, sizeof(e));
-		if (r->ops->apply(r, add, na, &e) < 0)
+		if (responder_apply(r, add, na, &e) < 0)
 			log_warnx("reconcile responder=%s re-add error=%s",
 			    r->name, e.msg);
 	}
