@@ -260,7 +260,7 @@ screen(struct containment *c, struct store *st, struct item *x, int cap,
 	addr_format(&x->b.net.net, t, sizeof(t));
 	if (protect_check(c->guard, &x->b.net, w, sizeof(w))) {
 		c->stats.refused_whitelist++;
-		log_warnx("block refused addr=%s prefix=%u reason=protected "
+		log_warnx("block refused addr=%s prefix=%u reason=whitelisted "
 		    "incident=%lld why=\"%s\"", t, x->b.net.len,
 		    (long long)x->b.incident_id, w);
 		if (why != NULL)
@@ -601,7 +601,26 @@ struct held {
 struct heldset {
 	struct held	*v;
 	size_t		 n, cap;
+	struct cidr	*wide;	/* the prefixes among them */
+	size_t		 nwide, capwide;
 };
+
+/* 1 if a prefix the backend holds covers cidr text t (widening). */
+static int
+held_covers(const struct heldset *h, const char *t)
+{
+	struct cidr c;
+	size_t i;
+
+	if (h->nwide == 0 || cidr_parse(t, &c) < 0)
+		return 0;
+	for (i = 0; i < h->nwide; i++)
+		if (h->wide[i].net.family == c.net.family &&
+		    h->wide[i].len < c.len && cidr_contains(&h->wide[i],
+		    &c.net))
+			return 1;
+	return 0;
+}
 
 static int
 held_cb(void *arg, const struct cidr *net, int64_t remaining)
@@ -611,6 +630,14 @@ held_cb(void *arg, const struct cidr *net, int64_t remaining)
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 256;
 		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
+	}
+	if (net->len < addr_maxlen(&net->net)) {
+		if (h->nwide == h->capwide) {
+			h->capwide = h->capwide ? h->capwide * 2 : 16;
+			h->wide = xreallocarray(h->wide, h->capwide,
+			    sizeof(*h->wide));
+		}
+		h->wide[h->nwide++] = *net;
 	}
 	cidr_format(net, h->v[h->n].cidr, sizeof(h->v[h->n].cidr));
 	h->v[h->n].remaining = remaining;
@@ -637,7 +664,7 @@ static int
 reconcile_one(struct containment *c, struct responder *r, struct store *st,
     int64_t now)
 {
-	struct heldset h = { NULL, 0, 0 };
+	struct heldset h = { NULL, 0, 0, NULL, 0, 0 };
 	struct rows actrows = { NULL, 0, 0 }, *act = &actrows;
 	struct resp_block *add, *del;
 	struct held key, *f;
@@ -649,12 +676,14 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 	if (r->ops->list(r, held_cb, &h, &e) < 0) {
 		log_warnx("reconcile responder=%s error=%s", r->name, e.msg);
 		free(h.v);
+		free(h.wide);
 		return 0;
 	}
 	if (store_block_list(st, BLOCK_LIST_ACTIVE, now, rows_cb, act, &e) <
 	    0) {
 		log_warnx("reconcile responder=%s error=%s", r->name, e.msg);
 		free(h.v);
+		free(h.wide);
 		return 0;
 	}
 	if (h.n > 1)
@@ -676,6 +705,8 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 			f->seen = 1;	/* still active: never "extra" */
 		if (rem < 1)
 			continue;	/* about to expire anyway */
+		if (f == NULL && held_covers(&h, b->cidr))
+			continue;	/* inside a widened prefix */
 		if (f != NULL) {
 			/* Timeout shorter than the store says: re-assert. */
 			if (f->remaining < 0 || rem > r->ops->max_timeout_s ||
@@ -720,6 +751,7 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 	free(add);
 	free(del);
 	free(h.v);
+	free(h.wide);
 	free(actrows.v);
 	return (int)(na + nd);
 }
