@@ -848,7 +848,7 @@ cmd_run(struct cli *cli, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (cli_load_config(cli) < 0)
+	if (cli_load_daemon_config(cli) < 0)
 		return 1;
 	r.cli = cli;
 	r.cfg = cli->cfg;
