@@ -4,7 +4,8 @@
 # only backend cannot start (iptables at a missing path) is refused with
 # the reason, and the old backend keeps containing (a new attacker lands
 # in the set); a SIGHUP to a config without inputs is refused too; a good
-# config is then loaded.
+# config is then loaded. An address added to the host while it runs is
+# never contained (host facts re-read on the rtnetlink event).
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 command -v nft >/dev/null 2>&1 || skip_all "no nft"
@@ -23,7 +24,7 @@ trap 'exit 130' INT TERM
 ip -n $NS link set lo up
 REDRESS=${REDRESS:-build/redress}
 
-plan 9
+plan 11
 
 eve() {	# eve SRC FLOW-ID
 	printf '{"timestamp":"%s","flow_id":%d,"event_type":"alert","src_ip":"%s","src_port":40000,"dest_ip":"10.9.9.9","dest_port":80,"proto":"TCP","flow":{"pkts_toserver":4,"pkts_toclient":3,"bytes_toserver":400,"bytes_toclient":300},"app_proto":"http","alert":{"action":"allowed","gid":1,"signature_id":2010002,"rev":1,"signature":"TEST exploit","category":"Attempted User Privilege Gain","severity":1}}\n' \
@@ -84,4 +85,14 @@ ok $? "SIGHUP to a good config loads it"
 eve 198.18.7.4 4 >>"$T/eve.json"
 wait_for 10 inset 198.18.7.4
 ok $? "and containment goes on"
+
+# ---- an address the host gains while running is ours at once
+ip -n $NS addr add 198.18.7.5/32 dev lo
+sleep 0.3
+eve 198.18.7.5 5 >>"$T/eve.json"
+eve 198.18.7.6 6 >>"$T/eve.json"
+wait_for 10 inset 198.18.7.6
+ok $? "an attacker after it is blocked"
+! inset 198.18.7.5
+ok $? "the address added to the host a moment ago is not (rtnetlink)"
 tap_done
