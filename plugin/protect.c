@@ -13,6 +13,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,18 @@ static const struct { const char *net, *why; } special[] = {
 	{ "ff00::/8", "multicast (RFC 4291), never a source" },
 };
 #define NSPECIAL	(sizeof(special) / sizeof(special[0]))
+
+static struct cidr sp[NSPECIAL];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+static void
+special_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < NSPECIAL; i++)
+		cidr_parse(special[i].net, &sp[i]);
+}
 
 static const struct protect_src *cur_src;
 
@@ -392,16 +405,9 @@ int
 protect_check(struct protect *p, const struct cidr *net, char *why,
     size_t len)
 {
-	static struct cidr sp[NSPECIAL];
-	static int sp_ready;
 	size_t i;
 
-	if (!sp_ready) {
-		/* Same values from every thread: a benign first race. */
-		for (i = 0; i < NSPECIAL; i++)
-			cidr_parse(special[i].net, &sp[i]);
-		sp_ready = 1;
-	}
+	pthread_once(&special_once, special_init);
 	if (why && len)
 		why[0] = '\0';
 	for (i = 0; i < NSPECIAL; i++)

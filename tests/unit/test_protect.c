@@ -343,6 +343,12 @@ test_protect_via_alerts_and_widening(void **state)
 	attack(pol, &sink, "203.0.113.202", 9);
 	assert_false(has(&g, "contain 203.0.113.0/24"));
 	assert_true(has(&g, "contain 203.0.113.128/25"));
+	/* The host's own /48: narrowed to what leaves ::10 and ::1 out. */
+	attack(pol, &sink, "2001:db8:7::a1", 10);
+	attack(pol, &sink, "2001:db8:7::a2", 11);
+	attack(pol, &sink, "2001:db8:7::a3", 12);
+	assert_false(has(&g, "contain 2001:db8:7::/48"));
+	assert_true(has(&g, "contain 2001:db8:7::80/121"));
 	assert_int_equal(store_commit(st, &e), 0);
 	policy_free(pol);
 	store_close(st);
