@@ -24,6 +24,8 @@ struct cli {
 struct store;
 
 int	cli_load_config(struct cli *);
+/* Same, plus what `run` needs (config_check_daemon); errors printed. */
+int	cli_load_daemon_config(struct cli *);
 int	cli_open_store(struct cli *, const char *path, struct store **);
 /* Prints "redress: <msg>" to stderr for command-level errors. */
 void	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));

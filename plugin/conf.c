@@ -19,6 +19,9 @@
 #include "xmalloc.h"
 
 #define CONF_MAX_DEPTH	64
+#define CONF_MAX_STRING	1024	/* names, addresses, URLs */
+#define CONF_MAX_STRING_S "1024"
+#define CONF_MAX_KEY	64	/* longer keys get no suggestion */
 #define CONF_MAX_BYTES	(16u << 20)
 
 static struct conf_node *
@@ -57,14 +60,13 @@ conf_free(struct conf_node *n)
 static void
 node_append(struct conf_node *parent, struct conf_node *n)
 {
-	struct conf_node **pp = &parent->child;
-	size_t idx = 0;
+	size_t idx = parent->nchild++;
 
-	while (*pp) {
-		pp = &(*pp)->next;
-		idx++;
-	}
-	*pp = n;
+	if (parent->last)
+		parent->last->next = n;
+	else
+		parent->child = n;
+	parent->last = n;
 	n->parent = parent;
 	if (parent->type == CONF_SEQ)
 		n->path = parent->path ? xasprintf("%s[%zu]", parent->path, idx)
@@ -72,6 +74,62 @@ node_append(struct conf_node *parent, struct conf_node *n)
 	else
 		n->path = parent->path ? xasprintf("%s.%s", parent->path,
 		    n->key) : xstrdup(n->key);
+}
+
+/*
+ * The keys of every mapping seen so far, hashed by (mapping, key), so
+ * that a duplicate is found in O(1) however many keys a mapping has.
+ */
+struct keyset {
+	const struct conf_node	**v;	/* map entries; NULL free */
+	size_t			  n, cap;
+};
+
+static size_t
+key_hash(const struct conf_node *map, const char *k)
+{
+	size_t h = (size_t)(uintptr_t)map * 0x9e3779b97f4a7c15ull;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 0x100000001b3ull;
+	return h;
+}
+
+static const struct conf_node *
+keyset_find(const struct keyset *ks, const struct conf_node *map,
+    const char *k)
+{
+	size_t i;
+
+	if (ks->cap == 0)
+		return NULL;
+	for (i = key_hash(map, k) & (ks->cap - 1); ks->v[i];
+	    i = (i + 1) & (ks->cap - 1))
+		if (ks->v[i]->parent == map && strcmp(ks->v[i]->key, k) == 0)
+			return ks->v[i];
+	return NULL;
+}
+
+static void
+keyset_add(struct keyset *ks, const struct conf_node *n)
+{
+	const struct conf_node **old = ks->v;
+	size_t i, oldcap = ks->cap;
+
+	if (2 * (ks->n + 1) > ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 64;
+		ks->v = xcalloc(ks->cap, sizeof(*ks->v));
+		ks->n = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i])
+				keyset_add(ks, old[i]);
+		free(old);
+	}
+	for (i = key_hash(n->parent, n->key) & (ks->cap - 1); ks->v[i];
+	    i = (i + 1) & (ks->cap - 1))
+		;
+	ks->v[i] = n;
+	ks->n++;
 }
 
 /*
@@ -88,6 +146,7 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 	yaml_mark_t key_mark[CONF_MAX_DEPTH];
 	int depth = -1, done = 0, failed = 0;
 	char *file = xstrdup(name);
+	struct keyset ks = { NULL, 0, 0 };
 
 	memset(pending_key, 0, sizeof(pending_key));
 	if (!yaml_parser_initialize(&p))
@@ -121,11 +180,9 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 			if (ev.type == YAML_SCALAR_EVENT && top &&
 			    top->type == CONF_MAP && pending_key[depth] == NULL) {
 				const char *k = (const char *)ev.data.scalar.value;
-				struct conf_node *c;
+				const struct conf_node *c = keyset_find(&ks, top,
+				    k);
 
-				for (c = top->child; c; c = c->next)
-					if (strcmp(c->key, k) == 0)
-						break;
 				if (c) {
 					diag_add(d, name,
 					    (int)ev.start_mark.line + 1,
@@ -185,6 +242,8 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 					pending_key[depth] = NULL;
 				}
 				node_append(top, n);
+				if (top->type == CONF_MAP)
+					keyset_add(&ks, n);
 			}
 			if (n->type != CONF_SCALAR) {
 				if (depth + 1 >= CONF_MAX_DEPTH) {
@@ -215,6 +274,7 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 	if (!done)
 		yaml_event_delete(&ev);
 	yaml_parser_delete(&p);
+	free(ks.v);
 	for (; depth >= 0; depth--)
 		free(pending_key[depth]);
 	if (failed) {
@@ -271,6 +331,13 @@ conf_load(const char *path, struct diag *d)
 	}
 	root = conf_parse(path, buf, n, d);
 	free(buf);
+	if (root != NULL && root->type == CONF_MAP && root->child == NULL) {
+		/* Nothing but comments: the default config was not written. */
+		diag_add(d, path, 1, 1, "the configuration is empty (see "
+		    "config/redress.yaml for every key)");
+		conf_free(root);
+		return NULL;
+	}
 	return root;
 }
 
@@ -396,12 +463,33 @@ conf_to_msec(const char *s, int64_t *out)
 		if (strcmp(end, units[i].u) == 0) {
 			double ms = v * (double)units[i].ms;
 
-			if (ms > 9.2e18)
-				return "duration too long";
+			if (ms > (double)CONF_MAX_MSEC)
+				return "duration past 10 years (at most 3650d)";
 			*out = (int64_t)ms;
 			return NULL;
 		}
 	return "expected a duration such as 30s, 15m, 2h, 7d";
+}
+
+/* The machine's memory: no buffer or cap can be larger. */
+static uint64_t
+machine_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || psz <= 0)
+		return UINT64_MAX;
+	return (uint64_t)pages * (uint64_t)psz;
+}
+
+static const char *
+size_too_large(void)
+{
+	static __thread char buf[96];
+
+	snprintf(buf, sizeof(buf), "size past this machine's memory (%llu "
+	    "MiB)", (unsigned long long)(machine_bytes() >> 20));
+	return buf;
 }
 
 const char *
@@ -416,7 +504,7 @@ conf_to_size(const char *s, uint64_t *out)
 		return "expected a size such as 4096, 64k, 16M, 1G";
 	v = strtoull(s, &end, 10);
 	if (errno)
-		return "size too large";
+		return size_too_large();
 	switch (*end) {
 	case '\0':				break;
 	case 'k': case 'K':	mul = 1ull << 10; end++; break;
@@ -428,8 +516,8 @@ conf_to_size(const char *s, uint64_t *out)
 		end++;
 	if (*end != '\0')
 		return "expected a size such as 4096, 64k, 16M, 1G";
-	if (v > UINT64_MAX / mul)
-		return "size too large";
+	if (v > UINT64_MAX / mul || v * mul > machine_bytes())
+		return size_too_large();
 	*out = v * mul;
 	return NULL;
 }
@@ -536,6 +624,10 @@ conf_set(const struct conf_field *f, const struct conf_node *n,
 			return "directory does not exist";
 		if (f->max && (long long)strlen(v) > f->max)
 			return "too long";
+		if (f->kind == CK_STRING && strlen(v) > CONF_MAX_STRING)
+			return "longer than " CONF_MAX_STRING_S " characters";
+		if (f->kind != CK_STRING && strlen(v) >= PATH_MAX)
+			return "path longer than PATH_MAX";
 		free(*(char **)p);
 		*(char **)p = xstrdup(v);
 		return NULL;
@@ -624,6 +716,7 @@ conf_apply(const struct conf_node *map, const struct conf_field *fields,
 				break;
 		if (f->key == NULL) {
 			char *known, *p;
+			const char *near;
 			size_t len = 1;
 
 			for (f = fields; f->key; f++)
@@ -632,8 +725,12 @@ conf_apply(const struct conf_node *map, const struct conf_field *fields,
 			for (f = fields; f->key; f++)
 				p += snprintf(p, len - (size_t)(p - known),
 				    "%s%s", p == known ? "" : ", ", f->key);
+			near = conf_did_you_mean(c->key, &fields[0].key,
+			    sizeof(fields[0]));
 			diag_add(d, c->file, c->kline, c->kcol, "%s: unknown "
-			    "key; known keys: %s", c->path, known);
+			    "key%s%s%s; known keys: %s", c->path, near ?
+			    "; did you mean \"" : "", near ? near : "", near ?
+			    "\"?" : "", known);
 			free(known);
 		}
 	}
@@ -738,4 +835,50 @@ conf_list_file(const char *path, const char *(*cb)(const char *, int,
 	free(line);
 	fclose(f);
 	return 0;
+}
+
+/* Levenshtein distance of a and b, both at most CONF_MAX_KEY long. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, row[CONF_MAX_KEY + 1];
+	size_t diag, up;
+
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? diag : 1 + (diag <
+			    up ? (diag < row[j - 1] ? diag : row[j - 1]) :
+			    (up < row[j - 1] ? up : row[j - 1]));
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+conf_did_you_mean(const char *key, const char *const *names, size_t stride)
+{
+	const char *best = NULL, *name;
+	size_t d, bestd = SIZE_MAX, lk = strlen(key), ln, limit;
+
+	if (lk > CONF_MAX_KEY)
+		return NULL;
+	for (; (name = *names) != NULL; names = (const char *const *)(const
+	    void *)((const char *)names + stride)) {
+		ln = strlen(name);
+		limit = ln / 3 > 1 ? ln / 3 : 1;
+		if (ln > CONF_MAX_KEY || (ln > lk ? ln - lk : lk - ln) > limit)
+			continue;
+		d = edit_distance(key, name);
+		if (d <= limit && d < bestd) {
+			bestd = d;
+			best = name;
+		}
+	}
+	return best;
 }

@@ -31,7 +31,9 @@ struct conf_node {
 	int			 quoted;/* scalar was quoted ("" or '') */
 	char			*path;	/* "responders[1].type" for messages */
 	struct conf_node	*child;	/* first entry of a map or seq */
+	struct conf_node	*last;	/* last entry (appends in O(1)) */
 	struct conf_node	*next;	/* next sibling */
+	size_t			 nchild;
 	struct conf_node	*parent;
 };
 
@@ -55,9 +57,12 @@ void	conf_warning(struct diag *, const struct conf_node *n, const char *,
 const char	*conf_to_int(const char *, long long min, long long max,
 		    long long *);
 const char	*conf_to_bool(const char *, int *);
+/* Longest duration anything takes: ten years. */
+#define CONF_MAX_MSEC	(3650LL * 86400 * 1000)
 /* "90", "30s", "15m", "2h", "7d", "1w", "500ms" -> milliseconds. */
 const char	*conf_to_msec(const char *, int64_t *);
-/* "4096", "64k", "16M", "1G" (powers of 1024) -> bytes. */
+/* "4096", "64k", "16M", "1G" (powers of 1024) -> bytes, at most the
+ * machine's memory. */
 const char	*conf_to_size(const char *, uint64_t *);
 
 enum conf_kind {
@@ -110,6 +115,14 @@ size_t	conf_apply(const struct conf_node *map, const struct conf_field *,
 void	conf_release(const struct conf_field *, void *base);
 
 void	conf_strlist_free(struct conf_strlist *);
+
+/*
+ * The name closest to key by edit distance when close enough to be a
+ * typo, else NULL. names points at the first name; the next is stride
+ * bytes further (the key member of a table's rows); a NULL name ends.
+ */
+const char	*conf_did_you_mean(const char *key, const char *const *names,
+		    size_t stride);
 
 /*
  * Loads a list file: one entry a line, '#' comments, blank lines skipped.

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "config_sections.h"
+#include "input_conf.h"
 #include "xmalloc.h"
 
 static const char *const log_levels[] = { "error", "warning", "info",
@@ -105,9 +106,13 @@ config_build(struct conf_node *root, const char *path, struct diag *d)
 					off += (size_t)snprintf(known + off,
 					    sizeof(known) - off, "%s%s",
 					    off ? ", " : "", s->key);
+				const char *near = conf_did_you_mean(c->key,
+				    &sections[0].key, sizeof(sections[0]));
+
 				diag_add(d, c->file, c->kline, c->kcol,
-				    "%s: unknown section; known: %s", c->key,
-				    known);
+				    "%s: unknown section%s%s%s; known: %s",
+				    c->key, near ? "; did you mean \"" : "",
+				    near ? near : "", near ? "\"?" : "", known);
 			}
 		}
 	for (s = sections; s->key; s++)
@@ -149,4 +154,21 @@ config_free(struct config *cfg)
 	conf_free(cfg->root);
 	free(cfg->path);
 	free(cfg);
+}
+
+size_t
+config_check_daemon(const struct config *cfg, struct diag *d)
+{
+	const struct conf_node *n = conf_get(cfg->root, "inputs");
+
+	if (cfg->inputs != NULL && cfg->inputs->n > 0)
+		return 0;
+	if (n != NULL)
+		conf_error(d, n, "no input configured: redress run would read "
+		    "nothing (unified2, eve, eve_socket, snort_json)");
+	else
+		diag_add(d, cfg->path, 1, 1, "no inputs: section: redress run "
+		    "would read nothing (unified2, eve, eve_socket, "
+		    "snort_json)");
+	return 1;
 }

@@ -69,5 +69,10 @@ struct config	*config_load(const char *path, struct diag *d);
 struct config	*config_parse(const char *name, const char *buf, size_t len,
 		    struct diag *d);
 void		 config_free(struct config *);
+/*
+ * What `redress run` and check-config need beyond a valid file (at least
+ * one input). Returns the errors added to d.
+ */
+size_t		 config_check_daemon(const struct config *, struct diag *);
 
 #endif

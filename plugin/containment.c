@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The containment executor: carries out pending "contain" decisions on
- * every configured responder (whitelist checked again, a cap on new blocks
- * a minute, longer blocks for repeat offenders), records each block,
+ * every configured responder (our own side checked again, a cap on new
+ * blocks a minute, longer blocks for repeat offenders), records each block,
  * expires blocks that have no kernel timeout (or whose timeout the
  * backend had to cap), and reconciles the store with what the backends
  * hold. Log lines are key=value: "block addr=... prefix=... duration=...
@@ -16,12 +16,12 @@
 #include "executor.h"
 #include "log.h"
 #include "policy.h"
+#include "protect.h"
 #include "responder.h"
 #include "store_note.h"
 #include "responders_conf.h"
 #include "store_block.h"
 #include "store_policy.h"
-#include "whitelist.h"
 #include "xmalloc.h"
 
 #define CONTAIN_BATCH	100000	/* decisions taken per pass */
@@ -31,7 +31,7 @@ struct containment {
 	const struct config		*cfg;
 	const struct responders_conf	*rc;
 	struct responders_conf		*own_rc;
-	const struct whitelist		*wl;
+	struct protect			*guard;	/* never blocked */
 	struct responder		**v;	/* opened backends */
 	size_t				 n;
 	int				 dry_run;
@@ -93,7 +93,7 @@ containment_open(const struct config *cfg, int dry_run, FILE *dry_out,
 	c->rc = cfg->responders;
 	if (c->rc == NULL)
 		c->rc = c->own_rc = responders_conf_defaults();
-	c->wl = policy_whitelist(cfg);
+	c->guard = protect_new(cfg);
 	c->v = xcalloc(c->rc->n + 1, sizeof(*c->v));
 	for (i = 0; i < c->rc->n; i++) {
 		r = c->rc->v[i];
@@ -101,6 +101,7 @@ containment_open(const struct config *cfg, int dry_run, FILE *dry_out,
 		r->dry_out = dry_out ? dry_out : stdout;
 		r->note = containment_note;
 		r->note_arg = c;
+		r->guard = c->guard;
 		memset(&e2, 0, sizeof(e2));
 		if (r->ops->open != NULL && r->ops->open(r, &e2) < 0) {
 			if (strict) {
@@ -133,7 +134,10 @@ containment_close(struct containment *c)
 			c->v[i]->ops->close(c->v[i]);
 	}
 	free(c->notes);
+	for (i = 0; i < c->rc->n; i++)
+		c->rc->v[i]->guard = NULL;
 	free(c->v);
+	protect_free(c->guard);
 	responders_conf_release(c->own_rc);
 	free(c);
 }
@@ -201,7 +205,7 @@ apply_all(struct containment *c, struct item *it, size_t n)
 		if (r->ops->apply == NULL)
 			continue;
 		memset(&e, 0, sizeof(e));
-		if (r->ops->apply(r, v, m, &e) == 0) {
+		if (responder_apply(r, v, m, &e) == 0) {
 			for (i = 0; i < m; i++)
 				add_name(it[idx[i]].done_by,
 				    sizeof(it[idx[i]].done_by), r->name);
@@ -214,7 +218,7 @@ apply_all(struct containment *c, struct item *it, size_t n)
 		}
 		for (i = 0; i < m; i++) {
 			memset(&e, 0, sizeof(e));
-			if (r->ops->apply(r, &v[i], 1, &e) == 0)
+			if (responder_apply(r, &v[i], 1, &e) == 0)
 				add_name(it[idx[i]].done_by,
 				    sizeof(it[idx[i]].done_by), r->name);
 			else
@@ -281,23 +285,26 @@ fail:
 }
 
 /*
- * Refusals: a whitelisted network, or (cap) more new blocks this minute
- * than responders.cap_per_minute allows.
+ * Refusals: our own side (protect.c: this host, its gateways, resolvers,
+ * relay, the whitelist, special ranges; why says which), or (cap) more
+ * new blocks this minute than responders.cap_per_minute allows.
  */
 static int
 screen(struct containment *c, struct store *st, struct item *x, int cap,
-    int *recent, int64_t now, struct err *e)
+    int *recent, int64_t now, char *why, size_t whylen, struct err *e)
 {
-	char t[ADDR_STRLEN];
+	char t[ADDR_STRLEN], w[PROTECT_WHY_LEN];
 	int64_t exp;
 	int rc;
 
 	addr_format(&x->b.net.net, t, sizeof(t));
-	if (whitelist_overlaps(c->wl, &x->b.net)) {
+	if (protect_check(c->guard, &x->b.net, w, sizeof(w))) {
 		c->stats.refused_whitelist++;
 		log_warnx("block refused addr=%s prefix=%u reason=whitelisted "
-		    "incident=%lld", t, x->b.net.len,
-		    (long long)x->b.incident_id);
+		    "incident=%lld why=\"%s\"", t, x->b.net.len,
+		    (long long)x->b.incident_id, w);
+		if (why != NULL)
+			snprintf(why, whylen, "%s", w);
 		x->state = ITEM_REFUSED;
 		return 0;
 	}
@@ -330,7 +337,7 @@ containment_block(struct containment *c, struct store *st,
     struct err *e)
 {
 	struct item x;
-	char who[160], a[ADDR_STRLEN];
+	char who[160], a[ADDR_STRLEN], why[PROTECT_WHY_LEN] = "";
 	size_t k;
 	int recent = 0;
 	int64_t now = store_now_usec(), id;
@@ -341,13 +348,13 @@ containment_block(struct containment *c, struct store *st,
 	    c->rc->default_duration;
 	strlcpy_r(x.b.reason, reason ? reason : "", sizeof(x.b.reason));
 	cidr_format(net, x.cidr, sizeof(x.cidr));
-	if (screen(c, st, &x, 0, &recent, now, e) < 0)
+	if (screen(c, st, &x, 0, &recent, now, why, sizeof(why), e) < 0)
 		return -1;
 	/* Blocked already: re-applying replaces the kernel timeout. */
 	if ((x.b.refresh = store_block_active(st, x.cidr, now, NULL, e)) < 0)
 		return -1;
 	if (x.state == ITEM_REFUSED) {
-		err_set(e, "%s is whitelisted: refused", x.cidr);
+		err_set(e, "refused: %s", why);
 		return 1;
 	}
 	if (c->n == 0)
@@ -509,7 +516,7 @@ containment_decisions(struct containment *c, struct store *st, int64_t now,
 		    "%s/evidence/%lld", c->cfg->general.state_dir ?
 		    c->cfg->general.state_dir : ".",
 		    (long long)x->b.incident_id);
-		if (screen(c, st, x, 1, &recent, now, e) < 0)
+		if (screen(c, st, x, 1, &recent, now, NULL, 0, e) < 0)
 			goto out;
 		if (x->state != ITEM_TODO)
 			continue;
@@ -634,7 +641,26 @@ struct held {
 struct heldset {
 	struct held	*v;
 	size_t		 n, cap;
+	struct cidr	*wide;	/* the prefixes among them */
+	size_t		 nwide, capwide;
 };
+
+/* 1 if a prefix the backend holds covers cidr text t (widening). */
+static int
+held_covers(const struct heldset *h, const char *t)
+{
+	struct cidr c;
+	size_t i;
+
+	if (h->nwide == 0 || cidr_parse(t, &c) < 0)
+		return 0;
+	for (i = 0; i < h->nwide; i++)
+		if (h->wide[i].net.family == c.net.family &&
+		    h->wide[i].len < c.len && cidr_contains(&h->wide[i],
+		    &c.net))
+			return 1;
+	return 0;
+}
 
 static int
 held_cb(void *arg, const struct cidr *net, int64_t remaining)
@@ -644,6 +670,14 @@ held_cb(void *arg, const struct cidr *net, int64_t remaining)
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 256;
 		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
+	}
+	if (net->len < addr_maxlen(&net->net)) {
+		if (h->nwide == h->capwide) {
+			h->capwide = h->capwide ? h->capwide * 2 : 16;
+			h->wide = xreallocarray(h->wide, h->capwide,
+			    sizeof(*h->wide));
+		}
+		h->wide[h->nwide++] = *net;
 	}
 	cidr_format(net, h->v[h->n].cidr, sizeof(h->v[h->n].cidr));
 	h->v[h->n].remaining = remaining;
@@ -670,7 +704,7 @@ static int
 reconcile_one(struct containment *c, struct responder *r, struct store *st,
     int64_t now)
 {
-	struct heldset h = { NULL, 0, 0 };
+	struct heldset h = { NULL, 0, 0, NULL, 0, 0 };
 	struct rows actrows = { NULL, 0, 0 }, *act = &actrows;
 	struct resp_block *add, *del;
 	struct held key, *f;
@@ -682,12 +716,14 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 	if (r->ops->list(r, held_cb, &h, &e) < 0) {
 		log_warnx("reconcile responder=%s error=%s", r->name, e.msg);
 		free(h.v);
+		free(h.wide);
 		return 0;
 	}
 	if (store_block_list(st, BLOCK_LIST_ACTIVE, now, rows_cb, act, &e) <
 	    0) {
 		log_warnx("reconcile responder=%s error=%s", r->name, e.msg);
 		free(h.v);
+		free(h.wide);
 		return 0;
 	}
 	if (h.n > 1)
@@ -709,6 +745,8 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 			f->seen = 1;	/* still active: never "extra" */
 		if (rem < 1)
 			continue;	/* about to expire anyway */
+		if (f == NULL && held_covers(&h, b->cidr))
+			continue;	/* inside a widened prefix */
 		if (f != NULL) {
 			/* Timeout shorter than the store says: re-assert. */
 			if (f->remaining < 0 || rem > r->ops->max_timeout_s ||
@@ -730,7 +768,7 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 			nd++;
 	if (na) {
 		memset(&e, 0, sizeof(e));
-		if (r->ops->apply(r, add, na, &e) < 0)
+		if (responder_apply(r, add, na, &e) < 0)
 			log_warnx("reconcile responder=%s re-add error=%s",
 			    r->name, e.msg);
 	}
@@ -753,6 +791,7 @@ reconcile_one(struct containment *c, struct responder *r, struct store *st,
 	free(add);
 	free(del);
 	free(h.v);
+	free(h.wide);
 	free(actrows.v);
 	return (int)(na + nd);
 }

@@ -94,6 +94,26 @@ cli_load_config(struct cli *cli)
 	return 0;
 }
 
+int
+cli_load_daemon_config(struct cli *cli)
+{
+	struct diag d;
+	char line[2048];
+	size_t i;
+
+	if (cli_load_config(cli) < 0)
+		return -1;
+	diag_init(&d);
+	config_check_daemon(cli->cfg, &d);
+	for (i = 0; i < d.n; i++) {
+		diag_format(&d, i, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	i = d.errors;
+	diag_clear(&d);
+	return i ? -1 : 0;
+}
+
 /*
  * Opens the state store for a command: --store PATH when given, else the
  * configuration's general.database. Errors are printed; 0 or -1.
@@ -127,7 +147,7 @@ cmd_check_config(struct cli *cli, int argc, char **argv)
 		cli_error("check-config takes no arguments");
 		return 2;
 	}
-	if (cli_load_config(cli) < 0) {
+	if (cli_load_daemon_config(cli) < 0) {
 		fprintf(stderr, "%s: configuration has errors\n",
 		    cli->config_path);
 		return 1;

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "policy.h"
 #include "policy_conf.h"
+#include "protect.h"
 #include "threshold.h"
 #include "tracker.h"
 #include "whitelist.h"
@@ -57,6 +58,7 @@ struct policy {
 	struct tracker		*inc;	/* 'S'/'D' + address -> inc_state */
 	struct tracker		*win;	/* rule windows */
 	struct tracker		*wide;	/* widening per prefix */
+	struct protect		*guard;	/* never contained: our own side */
 	uint64_t		 pending_bytes, pending_cap;
 	int			 persist;
 	char			*buf;
@@ -491,12 +493,28 @@ report_allowed(struct policy *p, const struct inc_state *s, char *target,
 	return RECIPIENT_SOURCE;
 }
 
+/* 1 if a is our own side (protect.c), said at debug level. */
+static int
+protect_src(struct policy *p, const struct addr *a)
+{
+	struct cidr c;
+	char why[PROTECT_WHY_LEN];
+
+	if (cidr_from_addr(&c, a, addr_maxlen(a)) < 0 ||
+	    !protect_check(p->guard, &c, why, sizeof(why)))
+		return 0;
+	log_debug("policy: not containing: %s", why);
+	return 1;
+}
+
 static int
 contain_allowed(struct policy *p, const struct inc_state *s)
 {
 	if (s->kind == INCIDENT_DOS || s->kind == INCIDENT_COMPROMISE)
 		return 0;
 	if (addr_is_special(&s->src))
+		return 0;
+	if (protect_src(p, &s->src))
 		return 0;
 	if (addr_is_private(&s->src) && !p->pc->contain_private)
 		return 0;
@@ -531,7 +549,7 @@ widen(struct policy *p, struct inc_state *s, int64_t now,
 	uint32_t h = addr_hash(&s->src);
 	long long k = pc->widen_sources;
 	unsigned len;
-	char pfx[CIDR_STRLEN], reason[256];
+	char pfx[CIDR_STRLEN], reason[256], why[PROTECT_WHY_LEN];
 	int fresh, i;
 
 	if (k <= 0)
@@ -561,11 +579,16 @@ widen(struct policy *p, struct inc_state *s, int64_t now,
 	if (w->n < k)
 		return 0;
 	w->done = 1;
-	if (whitelist_overlaps(pc->wl, &c))
-		return 0;	/* never over a protected address */
+	/* Never over a protected address: narrower, or not at all. */
+	if (!protect_widest(p->guard, &s->src, &c, why, sizeof(why))) {
+		log_info("policy: not widening around %s: %s",
+		    addr_format(&s->src, pfx, sizeof(pfx)), why);
+		return 0;
+	}
 	cidr_format(&c, pfx, sizeof(pfx));
 	snprintf(reason, sizeof(reason), "%d sources from %s contained "
-	    "within %llds", w->n, pfx, (long long)pc->widen_window);
+	    "within %llds%s%.120s%s", w->n, pfx, (long long)pc->widen_window,
+	    why[0] ? " (narrowed: " : "", why, why[0] ? ")" : "");
 	return decide(p, s, DECISION_CONTAIN, pfx, NULL, pc->contain_duration,
 	    now, reason, sink, e);
 }
@@ -1142,6 +1165,7 @@ policy_new(const struct config *cfg, struct store *st, struct err *e)
 	p->win = tracker_new(sizeof(struct win_val), cap / 16 * 3, NULL,
 	    NULL);
 	p->wide = tracker_new(sizeof(struct widen_val), cap / 32, NULL, NULL);
+	p->guard = protect_new(cfg);
 	p->pending_cap = cap / 16;
 	rule_lists(p);
 	p->buflen = 8192;
@@ -1177,6 +1201,7 @@ policy_free(struct policy *p)
 	tracker_free(p->inc);
 	tracker_free(p->win);
 	tracker_free(p->wide);
+	protect_free(p->guard);
 	free(p->rule_kind);
 	free(p->rule_ct);
 	free(p->stateless);

@@ -36,6 +36,7 @@
 #include "metrics_conf.h"
 #include "monotime.h"
 #include "policy.h"
+#include "reload.h"
 #include "privdrop.h"
 #include "responder.h"
 #include "responders_conf.h"
@@ -485,6 +486,7 @@ run_reload(struct run *r)
 {
 	struct config *ncfg;
 	struct diag d;
+	struct err re = { 0 };
 	char line[2048];
 	size_t i;
 
@@ -498,6 +500,12 @@ run_reload(struct run *r)
 	if (ncfg == NULL) {
 		log_warnx("reload: %s has errors; keeping the running "
 		    "configuration", r->cli->config_path);
+		return;
+	}
+	if (reload_check(ncfg, &re) < 0) {
+		log_warnx("reload: %s: %s; keeping the running configuration "
+		    "and backends", r->cli->config_path, re.msg);
+		config_free(ncfg);
 		return;
 	}
 	if (strcmp(ncfg->general.database, r->cfg->general.database) != 0)
@@ -848,7 +856,7 @@ cmd_run(struct cli *cli, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (cli_load_config(cli) < 0)
+	if (cli_load_daemon_config(cli) < 0)
 		return 1;
 	r.cli = cli;
 	r.cfg = cli->cfg;

@@ -2,9 +2,11 @@
 /*
  * The plain iptables responder, for hosts without sets: a chain of
  * redress's own (default REDRESS) in the filter table, jumped to from
- * INPUT, holding one `-s NET -j DROP` rule per block. iptables/ip6tables
- * run as argv vectors with -w through spawn_run, never a shell. Rules have
- * no timeout: redress's own timer removes them.
+ * INPUT, holding one `-s NET -j DROP` rule per block. A batch of blocks
+ * or removals is one iptables-restore --noflush run per family (stdin fed
+ * by us), not one process per rule; iptables and the restore programs run
+ * as argv vectors with -w through spawn, never a shell. Rules have no
+ * timeout: redress's own timer removes them.
  */
 #include <search.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@ struct ipt_priv {
 	struct resp_common	 common;
 	char			*chain, *parent;
 	char			*iptables, *ip6tables;
+	char			*iptables_restore, *ip6tables_restore;
 	int64_t			 timeout_ms;
 };
 
@@ -33,6 +36,10 @@ static const struct conf_field ipt_fields[] = {
 	    0 },
 	{ "ip6tables", CK_STRING, F(ip6tables), "/usr/sbin/ip6tables", 0, 0,
 	    NULL, 0 },
+	{ "iptables_restore", CK_STRING, F(iptables_restore),
+	    "/usr/sbin/iptables-restore", 0, 0, NULL, 0 },
+	{ "ip6tables_restore", CK_STRING, F(ip6tables_restore),
+	    "/usr/sbin/ip6tables-restore", 0, 0, NULL, 0 },
 	{ "timeout", CK_MSEC, F(timeout_ms), "10s", 0, 0, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
@@ -53,8 +60,10 @@ ipt_configure(struct responder *r, const struct conf_node *map,
 		conf_error(d, map, "chain/parent: two different chain names");
 		errs++;
 	}
-	if (p->iptables[0] != '/' || p->ip6tables[0] != '/') {
-		conf_error(d, map, "iptables/ip6tables: absolute paths");
+	if (p->iptables[0] != '/' || p->ip6tables[0] != '/' ||
+	    p->iptables_restore[0] != '/' || p->ip6tables_restore[0] != '/') {
+		conf_error(d, map, "iptables/ip6tables(_restore): absolute "
+		    "paths");
 		errs++;
 	}
 	return errs;
@@ -202,75 +211,171 @@ have_free(struct have *h)
 	free(h->v);
 }
 
+/* A growing restore batch. */
+struct batch {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+batch_line(struct batch *b, const char *verb, const char *chain,
+    const char *net)
+{
+	size_t need = strlen(verb) + strlen(chain) + strlen(net) + 24;
+
+	if (b->len + need >= b->cap) {
+		b->cap = (b->cap + need) * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	b->len += (size_t)snprintf(b->s + b->len, b->cap - b->len,
+	    "%s %s -s %s -j DROP\n", verb, chain, net);
+}
+
+/*
+ * Feeds "*filter, the lines, COMMIT" to prog-restore -w --noflush: one
+ * process and one kernel commit for the whole batch, all or nothing.
+ */
 static int
-ipt_apply(struct responder *r, const struct resp_block *v, size_t n,
+ipt_restore(struct responder *r, int v6, struct batch *b, size_t lines,
     struct err *e)
 {
 	struct ipt_priv *p = r->priv;
-	struct have have[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	const char *prog = v6 ? p->ip6tables_restore : p->iptables_restore;
+	char *argv[] = { (char *)prog, "-w", "--noflush", NULL };
+	char errbuf[256], *text;
+	int rc;
+
+	if (lines == 0)
+		return 0;
+	text = xasprintf("*filter\n%.*sCOMMIT\n", (int)b->len, b->s);
+	if (r->dry_run) {
+		fprintf(r->dry_out, "%s -w --noflush <<\n%s", prog, text);
+		fflush(r->dry_out);
+		free(text);
+		return 0;
+	}
+	/* A second a 100,000 rules on top of the configured timeout. */
+	rc = spawn_run_input(argv, NULL, (int)p->timeout_ms +
+	    (int)(lines / 100), text, strlen(text), errbuf, sizeof(errbuf), e);
+	free(text);
+	if (rc != 0)
+		return ipt_fail(e, prog, "batch", rc, errbuf);
+	return 0;
+}
+
+static int
+ipt_have(struct responder *r, struct have have[2], struct err *e)
+{
+	struct ipt_priv *p = r->priv;
 	const char *progs[2] = { p->iptables, p->ip6tables };
-	const char *add[] = { "-A", p->chain, "-s", NULL, "-j", "DROP",
-	    NULL };
-	char net[CIDR_STRLEN], errbuf[256], *key = net;
-	size_t i;
-	int f, rc = 0;
+	int f;
 
 	for (f = 0; f < 2 && !r->dry_run; f++) {
-		if (ipt_list_prog(r, progs[f], have_add, &have[f], e) < 0) {
-			rc = -1;
-			goto out;
-		}
+		if (ipt_list_prog(r, progs[f], have_add, &have[f], e) < 0)
+			return -1;
 		if (have[f].n > 1)
 			qsort(have[f].v, have[f].n, sizeof(char *),
 			    strp_cmp);
 	}
+	return 0;
+}
+
+/* How many copies of the rule for net are there now (sorted have). */
+static size_t
+have_count(const struct have *h, const char *net)
+{
+	char *const *lo, *const *x;
+	const char *key = net;
+	size_t k = 0;
+
+	if (h->n == 0 || (x = bsearch(&key, h->v, h->n, sizeof(char *),
+	    strp_cmp)) == NULL)
+		return 0;
+	for (lo = x; lo > h->v && strcmp(lo[-1], net) == 0; lo--)
+		;
+	while (lo + k < h->v + h->n && strcmp(lo[k], net) == 0)
+		k++;
+	return k;
+}
+
+/* One network of a batch: family and text, sorted to drop repeats. */
+struct bnet {
+	int	v6;
+	char	net[CIDR_STRLEN];
+};
+
+static int
+bnet_cmp(const void *a, const void *b)
+{
+	const struct bnet *x = a, *y = b;
+
+	if (x->v6 != y->v6)
+		return x->v6 - y->v6;
+	return strcmp(x->net, y->net);
+}
+
+/*
+ * Blocks not present yet (rules have no timeout to refresh) and removals
+ * of every copy present, each as one restore batch per family.
+ */
+static int
+ipt_batch(struct responder *r, const struct resp_block *v, size_t n,
+    int add, struct err *e)
+{
+	struct ipt_priv *p = r->priv;
+	struct have have[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct batch b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct bnet *u = xcalloc(n + 1, sizeof(*u));
+	size_t lines[2] = { 0, 0 }, i, k, c;
+	int f, rc = 0;
+
+	if (ipt_have(r, have, e) < 0) {
+		rc = -1;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
-		f = v[i].net.net.family == AF_INET6;
-		cidr_format(&v[i].net, net, sizeof(net));
-		if (have[f].n && bsearch(&key, have[f].v, have[f].n,
-		    sizeof(char *), strp_cmp) != NULL)
-			continue;	/* present: no timeout to refresh */
-		add[3] = net;
-		if ((rc = ipt_run(r, progs[f], add, errbuf, sizeof(errbuf),
-		    e)) != 0) {
-			rc = ipt_fail(e, progs[f], "-A", rc, errbuf);
-			goto out;
+		u[i].v6 = v[i].net.net.family == AF_INET6;
+		cidr_format(&v[i].net, u[i].net, sizeof(u[i].net));
+	}
+	if (n > 1)
+		qsort(u, n, sizeof(*u), bnet_cmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && bnet_cmp(&u[i], &u[i - 1]) == 0)
+			continue;
+		f = u[i].v6;
+		c = have_count(&have[f], u[i].net);
+		if (add && c == 0) {
+			batch_line(&b[f], "-A", p->chain, u[i].net);
+			lines[f]++;
+		}
+		for (k = 0; !add && k < (r->dry_run ? 1 : c); k++) {
+			batch_line(&b[f], "-D", p->chain, u[i].net);
+			lines[f]++;
 		}
 	}
+	for (f = 0; f < 2 && rc == 0; f++)
+		rc = ipt_restore(r, f, &b[f], lines[f], e);
 out:
+	free(u);
+	free(b[0].s);
+	free(b[1].s);
 	have_free(&have[0]);
 	have_free(&have[1]);
 	return rc;
 }
 
 static int
+ipt_apply(struct responder *r, const struct resp_block *v, size_t n,
+    struct err *e)
+{
+	return ipt_batch(r, v, n, 1, e);
+}
+
+static int
 ipt_revert(struct responder *r, const struct resp_block *v, size_t n,
     struct err *e)
 {
-	struct ipt_priv *p = r->priv;
-	const char *progs[2] = { p->iptables, p->ip6tables };
-	const char *del[] = { "-D", p->chain, "-s", NULL, "-j", "DROP",
-	    NULL };
-	char net[CIDR_STRLEN], errbuf[256];
-	size_t i;
-	int f, k, rc;
-
-	for (i = 0; i < n; i++) {
-		f = v[i].net.net.family == AF_INET6;
-		del[3] = cidr_format(&v[i].net, net, sizeof(net));
-		/* Until it says the rule is gone (exit 1), at most 4 copies. */
-		for (k = 0; k < 4; k++) {
-			rc = ipt_run(r, progs[f], del, errbuf, sizeof(errbuf),
-			    e);
-			if (rc < 0)
-				return -1;
-			if (rc != 0 || r->dry_run)
-				break;
-		}
-		if (rc > 1)
-			return ipt_fail(e, progs[f], "-D", rc, errbuf);
-	}
-	return 0;
+	return ipt_batch(r, v, n, 0, e);
 }
 
 struct list_arg {

@@ -4,7 +4,8 @@
  * set per family (flags interval, timeout; `interval: false` makes host-
  * only hash sets, faster for very large sets) and a chain hooked at input
  * (and forward, if asked) dropping traffic from the sets. Blocks are set
- * elements carrying their timeout; a batch is one nft transaction. Nothing
+ * elements carrying their timeout; a batch is one nft transaction (a
+ * prefix replaces the elements inside it in the same transaction). Nothing
  * outside the own table is ever touched.
  */
 #include <stdarg.h>
@@ -254,33 +255,142 @@ nft_elems(struct nft_priv *p, struct sbuf *b, const char *verb, int v6,
 	return k;
 }
 
+static int	nft_list(struct responder *, resp_list_cb, void *,
+		    struct err *);
+
+/* Adds the elements of v (refreshes replacing their timeout) to b. */
+static void
+nft_adds(struct nft_priv *p, struct sbuf *b, const struct resp_block *v,
+    size_t n)
+{
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		if (!nft_has(p, f))
+			continue;
+		/* New elements: one plain add (fast on any set size). */
+		nft_elems(p, b, "add", f, v, n, 0, 1);
+		/*
+		 * Refreshes: add (no-op when present), delete, add with the
+		 * new timeout, in the same transaction. A delete makes nft
+		 * read the whole interval set, so only for these.
+		 */
+		if (nft_elems(p, b, "add", f, v, n, 1, 0)) {
+			nft_elems(p, b, "delete", f, v, n, 1, 0);
+			nft_elems(p, b, "add", f, v, n, 1, 1);
+		}
+	}
+}
+
+struct cidrs {
+	struct cidr	*v;
+	size_t		 n, cap;
+};
+
+static int
+cidrs_add(void *arg, const struct cidr *c, int64_t remaining)
+{
+	struct cidrs *l = arg;
+
+	(void)remaining;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = *c;
+	return 0;
+}
+
+/* 1 if wide is a shorter prefix than c that contains it. */
+static int
+covers(const struct cidr *wide, const struct cidr *c)
+{
+	return wide->net.family == c->net.family && wide->len < c->len &&
+	    cidr_contains(wide, &c->net);
+}
+
+static int
+covered_by(const struct cidr *c, const struct cidr *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (covers(&v[i], c))
+			return 1;
+	return 0;
+}
+
+/*
+ * An interval set refuses an element that overlaps one it holds
+ * ("interval overlaps with an existing one"). A new prefix replaces the
+ * elements inside it (deleted in the same transaction); a new element
+ * inside a prefix already held or added is left out (the prefix holds
+ * it).
+ */
+static int
+nft_apply_interval(struct responder *r, const struct resp_block *v,
+    size_t n, struct err *e)
+{
+	struct nft_priv *p = r->priv;
+	struct cidrs held = { NULL, 0, 0 }, wide = { NULL, 0, 0 };
+	struct resp_block *keep, *del;
+	struct sbuf b = { NULL, 0, 0 };
+	size_t i, nk = 0, nd = 0;
+	int rc = 0;
+
+	if (nft_list(r, cidrs_add, &held, e) < 0)
+		return -1;
+	for (i = 0; i < held.n; i++)
+		if (held.v[i].len < addr_maxlen(&held.v[i].net))
+			cidrs_add(&wide, &held.v[i], 0);
+	for (i = 0; i < n; i++)
+		if (v[i].net.len < addr_maxlen(&v[i].net.net))
+			cidrs_add(&wide, &v[i].net, 0);
+	keep = xcalloc(n + 1, sizeof(*keep));
+	del = xcalloc(held.n + 1, sizeof(*del));
+	for (i = 0; i < held.n; i++)
+		if (covered_by(&held.v[i], wide.v, wide.n))
+			del[nd++].net = held.v[i];
+	for (i = 0; i < n; i++)
+		if (!covered_by(&v[i].net, wide.v, wide.n))
+			keep[nk++] = v[i];
+	for (i = 0; i < 2; i++)
+		if (nft_has(p, (int)i))
+			nft_elems(p, &b, "delete", (int)i, del, nd, -1, 0);
+	nft_adds(p, &b, keep, nk);
+	if (b.s != NULL)
+		rc = nft_run(r, b.s, e);
+	free(b.s);
+	free(keep);
+	free(del);
+	free(held.v);
+	free(wide.v);
+	return rc;
+}
+
 static int
 nft_apply(struct responder *r, const struct resp_block *v, size_t n,
     struct err *e)
 {
 	struct nft_priv *p = r->priv;
 	struct sbuf b = { NULL, 0, 0 };
-	int f, rc;
+	size_t i;
+	int rc;
 
-	for (f = 0; f < 2; f++) {
-		if (!nft_has(p, f))
-			continue;
-		/* New elements: one plain add (fast on any set size). */
-		nft_elems(p, &b, "add", f, v, n, 0, 1);
-		/*
-		 * Refreshes: add (no-op when present), delete, add with the
-		 * new timeout, in the same transaction. A delete makes nft
-		 * read the whole interval set, so only for these.
-		 */
-		if (nft_elems(p, &b, "add", f, v, n, 1, 0)) {
-			nft_elems(p, &b, "delete", f, v, n, 1, 0);
-			nft_elems(p, &b, "add", f, v, n, 1, 1);
-		}
-	}
+	if (p->interval && !r->dry_run)
+		for (i = 0; i < n; i++)
+			if (v[i].net.len < addr_maxlen(&v[i].net.net))
+				return nft_apply_interval(r, v, n, e);
+	nft_adds(p, &b, v, n);
 	if (b.s == NULL)
 		return 0;
 	rc = nft_run(r, b.s, e);
 	free(b.s);
+	/* An element inside a prefix the set holds: leave it to the prefix. */
+	if (rc < 0 && p->interval && !r->dry_run) {
+		err_clear(e);
+		rc = nft_apply_interval(r, v, n, e);
+	}
 	return rc;
 }
 

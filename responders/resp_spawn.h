@@ -26,4 +26,12 @@ int	 spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 int	 spawn_run_output(char *const argv[], char *const envp[],
 	    int timeout_ms, char **out, size_t max, struct err *e);
 
+/*
+ * Same as spawn_run, feeding the inlen bytes of in to its stdin (a
+ * restore batch) while its stderr is read.
+ */
+int	 spawn_run_input(char *const argv[], char *const envp[],
+	    int timeout_ms, const char *in, size_t inlen, char *errbuf,
+	    size_t errlen, struct err *e);
+
 #endif

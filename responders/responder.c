@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The registry of containment backends: lookup by the YAML "type:" name,
- * and creating/freeing a configured responder.
+ * creating/freeing a configured responder, and the one way to apply
+ * blocks (the protected set checked again in front of every backend).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "protect.h"
 #include "responder.h"
 #include "xmalloc.h"
 
@@ -80,4 +83,36 @@ responder_name_ok(const char *s, size_t max)
 		    s[i] != '-')
 			return 0;
 	return 1;
+}
+
+int
+responder_apply(struct responder *r, const struct resp_block *v, size_t n,
+    struct err *e)
+{
+	struct resp_block *ok;
+	char why[PROTECT_WHY_LEN], first[PROTECT_WHY_LEN] = "";
+	size_t i, m = 0;
+	int rc;
+
+	if (r->guard == NULL)
+		return r->ops->apply(r, v, n, e);
+	for (i = 0; i < n; i++)
+		if (protect_check(r->guard, &v[i].net, why, sizeof(why)))
+			break;
+	if (i == n)
+		return r->ops->apply(r, v, n, e);
+	ok = xcalloc(n, sizeof(*ok));
+	for (i = 0; i < n; i++) {
+		if (!protect_check(r->guard, &v[i].net, why, sizeof(why))) {
+			ok[m++] = v[i];
+			continue;
+		}
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%s", why);
+	}
+	rc = m ? r->ops->apply(r, ok, m, e) : 0;
+	free(ok);
+	if (rc < 0)
+		return -1;
+	return err_set(e, "%s: refused: %s", r->name, first);
 }

@@ -39,6 +39,7 @@ typedef int (*resp_list_cb)(void *arg, const struct cidr *net,
     int64_t remaining_s);	/* -1: no kernel timeout / unknown */
 
 struct responder;
+struct protect;
 
 struct responder_ops {
 	const char	*name;		/* "type:" in YAML */
@@ -78,6 +79,8 @@ struct responder {
 	resp_note_fn			 note;		/* not called in dry-run */
 	void				*note_arg;
 	void				*priv;
+	/* Never blocked whatever the caller asks (NULL: not checked). */
+	struct protect			*guard;
 };
 
 extern const struct responder_ops resp_nftables;
@@ -98,6 +101,14 @@ const char			*responder_names(void);
 struct responder	*responder_new(const struct responder_ops *,
 			    const struct conf_node *, struct diag *);
 void			 responder_free(struct responder *);
+/*
+ * ops->apply on the blocks of v that r->guard allows: every backend goes
+ * through this, so a protected address never reaches a firewall. -1 with
+ * e naming the first refused block (the rest applied), or the backend's
+ * error.
+ */
+int			 responder_apply(struct responder *,
+			    const struct resp_block *, size_t n, struct err *);
 /*
  * 1 if s is a firewall object name redress may use (table, set, chain):
  * 1 to max characters of letters, digits, '_' and '-'.

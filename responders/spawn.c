@@ -17,6 +17,24 @@
 #include "resp_spawn.h"
 #include "xmalloc.h"
 
+/* Waits for pid; its exit status, or -1 (timed out, killed). */
+static int
+spawn_reap(pid_t pid, int timedout, const char *prog, int timeout_ms,
+    struct err *e)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (timedout)
+		return err_set(e, "spawn: %s: timed out after %d ms", prog,
+		    timeout_ms);
+	if (WIFSIGNALED(st))
+		return err_set(e, "spawn: %s: killed by signal %d", prog,
+		    WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
 int
 spawn_run(char *const argv[], char *const envp[], int timeout_ms,
     char *errbuf, size_t errlen, struct err *e)
@@ -24,7 +42,7 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 	static char *const	 noenv[] = { NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t			 pid;
-	int			 p[2], rc, st, timedout = 0;
+	int			 p[2], rc, timedout = 0;
 	size_t			 got = 0;
 	long			 deadline = monotime_ms() + timeout_ms;
 	char			 junk[512];
@@ -70,15 +88,7 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 		}
 	}
 	close(p[0]);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	if (timedout)
-		return err_set(e, "spawn: %s: timed out after %d ms", argv[0],
-		    timeout_ms);
-	if (WIFSIGNALED(st))
-		return err_set(e, "spawn: %s: killed by signal %d", argv[0],
-		    WTERMSIG(st));
-	return WEXITSTATUS(st);
+	return spawn_reap(pid, timedout, argv[0], timeout_ms, e);
 }
 
 int
@@ -88,7 +98,7 @@ spawn_run_output(char *const argv[], char *const envp[], int timeout_ms,
 	static char *const	 noenv[] = { NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t			 pid;
-	int			 p[2], rc, st, timedout = 0;
+	int			 p[2], rc, timedout = 0;
 	size_t			 got = 0, cap = 4096;
 	long			 deadline = monotime_ms() + timeout_ms;
 	char			*buf;
@@ -139,13 +149,92 @@ spawn_run_output(char *const argv[], char *const envp[], int timeout_ms,
 		}
 	}
 	close(p[0]);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	if (timedout)
-		return err_set(e, "spawn: %s: timed out after %d ms", argv[0],
-		    timeout_ms);
-	if (WIFSIGNALED(st))
-		return err_set(e, "spawn: %s: killed by signal %d", argv[0],
-		    WTERMSIG(st));
-	return WEXITSTATUS(st);
+	return spawn_reap(pid, timedout, argv[0], timeout_ms, e);
+}
+
+int
+spawn_run_input(char *const argv[], char *const envp[], int timeout_ms,
+    const char *in, size_t inlen, char *errbuf, size_t errlen,
+    struct err *e)
+{
+	static char *const	 noenv[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t			 pid;
+	int			 ip[2], ep[2], rc, timedout = 0;
+	size_t			 got = 0, off = 0;
+	long			 deadline = monotime_ms() + timeout_ms;
+	char			 junk[512];
+
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+	if (pipe2(ip, O_CLOEXEC) == -1)
+		return err_set(e, "spawn: %s: pipe: %s", argv[0],
+		    strerror(errno));
+	if (pipe2(ep, O_CLOEXEC) == -1) {
+		close(ip[0]);
+		close(ip[1]);
+		return err_set(e, "spawn: %s: pipe: %s", argv[0],
+		    strerror(errno));
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, ip[0], 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv,
+	    envp != NULL ? envp : noenv);
+	posix_spawn_file_actions_destroy(&fa);
+	close(ip[0]);
+	close(ep[1]);
+	if (rc != 0) {
+		close(ip[1]);
+		close(ep[0]);
+		return err_set(e, "spawn: %s: %s", argv[0], strerror(rc));
+	}
+	fcntl(ip[1], F_SETFL, O_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);	/* a child that exits early */
+	if (inlen == 0) {
+		close(ip[1]);
+		ip[1] = -1;
+	}
+	for (;;) {
+		struct pollfd	pfd[2] = { { .fd = ep[0], .events = POLLIN },
+				    { .fd = ip[1], .events = POLLOUT } };
+		long		left = deadline - monotime_ms();
+		ssize_t		n;
+
+		if (left <= 0) {
+			timedout = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(pfd, ip[1] >= 0 ? 2 : 1, (int)left) <= 0)
+			continue;
+		if (ip[1] >= 0 && (pfd[1].revents & (POLLOUT | POLLERR |
+		    POLLHUP))) {
+			n = write(ip[1], in + off, inlen - off);
+			if (n > 0)
+				off += (size_t)n;
+			if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    off == inlen) {
+				close(ip[1]);
+				ip[1] = -1;
+			}
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (errbuf != NULL && got + 1 < errlen)
+			n = read(ep[0], errbuf + got, errlen - 1 - got);
+		else
+			n = read(ep[0], junk, sizeof(junk));
+		if (n <= 0)
+			break;
+		if (errbuf != NULL && got + 1 < errlen) {
+			got += (size_t)n;
+			errbuf[got] = '\0';
+		}
+	}
+	if (ip[1] >= 0)
+		close(ip[1]);
+	close(ep[0]);
+	return spawn_reap(pid, timedout, argv[0], timeout_ms, e);
 }

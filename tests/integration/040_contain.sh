@@ -72,7 +72,9 @@ conf() {
 		printf 'general:\n  state_dir: %s\n  pid_file: %s/redress.pid\n' "$T/$1" "$T/$1"
 		printf '  allow_root: true\n  user: root\n  group: root\n  log_level: info\n'
 		[ -n "$GEN" ] && printf '%s\n' "$GEN"
-		[ -n "$5" ] && printf '%s\n' "$5"
+		# redress run needs an input: an empty EVE file unless given
+		if [ -n "$5" ]; then printf '%s\n' "$5"
+		else : >"$T/$1/idle.json"; printf 'inputs:\n  - type: eve\n    path: %s\n' "$T/$1/idle.json"; fi
 		printf 'policy:\n  contain_private: true\n'
 		[ -n "$4" ] && printf '%s\n' "$4"
 		printf 'responders:\n  expire_interval: 1s\n  reconcile_interval: 1s\n'
