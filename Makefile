@@ -3,6 +3,7 @@
 # library, plugin/main.c the binary, tests/unit/test_*.c one cmocka binary
 # each, tests/fuzz/fuzz_*.c one libFuzzer harness each.
 
+VERSION		:= 0.9.0
 PREFIX		?= /usr/local
 DESTDIR		?=
 SYSCONFDIR	?= /etc
@@ -21,7 +22,8 @@ CFLAGS		?= $(OPT)
 DEFS		:= -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		   -DREDRESS_SYSCONFDIR='"$(SYSCONFDIR)"' \
 		   -DREDRESS_DATADIR='"$(DATADIR)"' \
-		   -DREDRESS_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
+		   -DREDRESS_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+		   -DREDRESS_VERSION='"$(VERSION)"'
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldaq -ldl \
 		   -lpthread -lm
