@@ -35,7 +35,7 @@ LDFLAGS		?=
 # sysusers/tmpfiles snippets and man pages (written for PREFIX=/usr):
 # whatever PREFIX, SYSCONFDIR or LOCALSTATEDIR, each names where make
 # install put the file. The compiled-in defaults follow the same paths:
-# a change of them rebuilds (the stamp $(BUILD)/paths).
+# a change of them rebuilds (the stamps $(BUILD)/paths and subst).
 DOCDIR		?= $(PREFIX)/share/doc/redress
 PATH_SUBST	:= s|/usr/share/redress|$(DATADIR)|g; \
 		   s|/usr/share/doc/redress|$(DOCDIR)|g; \
@@ -98,8 +98,11 @@ deps:
 # ---------------------------------------------------------------- build
 $(BUILD)/paths: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(DEFS) $(PATH_SUBST)' | cmp -s - $@ || \
-	    echo '$(DEFS) $(PATH_SUBST)' > $@
+	@echo '$(DEFS)' | cmp -s - $@ || echo '$(DEFS)' > $@
+
+$(BUILD)/subst: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PATH_SUBST)' | cmp -s - $@ || echo '$(PATH_SUBST)' > $@
 
 FORCE:
 
@@ -222,7 +225,7 @@ lint:
 # Man pages are scdoc(5) sources in docs/*.scd (Debian package scdoc).
 MAN_SRCS := $(wildcard docs/*.scd)
 MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(BUILD)/man/%)
-$(BUILD)/man/%: docs/%.scd $(BUILD)/paths
+$(BUILD)/man/%: docs/%.scd $(BUILD)/subst
 	@mkdir -p $(dir $@)
 	$(Q)sed '$(PATH_SUBST)' $< | scdoc > $@
 man: $(MAN_PAGES)
@@ -242,11 +245,11 @@ DIST_FILES	:= $(ETC_FILES:config/%=$(BUILD)/dist/etc/%) \
 		   $(BUILD)/dist/redress.service $(BUILD)/dist/redress.sysusers \
 		   $(BUILD)/dist/redress.tmpfiles
 
-$(BUILD)/dist/etc/%: config/% $(BUILD)/paths
+$(BUILD)/dist/etc/%: config/% $(BUILD)/subst
 	@mkdir -p $(dir $@)
 	$(Q)sed '$(PATH_SUBST)' $< > $@
 
-$(BUILD)/dist/%: dist/% $(BUILD)/paths
+$(BUILD)/dist/%: dist/% $(BUILD)/subst
 	@mkdir -p $(dir $@)
 	$(Q)sed '$(PATH_SUBST)' $< > $@
 
