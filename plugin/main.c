@@ -48,7 +48,7 @@ static const struct command commands[] = {
 	    "--reason TEXT" },
 	{ "blocks", cmd_blocks, "blocks [--store DB] [--all] [--json]" },
 	{ "check-config", cmd_check_config, "check-config" },
-	{ "incident", cmd_incident, "incident [--store DB] ID" },
+	{ "incident", cmd_incident, "incident [--store DB] [--json] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
 	    "[--since TIME] [--json]" },
 	{ "queue", cmd_queue, "queue [--store DB] list|show [--raw] ID|edit ID|approve ID...|--all|"
@@ -59,7 +59,7 @@ static const struct command commands[] = {
 	{ "unblock", cmd_unblock, "unblock [--store DB] ADDR[/LEN]" },
 	{ "update-bootstrap", cmd_update_bootstrap,
 	    "update-bootstrap [--url URL] [--dir DIR]" },
-	{ "whois", cmd_whois, "whois [--store DB] [--no-cache] ADDR" },
+	{ "whois", cmd_whois, "whois [--store DB] [--no-cache] [--json] ADDR" },
 	{ NULL, NULL, NULL },
 };
 
