@@ -60,6 +60,7 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev nftables ipset iptables iproute2 iputils-ping \
 	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
 	tcpdump scdoc time perl procps util-linux openssl
+DEB_PKGS += postfix sasl2-bin libsasl2-modules   # tests: a real relay (STARTTLS, SASL AUTH)
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -72,6 +73,8 @@ deps:
 	    if [ "$$(id -u)" != 0 ]; then \
 		echo "deps: run 'make deps' as root (apt-get)" >&2; exit 1; fi; \
 	    export DEBIAN_FRONTEND=noninteractive; \
+	    echo "postfix postfix/main_mailer_type select No configuration" | \
+		debconf-set-selections; \
 	    apt-get update -qq && \
 	    apt-get install -y -qq --no-install-recommends $$missing \
 		>/dev/null || exit 1; \
