@@ -13,7 +13,7 @@ DATADIR		?= $(PREFIX)/share/redress
 UNITDIR		?= /lib/systemd/system
 
 CC		?= cc
-PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme libesmtp-1.0 \
+PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme \
 		   libcurl libpsl libnftables libipset libcap libpcap openssl
 WARN		:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter
@@ -70,7 +70,7 @@ all: $(BUILD)/redress $(TOOL_BINS)
 # ---------------------------------------------------------------- deps
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libyaml-dev libsqlite3-dev sqlite3 libjansson-dev libgmime-3.0-dev \
-	libgpgme-dev libesmtp-dev libcurl4-openssl-dev libpsl-dev \
+	libgpgme-dev libcurl4-openssl-dev libpsl-dev \
 	libnftables-dev libipset-dev libdaq-dev libpcap-dev libcap-dev \
 	libcmocka-dev nftables ipset iptables iproute2 iputils-ping \
 	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
