@@ -33,6 +33,8 @@ if [ -z "$T095_NS" ]; then
 fi
 ip link set lo up
 U=rdi$$
+S=rds$$
+G=rdg$$
 T=$(mktemp -d /tmp/redress-t095.XXXXXX)
 chmod 0755 "$T"
 DPID=
@@ -45,13 +47,17 @@ cleanup() {
 	    gpgconf --kill gpg-agent >/dev/null 2>&1
 	[ -d "$T/vgpg" ] && GNUPGHOME="$T/vgpg" gpgconf --kill gpg-agent \
 	    >/dev/null 2>&1
-	getent passwd "$U" >/dev/null && userdel "$U" 2>/dev/null
-	getent group "$U" >/dev/null && groupdel "$U" 2>/dev/null
+	for u in "$U" "$S"; do
+		getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null
+	done
+	for g in "$U" "$G"; do
+		getent group "$g" >/dev/null && groupdel "$g" 2>/dev/null
+	done
 	[ -n "$KEEP" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-plan 22
+plan 34
 
 # ---------------------------------------------------------------- install
 D="$T/root"
@@ -84,8 +90,12 @@ inroot() { unshare -m --propagation private "$T/in.sh" "$@"; }
 
 # ---------------------------------------------------------------- user
 mkdir -p "$T/home"
-useradd -M -d "$T/home" -s /usr/sbin/nologin -U "$U" 2>"$T/ua.err" ||
-    { sed 's/^/# /' "$T/ua.err"; skip_all "cannot create a user"; }
+# G: the sensor's group; S: a sensor (Suricata) running as its own user.
+groupadd "$G" 2>"$T/ua.err" &&
+    useradd -M -d "$T/home" -s /usr/sbin/nologin -U -G "$G" "$U" \
+    2>>"$T/ua.err" &&
+    useradd -M -d / -s /usr/sbin/nologin -N -g "$G" "$S" 2>>"$T/ua.err" ||
+    { sed 's/^/# /' "$T/ua.err"; skip_all "cannot create users"; }
 GNUPGHOME="$T/home/.gnupg"
 mkdir -m 700 "$GNUPGHOME"
 GNUPGHOME=$GNUPGHOME gpg --batch --quiet --passphrase '' --quick-gen-key \
@@ -98,6 +108,14 @@ GNUPGHOME=$GNUPGHOME gpg --batch --export "$FPR" 2>/dev/null |
     GNUPGHOME="$T/vgpg" gpg --batch --quiet --import 2>/dev/null
 GNUPGHOME=$GNUPGHOME gpgconf --kill gpg-agent >/dev/null 2>&1
 chown -R "$U:$U" "$T/home" "$D/var/lib/redress" "$D/run/redress"
+# The modes the installed tmpfiles.d snippet gives them.
+tmode() { awk -v d="$1" '$1 == "d" && $2 == d { print $3 }' \
+    "$D/usr/lib/tmpfiles.d/redress.conf"; }
+chmod "$(tmode /var/lib/redress)" "$D/var/lib/redress"
+chmod "$(tmode /run/redress)" "$D/run/redress"
+is "$(tmode /run/redress)" \
+    "$(sed -n 's/^RuntimeDirectoryMode=//p' "$D/lib/systemd/system/redress.service")" \
+    "tmpfiles.d and the unit give /run/redress the same mode"
 # What the tmpfiles.d snippet's Z line does: the config root's, group-readable.
 chgrp -R "$U" "$D/etc/redress"
 [ -n "$FPR" ]; ok $? "signing key in $U's keyring ($T/home/.gnupg)"
@@ -116,16 +134,18 @@ ok $? "loopback whois/RDAP servers with recorded answers"
 # The installed config with only the test's changes.
 : > "$T/eve.json"
 chmod 644 "$T/eve.json"
-python3 - "$C" "$T" "$U" "$P" "$FPR" "$T/pf/cert.pem" <<'EOF'
+python3 - "$C" "$T" "$U" "$P" "$FPR" "$T/pf/cert.pem" "$G" <<'EOF'
 import re, sys
-path, t, user, port, fpr, ca = sys.argv[1:]
+path, t, user, port, fpr, ca, group = sys.argv[1:]
 s = open(path).read()
 def sub(pat, rep):
     global s
     n = re.subn(pat, rep, s, count=1, flags=re.M)
     assert n[1] == 1, pat
     s = n[0]
-sub(r'^    path: /var/log/suricata/eve\.json$', '    path: %s/eve.json' % t)
+sub(r'^    path: /var/log/suricata/eve\.json$', '    path: %s/eve.json\n'
+    '  - type: eve_socket\n    path: /run/redress/eve.sock\n'
+    '    group: %s\n    mode: "0660"' % (t, group))
 sub(r'^  user: redress$', '  user: %s' % user)
 sub(r'^  group: redress$', '  group: %s' % user)
 sub(r'^  # sign_key: .*$', '  sign_key: "%s"' % fpr)
@@ -138,7 +158,7 @@ b = s.index('# ---- end resolver ----')
 s = s[:a + 1] + open(t + '/registry/resolver.yaml').read() + s[b:]
 open(path, 'w').write(s)
 EOF
-ok $? "installed config: input, relay, user, key and resolver changed"
+ok $? "installed config: inputs, relay, user, key and resolver changed"
 # Root's own environment points at a keyring without the key.
 mkdir -m 700 "$T/rootgpg"
 export GNUPGHOME="$T/rootgpg" HOME=/root
@@ -160,7 +180,41 @@ unshare -m --propagation private "$T/in.sh" \
 DPID=$!
 wait_for 10 test -S "$D/var/lib/redress/control.sock"
 ok $? "the installed daemon runs as $U"
+# send USER GROUP LINE: one datagram to /run/redress/eve.sock as USER.
+send() {
+	unshare -m --propagation private "$T/in.sh" setpriv --reuid "$1" \
+	    --regid "$2" --init-groups /usr/bin/python3 -c 'import errno, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+try:
+    s.sendto(sys.argv[1].encode(), "/run/redress/eve.sock")
+except OSError as e:
+    sys.exit("send: " + errno.errorcode.get(e.errno, str(e.errno)))' "$3" \
+	    2>"$T/send.err"
+}
+sock_alerts() { R status --json 2>/dev/null | /usr/bin/python3 -c 'import json, sys
+print([i["alerts"] for i in json.load(sys.stdin)["inputs"] if i["type"] == "eve_socket"][0])'; }
+wait_for 10 test -S "$D/run/redress/eve.sock"
+ok $? "the daemon made /run/redress/eve.sock"
+is "$(stat -c '%G %a' "$D/run/redress/eve.sock")" "$G 660" \
+    "the socket belongs to the sensor group, mode 0660"
 now=$(date +%Y-%m-%dT%H:%M:%S.000000%z)
+line='{"timestamp":"'$now'","flow_id":77,"event_type":"alert","src_ip":"198.51.100.77","src_port":5000,"dest_ip":"203.0.113.11","dest_port":80,"proto":"TCP","alert":{"gid":1,"signature_id":2100498,"rev":7,"signature":"GPL ATTACK_RESPONSE id check returned root","category":"Potentially Bad Traffic","severity":2}}'
+chmod 0750 "$D/run/redress"
+send "$S" "$G" "$line"
+rc=$?
+chmod "$(tmode /run/redress)" "$D/run/redress"
+[ $rc -ne 0 ] && grep -qx 'send: EACCES' "$T/send.err"
+ok $? "with /run/redress 0750 the sensor user cannot reach the socket"
+send "$S" "$G" "$line"
+ok $? "with the installed mode the sensor user sends an alert"
+[ -s "$T/send.err" ] && sed 's/^/# /' "$T/send.err"
+send nobody "$(id -gn nobody)" "$line"
+grep -qx 'send: EACCES' "$T/send.err"
+ok $? "a user outside the sensor group cannot"
+n=0
+while [ "$(sock_alerts)" != 1 ] && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); done
+is "$(sock_alerts)" 1 "the daemon read the sensor's one alert"
+
 for i in 1 2 3; do
 	printf '{"timestamp":"%s","flow_id":%d,"event_type":"alert","src_ip":"196.11.240.215","src_port":4010%d,"dest_ip":"203.0.113.11","dest_port":22,"proto":"TCP","app_proto":"ssh","alert":{"action":"allowed","gid":1,"signature_id":2006546,"rev":8,"signature":"ET SCAN LibSSH Based Frequent SSH Connections Likely BruteForce Attack","category":"Attempted Administrator Privilege Gain","severity":1},"flow":{"pkts_toserver":14,"pkts_toclient":11,"bytes_toserver":1260,"bytes_toclient":1320}}\n' \
 	    "$now" $((1000 + i)) "$i" >> "$T/eve.json"
@@ -173,6 +227,31 @@ ok $rc "a draft in the outbox"
 [ $rc -eq 0 ] || tail -20 "$T/daemon.log" | sed 's/^/# /'
 ID=$(R queue list 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
 [ -n "$ID" ]; ok $? "root's queue list shows it (report $ID)"
+
+# What a sysadmin scripts against, from root's shell.
+is "$(R --version)" "redress 0.9.0" "--version"
+ISO='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'
+R incident 1 >"$T/inc.txt" 2>&1
+check "incident 1 is readable: header, ISO 8601 times, counted alerts" sh -c "
+    grep -q '^incident 1: ' '$T/inc.txt' &&
+    grep -Eq '^  first seen:  $ISO\$' '$T/inc.txt' &&
+    grep -q '^  alerts:      3 alerts\$' '$T/inc.txt' &&
+    grep -q '^decisions:' '$T/inc.txt' && grep -q '^evidence:' '$T/inc.txt'"
+R incident --json 1 2>&1 | /usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d["id"] == 1 and d["src_ip"] == "196.11.240.215", d
+assert {x["action"] for x in d["decisions"]} == {"contain", "report"}, d
+assert len(d["evidence"]) == 3 and d["evidence"][0]["src_ip"] == d["src_ip"]'
+ok $? "incident --json 1: one document with decisions and evidence"
+R whois --json 196.11.240.215 2>&1 | /usr/bin/python3 -c 'import json, re, sys
+d = json.load(sys.stdin)
+assert d["cached"] and d["recipients"][0]["email"] == "abuse@mtnbusiness.co.za", d
+assert re.fullmatch(sys.argv[1], d["expires"]), d' "$ISO"
+ok $? "whois --json: the cached desk, times in the same format"
+R blocks --json 2>&1 | /usr/bin/python3 -c 'import json, re, sys
+d = json.loads(sys.stdin.readline())
+assert d["cidr"].startswith("196.11.240.215") and re.fullmatch(sys.argv[1], d["created"]), d' "$ISO"
+ok $? "blocks --json: the block, its times in the same format"
 
 # Root edits: the re-signed file stays the user's.
 printf '#!/bin/sh\nsed -i "s/^Dear abuse team of .*/Hello from a reviewer,/" "$1"\n' \
