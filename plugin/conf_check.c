@@ -165,17 +165,30 @@ static void
 check_key(const struct config *cfg, struct diag *d, char **notes)
 {
 	const struct report_conf *rc = cfg->reports;
-	struct err	 e = { "", 0 };
 
 	if (rc->sign_key == NULL || rc->sign_key[0] == '\0') {
 		note(notes, "reports are not signed (no reports.sign_key)");
 		return;
 	}
-	if (report_sign_check(rc, &e) < 0)
-		conf_error(d, at(cfg, "reports", "sign_key"), "%s", e.msg);
-	else
+	if (conf_check_key(cfg, d) == 0)
 		note(notes, "signing key %s: in keyring %s", rc->sign_key,
 		    report_sign_keyring());
+}
+
+int
+conf_check_key(const struct config *cfg, struct diag *d)
+{
+	const struct report_conf *rc = cfg->reports;
+	struct err	 e = { "", 0 };
+
+	if (rc == NULL || rc->from == NULL || rc->sign_key == NULL ||
+	    rc->sign_key[0] == '\0')
+		return 0;
+	if (report_sign_check(rc, &e) < 0) {
+		conf_error(d, at(cfg, "reports", "sign_key"), "%s", e.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -14,5 +14,7 @@
  * NULL). Returns 0, or -1 when an error was added.
  */
 int	conf_check(const struct config *, struct diag *d, char **notes);
+/* The signing key alone (what a reload must not lose): 0 or -1. */
+int	conf_check_key(const struct config *, struct diag *d);
 
 #endif

@@ -57,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-plan 34
+plan 37
 
 # ---------------------------------------------------------------- install
 D="$T/root"
@@ -285,4 +285,19 @@ GNUPGHOME="$T/vgpg" python3 "$REPO/tests/lib/pgpmime_verify.py" "$M" \
 rc=$?
 ok $rc "its signature verifies at the receiving Maildir"
 [ $rc -eq 0 ] || sed 's/^/# /' "$T/verify.out"
+# A reload with a signing key the user does not have is refused, the
+# keyring named, and the daemon keeps running with the old configuration.
+# (written in place: the overlay shows the same inode)
+cp "$C" "$T/good.yaml"
+sed "s/^  sign_key: .*/  sign_key: \"no-such-key@example.org\"/" \
+    "$T/good.yaml" > "$C"
+kill -HUP "$DPID"
+wait_for 10 grep -q 'reload: .*has errors; keeping' "$T/daemon.log"
+ok $? "reload with a missing signing key is refused"
+check "... naming the setting and the user's keyring" grep -q \
+    "reload: /etc/redress/redress.yaml:[0-9]*:[0-9]*: reports.sign_key: .*no such secret key in keyring $T/home/.gnupg" \
+    "$T/daemon.log"
+sleep 0.5
+check "... and the daemon still runs" kill -0 "$DPID"
+cp "$T/good.yaml" "$C"
 tap_done
