@@ -18,7 +18,6 @@
 #include "cli_fmt.h"
 #include "cmd.h"
 #include "incident.h"
-#include "report.h"
 #include "store.h"
 #include "store_policy.h"
 
@@ -160,11 +159,57 @@ print_decision(void *arg, const struct decision_row *d)
 	return 0;
 }
 
+/* A string member of o, or dflt. */
+static const char *
+str_of(json_t *o, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v != NULL ? v : dflt;
+}
+
+/*
+ * One evidence alert as "TIME SRC:PORT -> DST:PORT PROTO [gid:sid:rev]
+ * signature", the time as every command prints it. 0, or -1 when the
+ * stored line is not an alert.
+ */
+static int
+evidence_line(const char *alert_json, char *buf, size_t len)
+{
+	json_t *o = json_loads(alert_json, 0, NULL), *al;
+	const char *ts;
+	char t[64];
+	int64_t usec;
+	int16_t tz;
+
+	if (o == NULL)
+		return -1;
+	al = json_object_get(o, "alert");
+	ts = str_of(o, "timestamp", NULL);
+	if (ts == NULL || alert_time_parse(ts, strlen(ts), &usec, &tz) < 0) {
+		json_decref(o);
+		return -1;
+	}
+	snprintf(buf, len, "%s  %s:%lld -> %s:%lld %s  [%lld:%lld:%lld] %s",
+	    cli_fmt_time_at(usec, tz, t, sizeof(t)),
+	    str_of(o, "src_ip", "?"),
+	    (long long)json_integer_value(json_object_get(o, "src_port")),
+	    str_of(o, "dest_ip", "?"),
+	    (long long)json_integer_value(json_object_get(o, "dest_port")),
+	    str_of(o, "proto", "?"),
+	    (long long)json_integer_value(json_object_get(al, "gid")),
+	    (long long)json_integer_value(json_object_get(al,
+	    "signature_id")),
+	    (long long)json_integer_value(json_object_get(al, "rev")),
+	    str_of(al, "signature", ""));
+	json_decref(o);
+	return 0;
+}
+
 static int
 print_evidence(void *arg, const struct evidence_row *ev)
 {
 	struct show_ctx *c = arg;
-	struct err e = { "", 0 };
 	char line[2048];
 	json_t *j;
 
@@ -176,8 +221,7 @@ print_evidence(void *arg, const struct evidence_row *ev)
 	}
 	if (c->n++ == 0)
 		printf("\nevidence:\n");
-	if (report_evidence_line(ev->alert_json, NULL, line, sizeof(line),
-	    &e) < 0)
+	if (evidence_line(ev->alert_json, line, sizeof(line)) < 0)
 		snprintf(line, sizeof(line), "%s", ev->alert_json);
 	printf("  %s%s\n", line, ev->packet_len ? " (+packet)" : "");
 	return 0;
