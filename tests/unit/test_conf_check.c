@@ -21,24 +21,11 @@
 #include <cmocka.h>
 
 #include "conf_check.h"
+#include "diag_has.h"
 #include "config.h"
 #include "xmalloc.h"
 
 static char	tmpdir[] = "/tmp/redress-cc.XXXXXX";
-
-static int
-diag_has(const struct diag *d, const char *want)
-{
-	char	buf[1024];
-	size_t	i;
-
-	for (i = 0; i < d->n; i++) {
-		diag_format(d, i, buf, sizeof(buf));
-		if (strstr(buf, want) != NULL)
-			return 1;
-	}
-	return 0;
-}
 
 static void
 write_file(const char *path, const char *text)

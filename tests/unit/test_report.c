@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "diag_has.h"
 #include "report.h"
 #include "xmalloc.h"
 
@@ -268,20 +269,6 @@ test_report_message_id_form(void **state)
 	assert_string_not_equal(a, b);
 	free(a);
 	free(b);
-}
-
-static int
-diag_has(const struct diag *d, const char *want)
-{
-	char	buf[1024];
-	size_t	i;
-
-	for (i = 0; i < d->n; i++) {
-		diag_format(d, i, buf, sizeof(buf));
-		if (strstr(buf, want) != NULL)
-			return 1;
-	}
-	return 0;
 }
 
 /* Cc (our own ISP) is in the message and read back for delivery; two
