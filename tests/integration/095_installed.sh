@@ -57,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-plan 37
+plan 41
 
 # ---------------------------------------------------------------- install
 D="$T/root"
@@ -71,6 +71,21 @@ check "the installed config names the installed templates" \
     grep -q '^  templates: /usr/share/redress/templates ' "$C"
 check "... and the installed bootstrap" \
     grep -q '^  bootstrap_dir: /etc/redress/rdap-bootstrap$' "$C"
+
+# Another PREFIX: what is installed names where it went.
+O="$T/opt"
+make -s -C "$REPO" BUILD="$BUILD" -o "$BUILD/redress" install DESTDIR="$O" \
+    PREFIX=/opt/rd LOCALSTATEDIR=/srv >"$T/install-opt.log" 2>&1
+check "PREFIX=/opt/rd: the config names its templates, state dir, outbox" sh -c "
+    grep -q '^  templates: /opt/rd/share/redress/templates ' '$O/etc/redress/redress.yaml' &&
+    test -f '$O/opt/rd/share/redress/templates/default.tmpl' &&
+    grep -q '^  state_dir: /srv/lib/redress\$' '$O/etc/redress/redress.yaml' &&
+    grep -q '^  outbox: /srv/lib/redress/outbox ' '$O/etc/redress/redress.yaml'"
+check "... the unit its binary" grep -q '^ExecStart=/opt/rd/sbin/redress run$' \
+    "$O/lib/systemd/system/redress.service"
+check "... the man pages the real paths" sh -c "
+    grep -q 'opt/rd/share/redress/templates' '$O/opt/rd/share/man/man8/redress.8' &&
+    ! grep -q '/usr/share/redress' '$O/opt/rd/share/man/man8/redress.8' '$O/opt/rd/share/man/man5/redress-templates.5'"
 
 # inroot CMD...: CMD with the scratch root seen at its real paths. /var/lib/
 # redress and /run/redress are the writable directories tmpfiles.d makes.
@@ -285,6 +300,32 @@ GNUPGHOME="$T/vgpg" python3 "$REPO/tests/lib/pgpmime_verify.py" "$M" \
 rc=$?
 ok $rc "its signature verifies at the receiving Maildir"
 [ $rc -eq 0 ] || sed 's/^/# /' "$T/verify.out"
+# The relay gone: the next approved report is deferred, and root's
+# `status` shows it with its last error.
+pf_stop
+now=$(date +%Y-%m-%dT%H:%M:%S.000000%z)
+for i in 1 2 3; do
+	printf '{"timestamp":"%s","flow_id":%d,"event_type":"alert","src_ip":"62.239.237.1","src_port":4500%d,"dest_ip":"203.0.113.10","dest_port":22,"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":2006546,"rev":8,"signature":"ET SCAN LibSSH Based Frequent SSH Connections Likely BruteForce Attack","category":"Attempted Administrator Privilege Gain","severity":1},"flow":{"pkts_toserver":14,"pkts_toclient":11,"bytes_toserver":1260,"bytes_toclient":1320}}\n' \
+	    "$now" $((2000 + i)) "$i" >> "$T/eve.json"
+done
+ID2=
+n=0
+while [ -z "$ID2" ] && [ $n -lt 100 ]; do
+	ID2=$(R queue list 2>/dev/null | awk -v a="$ID" '$1 ~ /^[0-9]+$/ && $1 != a && / draft / { print $1; exit }')
+	[ -n "$ID2" ] || sleep 0.2
+	n=$((n + 1))
+done
+R queue approve "$ID2" >/dev/null 2>&1
+n=0
+while ! R status 2>/dev/null | grep -q '^  deferred: 1 report' && [ $n -lt 100 ]; do
+	sleep 0.2; n=$((n + 1))
+done
+R status >"$T/status.txt" 2>&1
+check "status shows the deferred report, its next attempt and last error" sh -c "
+    grep -Eq '^  deferred: 1 report, next attempt $ISO \(report $ID2\)\$' '$T/status.txt' &&
+    grep -q '^  last error: .*localhost' '$T/status.txt'"
+[ $? -eq 0 ] || sed 's/^/# /' "$T/status.txt"
+
 # A reload with a signing key the user does not have is refused, the
 # keyring named, and the daemon keeps running with the old configuration.
 # (written in place: the overlay shows the same inode)
