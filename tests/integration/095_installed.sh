@@ -57,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-plan 41
+plan 42
 
 # ---------------------------------------------------------------- install
 D="$T/root"
@@ -246,6 +246,8 @@ ID=$(R queue list 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
 # What a sysadmin scripts against, from root's shell.
 is "$(R --version)" "redress 0.9.0" "--version"
 ISO='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'
+R queue list 2>/dev/null | grep -Eq "^$ID +draft +$ISO "
+ok $? "queue list: the same time format"
 R incident 1 >"$T/inc.txt" 2>&1
 check "incident 1 is readable: header, ISO 8601 times, counted alerts" sh -c "
     grep -q '^incident 1: ' '$T/inc.txt' &&
