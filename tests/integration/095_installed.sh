@@ -57,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-plan 42
+plan 43
 
 # ---------------------------------------------------------------- install
 D="$T/root"
@@ -185,6 +185,16 @@ rc=$?
 is "$rc" 0 "root's check-config passes"
 check "the key is found in $U's keyring, not root's" \
     grep -qF "signing key $FPR: in keyring $T/home/.gnupg" "$T/cc.out"
+
+# A state directory the user cannot write: named, at its setting.
+chown root:root "$D/var/lib/redress"
+R check-config >"$T/cc2.out" 2>&1
+rc=$?
+chown "$U:$U" "$D/var/lib/redress"
+[ $rc = 1 ] && grep -Eq "^/etc/redress/redress.yaml:[0-9]+:[0-9]+: general.state_dir: (cannot create it: )?/var/lib/redress.*: not writable by user $U \(the daemon's user\)" "$T/cc2.out"
+rc=$?
+ok $rc "check-config: a state_dir $U cannot write is an error at file:line:col"
+[ $rc -eq 0 ] || sed 's/^/# /' "$T/cc2.out"
 
 # ---------------------------------------------------------------- run
 unshare -m --propagation private "$T/in.sh" \
