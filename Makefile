@@ -3,6 +3,7 @@
 # library, plugin/main.c the binary, tests/unit/test_*.c one cmocka binary
 # each, tests/fuzz/fuzz_*.c one libFuzzer harness each.
 
+VERSION		:= 0.9.0
 PREFIX		?= /usr/local
 DESTDIR		?=
 SYSCONFDIR	?= /etc
@@ -12,7 +13,7 @@ DATADIR		?= $(PREFIX)/share/redress
 UNITDIR		?= /lib/systemd/system
 
 CC		?= cc
-PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme libesmtp-1.0 \
+PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme \
 		   libcurl libpsl libnftables libipset libcap libpcap openssl
 WARN		:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter
@@ -21,13 +22,27 @@ CFLAGS		?= $(OPT)
 DEFS		:= -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		   -DREDRESS_SYSCONFDIR='"$(SYSCONFDIR)"' \
 		   -DREDRESS_DATADIR='"$(DATADIR)"' \
-		   -DREDRESS_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
+		   -DREDRESS_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+		   -DREDRESS_VERSION='"$(VERSION)"'
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldaq -ldl \
 		   -lpthread -lm
 ALL_CFLAGS	 = $(DEFS) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Iplugin \
 		   -Iresponders $(PKG_CFLAGS) -MMD -MP
 LDFLAGS		?=
+
+# The installed paths, substituted into the installed config, unit,
+# sysusers/tmpfiles snippets and man pages (written for PREFIX=/usr):
+# whatever PREFIX, SYSCONFDIR or LOCALSTATEDIR, each names where make
+# install put the file. The compiled-in defaults follow the same paths:
+# a change of them rebuilds (the stamps $(BUILD)/paths and subst).
+DOCDIR		?= $(PREFIX)/share/doc/redress
+PATH_SUBST	:= s|/usr/share/redress|$(DATADIR)|g; \
+		   s|/usr/share/doc/redress|$(DOCDIR)|g; \
+		   s|/etc/redress|$(SYSCONFDIR)/redress|g; \
+		   s|/var/lib/redress|$(LOCALSTATEDIR)/lib/redress|g; \
+		   s|/var/spool/redress|$(LOCALSTATEDIR)/spool/redress|g; \
+		   s|/usr/sbin/redress|$(PREFIX)/sbin/redress|g
 
 BUILD		?= build
 LIB_SRCS	:= $(sort $(filter-out plugin/main.c, $(wildcard plugin/*.c)) \
@@ -46,7 +61,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test check check-unit check-integration test-asan asan \
+.PHONY: FORCE all deps test check check-unit check-integration test-asan asan \
 	test-tsan \
 	fuzz fuzz-smoke bench demo install uninstall clean lint man
 
@@ -55,13 +70,14 @@ all: $(BUILD)/redress $(TOOL_BINS)
 # ---------------------------------------------------------------- deps
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libyaml-dev libsqlite3-dev sqlite3 libjansson-dev libgmime-3.0-dev \
-	libgpgme-dev libesmtp-dev libcurl4-openssl-dev libpsl-dev \
+	libgpgme-dev libcurl4-openssl-dev libpsl-dev \
 	libnftables-dev libipset-dev libdaq-dev libpcap-dev libcap-dev \
 	libcmocka-dev nftables ipset iptables iproute2 iputils-ping \
 	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
 	tcpdump scdoc time perl procps util-linux openssl
 DEB_PKGS += python3-jsonschema python3-yaml   # tests/lib/xarf_validate.py: X-ARF schemas
 DEB_PKGS += openssh-server openssh-client	# 085: real sshd for lockacct
+DEB_PKGS += postfix sasl2-bin libsasl2-modules   # tests: a real relay (STARTTLS, SASL AUTH)
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
@@ -74,12 +90,26 @@ deps:
 	    if [ "$$(id -u)" != 0 ]; then \
 		echo "deps: run 'make deps' as root (apt-get)" >&2; exit 1; fi; \
 	    export DEBIAN_FRONTEND=noninteractive; \
+	    echo "postfix postfix/main_mailer_type select No configuration" | \
+		debconf-set-selections; \
 	    apt-get update -qq && \
 	    apt-get install -y -qq --no-install-recommends $$missing \
 		>/dev/null || exit 1; \
 	fi
 
 # ---------------------------------------------------------------- build
+$(BUILD)/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DEFS)' | cmp -s - $@ || echo '$(DEFS)' > $@
+
+$(BUILD)/subst: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PATH_SUBST)' | cmp -s - $@ || echo '$(PATH_SUBST)' > $@
+
+FORCE:
+
+$(LIB_OBJS) $(MAIN_OBJ): $(BUILD)/paths
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -197,23 +227,35 @@ lint:
 # Man pages are scdoc(5) sources in docs/*.scd (Debian package scdoc).
 MAN_SRCS := $(wildcard docs/*.scd)
 MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(BUILD)/man/%)
-$(BUILD)/man/%: docs/%.scd
+$(BUILD)/man/%: docs/%.scd $(BUILD)/subst
 	@mkdir -p $(dir $@)
-	$(Q)scdoc < $< > $@
+	$(Q)sed '$(PATH_SUBST)' $< | scdoc > $@
 man: $(MAN_PAGES)
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=/usr] [DESTDIR=...]: the binary, examples, templates,
 # man pages, docs, and the systemd unit, sysusers and tmpfiles snippets.
-# An existing /etc/redress file is never overwritten; make uninstall
-# removes only /etc/redress files still identical to the shipped ones.
+# Config, unit and snippets are installed with PATH_SUBST applied, so
+# they name the installed paths. An existing /etc/redress file is never
+# overwritten; make uninstall removes only /etc/redress files still
+# identical to the shipped ones.
 SYSUSERSDIR	?= /usr/lib/sysusers.d
 TMPFILESDIR	?= /usr/lib/tmpfiles.d
-DOCDIR		?= $(PREFIX)/share/doc/redress
 ETC_FILES	:= $(filter-out config/rdap-bootstrap,$(wildcard config/*))
 DOC_FILES	:= $(wildcard docs/*.md)
+DIST_FILES	:= $(ETC_FILES:config/%=$(BUILD)/dist/etc/%) \
+		   $(BUILD)/dist/redress.service $(BUILD)/dist/redress.sysusers \
+		   $(BUILD)/dist/redress.tmpfiles
 
-install: $(BUILD)/redress man
+$(BUILD)/dist/etc/%: config/% $(BUILD)/subst
+	@mkdir -p $(dir $@)
+	$(Q)sed '$(PATH_SUBST)' $< > $@
+
+$(BUILD)/dist/%: dist/% $(BUILD)/subst
+	@mkdir -p $(dir $@)
+	$(Q)sed '$(PATH_SUBST)' $< > $@
+
+install: $(BUILD)/redress man $(DIST_FILES)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(DATADIR)/templates \
 	    $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(SYSCONFDIR)/redress \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
@@ -221,8 +263,8 @@ install: $(BUILD)/redress man
 	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BUILD)/redress $(DESTDIR)$(PREFIX)/sbin/redress
 	install -m 0644 templates/* $(DESTDIR)$(DATADIR)/templates/
-	install -m 0644 $(ETC_FILES) $(DESTDIR)$(DATADIR)/config/
-	@for f in $(ETC_FILES); do \
+	install -m 0644 $(BUILD)/dist/etc/* $(DESTDIR)$(DATADIR)/config/
+	@for f in $(BUILD)/dist/etc/*; do \
 	    t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
 	    if [ -e "$$t" ]; then echo "install: keeping existing $$t"; \
 	    else install -m 0640 $$f $$t; fi; done
@@ -234,24 +276,19 @@ install: $(BUILD)/redress man
 	@for p in $(MAN_PAGES); do s=$${p##*.}; \
 	    install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done
 	@for f in $(DOC_FILES); do install -m 0644 $$f $(DESTDIR)$(DOCDIR)/; done
-	sed 's|/usr/sbin/redress|$(PREFIX)/sbin/redress|g' dist/redress.service \
-	    > $(DESTDIR)$(UNITDIR)/redress.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/redress.service
-	install -m 0644 dist/redress.sysusers $(DESTDIR)$(SYSUSERSDIR)/redress.conf
-	install -m 0644 dist/redress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/redress.conf
+	install -m 0644 $(BUILD)/dist/redress.service \
+	    $(DESTDIR)$(UNITDIR)/redress.service
+	install -m 0644 $(BUILD)/dist/redress.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/redress.conf
+	install -m 0644 $(BUILD)/dist/redress.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/redress.conf
 	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null 2>&1 && \
 	    [ -d /run/systemd/system ]; then systemctl daemon-reload; \
 	    echo "install: systemd-sysusers; systemd-tmpfiles --create; systemctl enable --now redress"; fi
 
-uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/redress \
-	    $(DESTDIR)$(UNITDIR)/redress.service \
-	    $(DESTDIR)$(SYSUSERSDIR)/redress.conf \
-	    $(DESTDIR)$(TMPFILESDIR)/redress.conf
-	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
-	@for s in $(MAN_SRCS); do p=$$(basename $$s .scd); \
-	    rm -f $(DESTDIR)$(MANDIR)/man$${p##*.}/$$p; done
-	@for f in $(ETC_FILES); do t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
+uninstall: $(DIST_FILES)
+	@for f in $(BUILD)/dist/etc/*; do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/redress/$$(basename $$f); \
 	    if [ -f "$$t" ] && cmp -s "$$f" "$$t"; then rm -f "$$t"; \
 	    elif [ -e "$$t" ]; then echo "uninstall: keeping changed $$t"; fi; done
 	@for f in config/rdap-bootstrap/*.json; do \
@@ -260,6 +297,13 @@ uninstall:
 	-@rmdir $(DESTDIR)$(SYSCONFDIR)/redress/rdap-bootstrap \
 	    $(DESTDIR)$(SYSCONFDIR)/redress 2>/dev/null || \
 	    echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/redress kept (files you changed or added)"
+	rm -f $(DESTDIR)$(PREFIX)/sbin/redress \
+	    $(DESTDIR)$(UNITDIR)/redress.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/redress.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/redress.conf
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+	@for s in $(MAN_SRCS); do p=$$(basename $$s .scd); \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${p##*.}/$$p; done
 
 clean:
 	rm -rf build build-asan build-fuzz build-tsan

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "alert.h"
+#include "cli_fmt.h"
 #include "cmd.h"
 #include "containment.h"
 #include "store.h"
@@ -42,9 +43,9 @@ print_block(void *arg, const struct block_row *b)
 		    "id", (json_int_t)b->id, "cidr", b->cidr, "responder",
 		    b->responder, "state", state, "incident",
 		    (json_int_t)b->incident_id, "created",
-		    alert_time_format(b->created_usec, 0, rm, sizeof(rm)),
-		    "expires", alert_time_format(b->expires_usec, 0, t,
-		    sizeof(t)), "reason", b->reason);
+		    cli_fmt_time(b->created_usec, rm, sizeof(rm)),
+		    "expires", cli_fmt_time(b->expires_usec, t, sizeof(t)),
+		    "reason", b->reason);
 		if (j == NULL)
 			return -1;
 		s = json_dumps(j, JSON_COMPACT);
@@ -53,17 +54,16 @@ print_block(void *arg, const struct block_row *b)
 		json_decref(j);
 	} else {
 		if (c->n == 0)
-			printf("%-43s  %-8s  %-20s  %-8s  %-7s  %s\n", "block",
+			printf("%-43s  %-8s  %-25s  %-8s  %-7s  %s\n", "block",
 			    "state", "expires", "incident", "left", "reason "
 			    "(responders)");
-		alert_time_format(b->expires_usec, 0, t, sizeof(t));
-		t[19] = '\0';
+		cli_fmt_time(b->expires_usec, t, sizeof(t));
 		if (b->removed_usec == 0 && b->expires_usec > c->now)
 			snprintf(rm, sizeof(rm), "%llds", (long long)
 			    ((b->expires_usec - c->now) / 1000000));
 		else
 			snprintf(rm, sizeof(rm), "-");
-		printf("%-43s  %-8s  %-20s  %-8lld  %-7s  %s (%s)\n", b->cidr,
+		printf("%-43s  %-8s  %-25s  %-8lld  %-7s  %s (%s)\n", b->cidr,
 		    state, t, (long long)b->incident_id, rm, b->reason,
 		    b->responder);
 	}

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_fmt.h"
 #include "cmd.h"
 #include "executor.h"
 #include "fdio.h"
@@ -31,15 +32,11 @@
 #include "store_report.h"
 #include "xmalloc.h"
 
+/* The time format of every command (cli_fmt.c). */
 static void
 fmt_time(int64_t usec, char *buf, size_t len)
 {
-	time_t		t = (time_t)(usec / 1000000);
-	struct tm	tm;
-
-	if (usec == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
-		strlcpy_r(buf, "-", len);
+	cli_fmt_time(usec, buf, len);
 }
 
 static int

@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_fmt.h"
 #include "cmd.h"
 #include "control.h"
 #include "xmalloc.h"
 
-static long long
-geti(json_t *o, const char *path)
+static json_t *
+lookup(json_t *o, const char *path)
 {
 	json_t *v = o;
 	char key[64];
@@ -29,13 +30,21 @@ geti(json_t *o, const char *path)
 		v = json_object_get(v, key);
 		p = dot ? dot + 1 : p + strlen(p);
 	}
+	return v;
+}
+
+static long long
+geti(json_t *o, const char *path)
+{
+	json_t *v = lookup(o, path);
+
 	return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
 }
 
 static const char *
-gets_(json_t *o, const char *key)
+gets_(json_t *o, const char *path)
 {
-	const char *s = json_string_value(json_object_get(o, key));
+	const char *s = json_string_value(lookup(o, path));
 
 	return s ? s : "";
 }
@@ -74,7 +83,7 @@ static void
 print_human(json_t *o)
 {
 	json_t *ins = json_object_get(o, "inputs"), *in, *errs, *hr, *v;
-	char up[32], b1[32], b2[32];
+	char up[32], b1[32], b2[32], n1[64], n2[64];
 	size_t i;
 
 	human_duration(geti(o, "uptime_s"), up, sizeof(up));
@@ -89,10 +98,10 @@ print_human(json_t *o)
 		printf("  %s %s (%s)\n", gets_(in, "type"), gets_(in, "path"),
 		    json_is_true(json_object_get(in, "open")) ? "open" :
 		    "not open, retrying");
-		printf("    position %s, read %s, lag %s, %lld alerts, "
-		    "%lld bad\n", *gets_(in, "bookmark") ?
-		    gets_(in, "bookmark") : "start", b1, b2,
-		    geti(in, "alerts"), geti(in, "bad"));
+		printf("    position %s, read %s, lag %s, %s, %lld bad\n",
+		    *gets_(in, "bookmark") ? gets_(in, "bookmark") : "start",
+		    b1, b2, cli_fmt_count(geti(in, "alerts"), "alert",
+		    "alerts", n1, sizeof(n1)), geti(in, "bad"));
 	}
 	v = json_object_get(o, "alerts_per_sec");
 	printf("alerts: %.2f/s over the last minute, %lld since start\n",
@@ -103,19 +112,30 @@ print_human(json_t *o)
 	printf("decisions pending: %lld contain, %lld report\n",
 	    geti(o, "decisions_pending.contain"),
 	    geti(o, "decisions_pending.report"));
-	printf("reports: %lld drafts waiting for review (redress queue "
-	    "list)\n", geti(o, "reports.drafts_waiting"));
+	printf("reports: %s waiting for review (redress queue list)\n",
+	    cli_fmt_count(geti(o, "reports.drafts_waiting"), "draft",
+	    "drafts", n1, sizeof(n1)));
 	printf("mail queue: %lld to send, %lld sent, %lld failed\n",
 	    geti(o, "reports.mail_queue"), geti(o, "reports.sent"),
 	    geti(o, "reports.failed"));
+	if (geti(o, "reports.deferred") > 0)
+		printf("  deferred: %s, next attempt %s (report %lld)\n"
+		    "  last error: %s\n", cli_fmt_count(
+		    geti(o, "reports.deferred"), "report", "reports", n1,
+		    sizeof(n1)), gets_(o, "reports.next_attempt"),
+		    geti(o, "reports.deferred_report"),
+		    gets_(o, "reports.last_error"));
 	hr = json_object_get(json_object_get(o, "resolver"), "cache_hit_rate");
-	printf("resolver: %lld contacts cached, ",
-	    geti(o, "resolver.contacts_cached"));
+	printf("resolver: %s cached, ", cli_fmt_count(
+	    geti(o, "resolver.contacts_cached"), "contact", "contacts", n1,
+	    sizeof(n1)));
 	if (json_is_number(hr))
-		printf("cache hit rate %.0f%% (%lld hits, %lld misses)\n",
+		printf("cache hit rate %.0f%% (%s, %s)\n",
 		    json_number_value(hr) * 100.0,
-		    geti(o, "resolver.cache_hits"),
-		    geti(o, "resolver.cache_misses"));
+		    cli_fmt_count(geti(o, "resolver.cache_hits"), "hit",
+		    "hits", n1, sizeof(n1)),
+		    cli_fmt_count(geti(o, "resolver.cache_misses"), "miss",
+		    "misses", n2, sizeof(n2)));
 	else
 		printf("no cache lookups yet\n");
 	errs = json_object_get(o, "errors");

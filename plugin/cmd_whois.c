@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * redress whois [--store DB] [--no-cache] ADDR
+ * redress whois [--store DB] [--no-cache] [--json] ADDR
  *	resolves who is responsible for ADDR and prints the whole chain
  *	(each query, server, the lines or fields that mattered) and the
- *	final recipients; the result is cached like the daemon's.
+ *	final recipients, or all of it as one JSON document; the result is
+ *	cached like the daemon's.
  * redress update-bootstrap [--url URL] [--dir DIR]
  *	downloads fresh IANA RDAP bootstrap files (ipv4.json, ipv6.json).
  */
@@ -13,7 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "bootstrap.h"
+#include "cli_fmt.h"
 #include "cmd.h"
 #include "config.h"
 #include "contact.h"
@@ -64,12 +68,69 @@ print_contact(const struct contact *c, int rv, int cached)
 		printf("recipient: none\n");
 }
 
+/* The same as one JSON document; the chain as an array of its lines. */
+static void
+print_contact_json(const char *addr, const struct contact *c, int rv,
+    int cached, unsigned long long queries, const char *error)
+{
+	json_t *o, *rcpt, *chain;
+	char t1[64], t2[64], *s, *line, *save;
+	size_t i;
+
+	chain = json_array();
+	if (c->chain != NULL) {
+		s = strdup(c->chain);
+		for (line = s ? strtok_r(s, "\n", &save) : NULL; line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			json_array_append_new(chain, json_string(line));
+		free(s);
+	}
+	rcpt = json_array();
+	for (i = 0; rv >= 0 && i < c->naddrs; i++)
+		json_array_append_new(rcpt, json_pack("{s:s, s:s, s:b, s:s}",
+		    "email", c->addrs[i].email, "role", c->addrs[i].role,
+		    "low_confidence", c->addrs[i].low_confidence,
+		    "source", c->addrs[i].source));
+	o = json_pack("{s:s, s:o, s:o, s:b, s:b, s:I}", "address", addr,
+	    "chain", chain, "recipients", rcpt, "cached", cached,
+	    "review_required", rv >= 0 && c->low_confidence,
+	    "queries", (json_int_t)queries);
+	if (o == NULL)
+		return;
+	if (error != NULL)
+		json_object_set_new(o, "error", json_string(error));
+	if (rv >= 0) {
+		json_object_set_new(o, "network", json_string(c->network_name));
+		json_object_set_new(o, "handle", json_string(c->handle));
+		json_object_set_new(o, "range", json_string(c->range));
+		json_object_set_new(o, "country", json_string(c->country));
+		if (c->origin_as)
+			json_object_set_new(o, "origin_as",
+			    json_integer(c->origin_as));
+		if (c->ptr[0])
+			json_object_set_new(o, "ptr", json_pack("{s:s, s:b, "
+			    "s:b}", "name", c->ptr, "confirmed",
+			    c->ptr_confirmed, "dynamic", c->dynamic));
+		if (c->resolved_usec)
+			json_object_set_new(o, "resolved", json_string(
+			    cli_fmt_time(c->resolved_usec, t1, sizeof(t1))));
+		if (c->expires_usec)
+			json_object_set_new(o, "expires", json_string(
+			    cli_fmt_time(c->expires_usec, t2, sizeof(t2))));
+	}
+	s = json_dumps(o, JSON_COMPACT);
+	printf("%s\n", s != NULL ? s : "{}");
+	free(s);
+	json_decref(o);
+}
+
 int
 cmd_whois(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "no-cache", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct resolver_conf	*rc;
@@ -80,7 +141,7 @@ cmd_whois(struct cli *cli, int argc, char **argv)
 	struct addr			 a;
 	struct err			 e = { "", 0 };
 	int				 ch, no_cache = 0, rv, failed;
-	int				 cached = 0;
+	int				 cached = 0, json = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -90,6 +151,9 @@ cmd_whois(struct cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			no_cache = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		default:
 			goto usage;
@@ -120,7 +184,7 @@ cmd_whois(struct cli *cli, int argc, char **argv)
 	}
 	if (!cached) {
 		rv = resolve_cached(r, st, &a, 1, &c, &e);
-		if (rv >= 0 && st == NULL)
+		if (rv >= 0 && st == NULL && !json)
 			printf("(no store: result not cached)\n");
 	} else {
 		size_t i;
@@ -131,19 +195,26 @@ cmd_whois(struct cli *cli, int argc, char **argv)
 			    strcmp(c.addrs[i].role, "cert") != 0)
 				rv = 1;
 	}
+	if (json)
+		print_contact_json(argv[optind], &c, rv, cached,
+		    (unsigned long long)resolver_queries(r),
+		    rv == -1 ? e.msg : NULL);
 	if (rv == -1) {
-		if (c.chain != NULL)
+		if (c.chain != NULL && !json)
 			fputs(c.chain, stdout);
 		cli_error("whois %s: %s", argv[optind], e.msg);
-	} else
+	} else if (!json)
 		print_contact(&c, rv, cached);
-	printf("queries: %llu\n", (unsigned long long)resolver_queries(r));
+	if (!json)
+		printf("queries: %llu\n",
+		    (unsigned long long)resolver_queries(r));
 	contact_clear(&c);
 	resolver_free(r);
 	store_close(st);
 	return rv == -1 ? 1 : 0;
 usage:
-	cli_error("usage: redress whois [--store DB] [--no-cache] ADDR");
+	cli_error("usage: redress whois [--store DB] [--no-cache] [--json] "
+	    "ADDR");
 	return 2;
 }
 

@@ -16,6 +16,9 @@
 #define REDRESS_SYSCONFDIR	"/etc"
 #endif
 #define CONFIG_DEFAULT_PATH	REDRESS_SYSCONFDIR "/redress/redress.yaml"
+#ifndef REDRESS_DATADIR
+#define REDRESS_DATADIR		"/usr/share/redress"	/* templates/ */
+#endif
 
 struct general_conf {
 	char		*state_dir;	/* /var/lib/redress */

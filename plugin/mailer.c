@@ -1,25 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The mailer executor: delivers approved reports from the outbox through
- * the configured relay with libESMTP (STARTTLS required by default, AUTH
- * from a private credentials file), with a durable queue
+ * the configured relay (mail_smtp.c: libcurl, STARTTLS required by
+ * default, AUTH from a private credentials file), with a durable queue
  * approved -> sending -> sent | failed, exponential backoff on 4xx,
  * refused connections and timeouts, 5xx kept per recipient, and overall
- * and per-domain hourly rate limits.
+ * and per-domain hourly limits counted in the store (they hold across
+ * restarts and separate `queue send` runs).
  *
- * Exactly-once: the intent (state "sending", attempt counted) is committed
- * before the SMTP transaction and the Message-ID was fixed when the draft
- * was written. A row still "sending" when the mailer starts means the
- * process died mid-transaction: the relay may or may not have accepted
- * it. We resend it once, with the SAME Message-ID, so a recipient that
- * deduplicates by Message-ID sees one report; the alternative (never
- * resend) would silently lose reports, which we judge worse. A second
- * interruption of the same report marks it failed for a person to check.
+ * Sent once: the intent (state "sending", attempt counted) is committed
+ * before the SMTP transaction, and the result in its own commit right
+ * after the relay's reply to the end of DATA, fsynced as Postfix fsyncs
+ * its queue file before saying 250. A row still "sending" when the mailer
+ * starts means the process died in between: the relay may or may not
+ * have accepted it. We resend it once, with the SAME Message-ID; only a
+ * crash between the relay's 250 and our commit (measured and logged per
+ * message) makes that a duplicate. Never resending would silently lose
+ * reports, which we judge worse. A second interruption of the same report
+ * marks it failed for a person to check.
  */
+#include <netdb.h>
 #include <stddef.h>
-#include <openssl/ssl.h>	/* before libesmtp.h: smtp_starttls_set_ctx */
-#include <auth-client.h>
-#include <libesmtp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,26 +28,20 @@
 
 #include "executor.h"
 #include "log.h"
+#include "mail_smtp.h"
+#include "monotime.h"
 #include "outbox.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
 
-#define RATE_SLOTS	64
-
-struct rate_slot {
-	char	domain[128];
-	int64_t	window_start;
-	long	count;
-};
+#define HOUR_USEC	3600000000LL
 
 struct mailer {
 	char			 user[256], pass[256];
 	int			 have_auth;
-	int64_t			 window_start;
-	long			 sent_in_window;
-	struct rate_slot	 slots[RATE_SLOTS];
-	SSL_CTX			*tls;	/* smtp.ca_file trust, or NULL */
+	char			 helo[256];
+	struct mail_smtp	*smtp;		/* during a pass */
 };
 
 struct due {
@@ -84,6 +79,29 @@ read_auth(const char *path, struct mailer *m, struct err *e)
 	return 0;
 }
 
+/* The host's fully qualified name (canonical name of its host name). */
+static void
+host_fqdn(char *buf, size_t len)
+{
+	struct addrinfo	 hints, *res = NULL;
+
+	if (gethostname(buf, len) == -1) {
+		strlcpy_r(buf, "localhost", len);
+		return;
+	}
+	buf[len - 1] = '\0';
+	if (strchr(buf, '.') != NULL)
+		return;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_CANONNAME;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(buf, NULL, &hints, &res) == 0 && res != NULL &&
+	    res->ai_canonname != NULL && strchr(res->ai_canonname, '.'))
+		strlcpy_r(buf, res->ai_canonname, len);
+	if (res != NULL)
+		freeaddrinfo(res);
+}
+
 static int
 mailer_start(struct executor *ex, struct store *st, struct err *e)
 {
@@ -94,24 +112,15 @@ mailer_start(struct executor *ex, struct store *st, struct err *e)
 
 	if (sc == NULL)
 		return err_set(e, "mailer: no smtp section");
-	if (sc->tls == SMTP_TLS)
-		return err_set(e, "smtp.tls: implicit TLS (port 465) is not "
-		    "supported by libESMTP; use starttls on port 587");
 	if (sc->auth_file != NULL && read_auth(sc->auth_file, m, e) == -1)
 		return -1;
-	auth_client_init();
-	if (sc->ca_file != NULL) {
-		if ((m->tls = SSL_CTX_new(TLS_client_method())) == NULL)
-			return err_set(e, "mailer: cannot make a TLS context");
-		SSL_CTX_set_verify(m->tls, SSL_VERIFY_PEER, NULL);
-		if (SSL_CTX_load_verify_locations(m->tls, sc->ca_file,
-		    NULL) != 1) {
-			SSL_CTX_free(m->tls);
-			m->tls = NULL;
-			return err_set(e, "smtp.ca_file %s: no certificates "
-			    "could be loaded", sc->ca_file);
-		}
-	}
+	if (sc->helo != NULL)
+		strlcpy_r(m->helo, sc->helo, sizeof(m->helo));
+	else
+		host_fqdn(m->helo, sizeof(m->helo));
+	/* A result is on disk before the next message goes out. */
+	if (store_exec(st, "PRAGMA synchronous=FULL", e) == -1)
+		return -1;
 	/* Rows left "sending" by a crash: resend once, same Message-ID. */
 	if (store_report_list(st, REPORT_SENDING, collect, &d, e) < 0)
 		return -1;
@@ -135,23 +144,6 @@ mailer_start(struct executor *ex, struct store *st, struct err *e)
 	}
 	free(d.v);
 	return 0;
-}
-
-static int
-interact(auth_client_request_t req, char **result, int fields, void *arg)
-{
-	struct mailer	*m = arg;
-	int		 i;
-
-	for (i = 0; i < fields; i++) {
-		if (req[i].flags & AUTH_USER)
-			result[i] = m->user;
-		else if (req[i].flags & AUTH_PASS)
-			result[i] = m->pass;
-		else
-			return 0;
-	}
-	return 1;
 }
 
 /* The message with CRLF line ends, as SMTP wants it. */
@@ -178,45 +170,6 @@ domain_of(const char *rcpt)
 	return at != NULL ? at + 1 : rcpt;
 }
 
-/* 1 when the hourly limits allow one more message to rcpt's domain. */
-static int
-rate_ok(struct mailer *m, const struct smtp_conf *sc, const char *rcpt,
-    int64_t now, int take)
-{
-	const char		*dom = domain_of(rcpt);
-	struct rate_slot	*s = NULL, *old = &m->slots[0];
-	size_t			 i;
-
-	if (now - m->window_start >= 3600000000LL) {
-		m->window_start = now;
-		m->sent_in_window = 0;
-	}
-	for (i = 0; i < RATE_SLOTS; i++) {
-		if (strcasecmp(m->slots[i].domain, dom) == 0)
-			s = &m->slots[i];
-		if (m->slots[i].window_start < old->window_start)
-			old = &m->slots[i];
-	}
-	if (s == NULL) {
-		s = old;
-		strlcpy_r(s->domain, dom, sizeof(s->domain));
-		s->window_start = now;
-		s->count = 0;
-	}
-	if (now - s->window_start >= 3600000000LL) {
-		s->window_start = now;
-		s->count = 0;
-	}
-	if (m->sent_in_window >= sc->per_hour ||
-	    s->count >= sc->per_domain_per_hour)
-		return 0;
-	if (take) {
-		m->sent_in_window++;
-		s->count++;
-	}
-	return 1;
-}
-
 static int64_t
 backoff(const struct smtp_conf *sc, int attempts)
 {
@@ -230,193 +183,134 @@ backoff(const struct smtp_conf *sc, int attempts)
 	return s * 1000000;
 }
 
-struct rcpt_result {
-	struct store	*st;
-	int64_t		 id;
-	int		 ok, perm, temp;
-};
-
-static void
-rcpt_cb(smtp_recipient_t r, const char *mailbox, void *arg)
+/* Splits a comma/space separated list into v (at most max); returns n. */
+static size_t
+split_list(char *list, char **v, size_t n, size_t max)
 {
-	struct rcpt_result	*rr = arg;
-	const smtp_status_t	*s = smtp_recipient_status(r);
-	struct err		 e = { "", 0 };
-	int			 code = s != NULL ? s->code : 0;
-	const char		*state;
+	char	*tok, *save;
 
-	if (code >= 200 && code < 300) {
-		rr->ok++;
-		state = "sent";
-	} else if (code >= 500) {
-		rr->perm++;
-		state = "failed";
-	} else {
-		rr->temp++;
-		state = "deferred";
-	}
-	if (store_report_rcpt_set(rr->st, rr->id, mailbox, state, code,
-	    s != NULL && s->text != NULL ? s->text : "", &e) == -1)
-		log_warnx("mailer: %s", e.msg);
-}
-
-/* How far a relay session got: for an error that says where it stopped. */
-struct session_trace {
-	int	connected, tls_ok;
-	int	stop;		/* the TLS event that ended it, 0 none */
-};
-
-/* libESMTP's event callback. It only watches: an event that asks the
- * application to accept something (a weak cipher, a certificate that
- * did not verify) is left refused, as without a callback. */
-static void
-session_event(smtp_session_t s, int ev, void *arg, ...)
-{
-	struct session_trace *t = arg;
-
-	(void)s;
-	switch (ev) {
-	case SMTP_EV_CONNECT:
-		t->connected = 1;
-		break;
-	case SMTP_EV_STARTTLS_OK:
-		t->tls_ok = 1;
-		break;
-	case SMTP_EV_EXTNA_STARTTLS:
-	case SMTP_EV_WEAK_CIPHER:
-	case SMTP_EV_INVALID_PEER_CERTIFICATE:
-	case SMTP_EV_NO_PEER_CERTIFICATE:
-	case SMTP_EV_WRONG_PEER_CERTIFICATE:
-	case SMTP_EV_UNUSABLE_CA_LIST:
-		t->stop = ev;
-		break;
-	default:
-		break;
-	}
-}
-
-/* Why a session that gave no SMTP status ended. */
-static const char *
-trace_why(const struct session_trace *t, int starttls)
-{
-	switch (t->stop) {
-	case SMTP_EV_EXTNA_STARTTLS:
-		return "the relay does not offer STARTTLS (smtp.require_tls)";
-	case SMTP_EV_WEAK_CIPHER:
-		return "the relay's TLS cipher is too weak";
-	case SMTP_EV_INVALID_PEER_CERTIFICATE:
-		return "the relay's certificate did not verify (smtp.ca_file)";
-	case SMTP_EV_NO_PEER_CERTIFICATE:
-		return "the relay sent no certificate";
-	case SMTP_EV_WRONG_PEER_CERTIFICATE:
-		return "the relay's certificate is for another name "
-		    "(smtp.relay)";
-	case SMTP_EV_UNUSABLE_CA_LIST:
-		return "the CA certificates could not be used (smtp.ca_file)";
-	default:
-		break;
-	}
-	if (!t->connected)
-		return "no connection";
-	if (starttls && !t->tls_ok)
-		return "the session ended before TLS was set up";
-	return "the session ended before the message was sent";
-}
-
-/* One SMTP transaction; fills rr and returns 0, or -1 (session error). */
-static int
-deliver(struct executor *ex, struct report_row *r, const char *msg,
-    struct rcpt_result *rr, char *errbuf, size_t errlen)
-{
-	const struct smtp_conf	*sc = ex->cfg->smtp;
-	struct mailer		*m = ex->priv;
-	smtp_session_t		 s;
-	smtp_message_t		 mm;
-	auth_context_t		 ac = NULL;
-	char			 hostport[300], rcpts[256], ccs[1024];
-	char			*tok, *save;
-	char			 host[256];
-	const smtp_status_t	*ts;
-	struct session_trace	 tr = { 0, 0, 0 };
-	int			 rv = 0;
-
-	s = smtp_create_session();
-	smtp_set_eventcb(s, session_event, &tr);
-	snprintf(hostport, sizeof(hostport), "%s:%lld", sc->relay,
-	    sc->port);
-	smtp_set_server(s, hostport);
-	if (sc->helo != NULL)
-		smtp_set_hostname(s, sc->helo);
-	else if (gethostname(host, sizeof(host)) == 0)
-		smtp_set_hostname(s, host);
-	smtp_starttls_enable(s, sc->tls == SMTP_PLAIN ? Starttls_DISABLED :
-	    sc->require_tls ? Starttls_REQUIRED : Starttls_ENABLED);
-	if (m->tls != NULL) {
-		/* libESMTP frees the context with the session. */
-		SSL_CTX_up_ref(m->tls);
-		smtp_starttls_set_ctx(s, m->tls);
-	}
-	smtp_set_timeout(s, Timeout_GREETING | Timeout_OVERRIDE_RFC2822_MINIMUM,
-	    (long)sc->timeout_ms);
-	smtp_set_timeout(s, Timeout_ENVELOPE | Timeout_OVERRIDE_RFC2822_MINIMUM,
-	    (long)sc->timeout_ms);
-	smtp_set_timeout(s, Timeout_TRANSFER | Timeout_OVERRIDE_RFC2822_MINIMUM,
-	    (long)sc->timeout_ms);
-	if (m->have_auth) {
-		ac = auth_create_context();
-		auth_set_mechanism_flags(ac, AUTH_PLUGIN_PLAIN, 0);
-		auth_set_interact_cb(ac, interact, m);
-		smtp_auth_set_context(s, ac);
-	}
-	mm = smtp_add_message(s);
-	smtp_set_reverse_path(mm, ex->cfg->reports != NULL ?
-	    ex->cfg->reports->from : "");
-	smtp_set_message_str(mm, (void *)msg);
-	strlcpy_r(rcpts, r->rcpt, sizeof(rcpts));
-	for (tok = strtok_r(rcpts, ", ", &save); tok != NULL;
+	for (tok = strtok_r(list, ", ", &save); tok != NULL && n < max;
 	    tok = strtok_r(NULL, ", ", &save))
-		smtp_add_recipient(mm, tok);
-	/* Cc (our own ISP): as the reviewed message names it. */
-	if (report_cc_list(msg, strlen(msg), ccs, sizeof(ccs)) == 0)
-		for (tok = strtok_r(ccs, ", ", &save); tok != NULL;
-		    tok = strtok_r(NULL, ", ", &save))
-			smtp_add_recipient(mm, tok);
-	if (!smtp_start_session(s)) {
-		char b[128];
+		v[n++] = tok;
+	return n;
+}
 
-		if (smtp_errno() != 0)
-			snprintf(errbuf, errlen, "relay %s: %s", hostport,
-			    smtp_strerror(smtp_errno(), b, sizeof(b)));
-		else
-			snprintf(errbuf, errlen, "relay %s: %s", hostport,
-			    trace_why(&tr, sc->tls != SMTP_PLAIN));
-		rv = -1;
-	} else {
-		ts = smtp_message_transfer_status(mm);
-		smtp_enumerate_recipients(mm, rcpt_cb, rr);
-		if (ts != NULL && (ts->code < 200 || ts->code >= 300) &&
-		    rr->ok > 0) {
-			/* Recipients accepted but the data was not. */
-			if (ts->code >= 500)
-				rr->perm += rr->ok;
-			else
-				rr->temp += rr->ok;
-			rr->ok = 0;
+/* 1 when the hourly limits allow a message to every domain of to[]. */
+static int
+rate_ok(struct store *st, const struct smtp_conf *sc, char *const *to,
+    size_t n, int64_t now, int *full, struct err *e)
+{
+	long	total, dom;
+	size_t	i;
+
+	*full = 0;
+	for (i = 0; i < n; i++) {
+		if (store_report_rate_count(st, now - HOUR_USEC,
+		    domain_of(to[i]), &total, &dom, e) == -1)
+			return -1;
+		if (total >= sc->per_hour) {
+			*full = 1;
+			return 0;
 		}
-		if (ts != NULL && ts->code != 0)
-			snprintf(errbuf, errlen, "relay %s: %d %s", hostport,
-			    ts->code, ts->text != NULL ? ts->text : "");
-		else
-			snprintf(errbuf, errlen, "relay %s: %s", hostport,
-			    trace_why(&tr, sc->tls != SMTP_PLAIN));
-		errbuf[strcspn(errbuf, "\r\n")] = '\0';
-		if (rr->ok == 0 && rr->perm == 0 && rr->temp == 0)
-			rv = -1;
+		if (dom >= sc->per_domain_per_hour)
+			return 0;
 	}
-	smtp_destroy_session(s);
-	if (ac != NULL)
-		auth_destroy_context(ac);
-	return rv;
+	return 1;
+}
+
+/* The intent, committed before any byte goes out: 1 taken, 0 not. */
+static int
+take(struct store *st, struct report_row *r, char *const *to, size_t n,
+    int64_t now, struct err *e)
+{
+	size_t	i;
+	int	rc;
+
+	if (store_begin(st, e) == -1)
+		return -1;
+	rc = store_report_set_state(st, r->id, r->state, REPORT_SENDING,
+	    NULL, e);
+	if (rc <= 0) {
+		store_rollback(st);
+		return rc;
+	}
+	r->attempts++;
+	strlcpy_r(r->state, REPORT_SENDING, sizeof(r->state));
+	if (store_report_update(st, r, e) == -1)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (store_report_rate_add(st, r->id, r->attempts,
+		    domain_of(to[i]), now, e) == -1)
+			goto fail;
+	if (store_commit(st, e) == -1)
+		goto fail;
+	return 1;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* What became of the transaction, per recipient and for the row. */
+static int
+record(struct store *st, const struct smtp_conf *sc, struct report_row *r,
+    char *const *rcpt, size_t n, const struct mail_result *res, int64_t now,
+    struct err *e)
+{
+	int	data = res->data.code, ok = 0, temp = 0;
+	size_t	i;
+
+	if (store_begin(st, e) == -1)
+		return -1;
+	for (i = 0; i < n && !res->session_error; i++) {
+		const struct mail_reply *rp = &res->rcpt[i];
+		const struct mail_reply *why = rp;
+		const char *state;
+
+		if (rp->code >= 200 && rp->code < 300) {
+			why = data != 0 ? &res->data : rp;
+			if (data >= 200 && data < 300) {
+				state = "sent";
+				ok++;
+			} else if (data >= 500)
+				state = "failed";
+			else {
+				state = "deferred";
+				temp++;
+			}
+		} else if (rp->code >= 500)
+			state = "failed";
+		else {
+			state = "deferred";
+			temp++;
+		}
+		if (store_report_rcpt_set(st, r->id, rcpt[i], state, why->code,
+		    why->text, e) == -1)
+			goto fail;
+	}
+	strlcpy_r(r->last_error, ok > 0 && (size_t)ok == n ? "" : res->error,
+	    sizeof(r->last_error));
+	if (ok > 0)
+		strlcpy_r(r->state, REPORT_SENT, sizeof(r->state));
+	else if (!res->session_error && temp == 0)
+		strlcpy_r(r->state, REPORT_FAILED, sizeof(r->state));
+	else if (r->attempts >= sc->max_attempts)
+		strlcpy_r(r->state, REPORT_FAILED, sizeof(r->state));
+	else {
+		strlcpy_r(r->state, REPORT_QUEUED, sizeof(r->state));
+		r->next_attempt_usec = now + backoff(sc, r->attempts);
+	}
+	if (store_report_update(st, r, e) == -1)
+		goto fail;
+	/* Nothing reached a recipient: the attempt does not count. */
+	if (ok == 0 && store_report_rate_drop(st, r->id, r->attempts,
+	    e) == -1)
+		goto fail;
+	if (store_commit(st, e) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 static int
@@ -424,75 +318,101 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
     struct err *e)
 {
 	const struct smtp_conf	*sc = ex->cfg->smtp;
+	const char		*from = ex->cfg->reports != NULL ?
+				    ex->cfg->reports->from : "";
 	struct mailer		*m = ex->priv;
 	struct due		 d = { NULL, 0 };
 	size_t			 i;
-	int			 done = 0;
+	int			 done = 0, rv = -1;
 
 	if (store_report_due(st, now, collect, &d, e) < 0)
 		return -1;
 	for (i = 0; i < d.n && !executor_stopping(ex); i++) {
 		struct report_row	*r = &d.v[i];
-		struct rcpt_result	 rr = { st, r->id, 0, 0, 0 };
+		struct mail_result	 res;
 		struct err		 e2 = { "", 0 };
-		char			*msg, *crlf, errbuf[1024];
-		size_t			 len;
-		int			 rc;
+		char			 tos[sizeof(r->rcpt)], ccs[1024];
+		char			*rcpt[MAIL_RCPT_MAX], *msg, *crlf;
+		size_t			 len, nto, n;
+		int			 rc, full;
 
-		if (!rate_ok(m, sc, r->rcpt, now, 0))
+		strlcpy_r(tos, r->rcpt, sizeof(tos));
+		nto = split_list(tos, rcpt, 0, MAIL_RCPT_MAX);
+		if ((rc = rate_ok(st, sc, rcpt, nto, now, &full, e)) == -1)
+			goto out;
+		if (full)
+			break;
+		if (rc == 0)
 			continue;
 		if (ex->dry_run) {
 			log_info("mailer: dry run: would send report %lld "
 			    "to %s", (long long)r->id, r->rcpt);
 			continue;
 		}
-		/* The intent, committed before any byte goes out. */
-		rc = store_report_set_state(st, r->id, r->state,
-		    REPORT_SENDING, NULL, e);
-		if (rc <= 0) {
-			free(d.v);
-			return rc < 0 ? -1 : done;
-		}
-		r->attempts++;
-		strlcpy_r(r->state, REPORT_SENDING, sizeof(r->state));
-		if (store_report_update(st, r, e) == -1) {
-			free(d.v);
-			return -1;
-		}
+		if ((rc = take(st, r, rcpt, nto, now, e)) == -1)
+			goto out;
+		if (rc == 0)
+			continue;
 		if (outbox_read(r->path, &msg, &len, &e2) == -1) {
-			strlcpy_r(r->last_error, e2.msg, sizeof(r->last_error));
-			strlcpy_r(r->state, REPORT_FAILED, sizeof(r->state));
-			goto record;
+			memset(&res, 0, sizeof(res));
+			res.session_error = 1;
+			strlcpy_r(res.error, e2.msg, sizeof(res.error));
+			r->attempts = (int)sc->max_attempts;	/* not the relay */
+			if (record(st, sc, r, rcpt, nto, &res, now, e) == -1)
+				goto out;
+			log_warnx("mailer: report %lld: %s", (long long)r->id,
+			    e2.msg);
+			done++;
+			continue;
 		}
+		/* Cc (our own ISP): as the reviewed message names it. */
+		n = nto;
+		if (report_cc_list(msg, len, ccs, sizeof(ccs)) == 0)
+			n = split_list(ccs, rcpt, nto, MAIL_RCPT_MAX);
 		crlf = to_crlf(msg, len);
-		free(msg);
-		rate_ok(m, sc, r->rcpt, now, 1);
-		rc = deliver(ex, r, crlf, &rr, errbuf, sizeof(errbuf));
+		if (m->smtp == NULL && mail_smtp_open(sc, m->helo,
+		    m->have_auth ? m->user : NULL, m->pass, &m->smtp, e) == -1) {
+			free(crlf);
+			free(msg);
+			goto out;
+		}
+		rc = mail_smtp_send(m->smtp, from, rcpt, n, crlf, strlen(crlf),
+		    &res);
 		free(crlf);
-		strlcpy_r(r->last_error, rr.ok > 0 && rr.perm == 0 &&
-		    rr.temp == 0 ? "" : errbuf, sizeof(r->last_error));
-		if (rc == 0 && rr.ok > 0)
-			strlcpy_r(r->state, REPORT_SENT, sizeof(r->state));
-		else if (rc == 0 && rr.temp == 0)
-			strlcpy_r(r->state, REPORT_FAILED, sizeof(r->state));
-		else if (r->attempts >= sc->max_attempts)
-			strlcpy_r(r->state, REPORT_FAILED, sizeof(r->state));
-		else {
-			strlcpy_r(r->state, REPORT_QUEUED, sizeof(r->state));
-			r->next_attempt_usec = now + backoff(sc, r->attempts);
+		if (res.error[0] != '\0') {
+			char where[sizeof(res.error)];
+
+			snprintf(where, sizeof(where), "relay %s:%lld: %.400s",
+			    sc->relay, sc->port, res.error);
+			strlcpy_r(res.error, where, sizeof(res.error));
 		}
-record:
-		if (store_report_update(st, r, e) == -1) {
-			free(d.v);
-			return -1;
-		}
-		log_info("mailer: report %lld to %s: %s%s%s", (long long)r->id,
-		    r->rcpt, r->state, r->last_error[0] ? ": " : "",
-		    r->last_error);
+		rc = record(st, sc, r, rcpt, n, &res, now, e);
+		free(msg);
+		if (rc == -1)
+			goto out;
+		if (res.accepted_usec != 0)
+			log_info("mailer: report %lld to %s: %s (recorded %lld "
+			    "us after the relay's reply)", (long long)r->id,
+			    r->rcpt, r->state,
+			    (long long)(monotime_us() - res.accepted_usec));
+		else
+			log_info("mailer: report %lld to %s: %s%s%s",
+			    (long long)r->id, r->rcpt, r->state,
+			    r->last_error[0] ? ": " : "", r->last_error);
 		done++;
+		if (res.session_error) {
+			/* The relay is unreachable: the rest waits too. */
+			mail_smtp_close(m->smtp);
+			m->smtp = NULL;
+			break;
+		}
 	}
+	rv = done;
+out:
+	mail_smtp_close(m->smtp);
+	m->smtp = NULL;
 	free(d.v);
-	return done;
+	return rv;
 }
 
 static void
@@ -501,9 +421,8 @@ mailer_stop(struct executor *ex)
 	struct mailer *m = ex->priv;
 
 	explicit_bzero(m->pass, sizeof(m->pass));
-	if (m->tls != NULL)
-		SSL_CTX_free(m->tls);
-	m->tls = NULL;
+	mail_smtp_close(m->smtp);
+	m->smtp = NULL;
 }
 
 const struct executor_ops executor_mailer = {

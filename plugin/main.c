@@ -1,17 +1,41 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The redress binary: global options, then one subcommand from the table
- * below. Each command is implemented in plugin/cmd_<name>.c.
+ * below. Each command is implemented in plugin/cmd_<name>.c. Commands
+ * that touch the store, the outbox or the keyring, run as root, act as
+ * general.user (privdrop_command) from the start.
  */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "conf_check.h"
+#include "privdrop.h"
 #include "store.h"
 #include "log.h"
+
+#ifndef REDRESS_VERSION
+#define REDRESS_VERSION	"unknown"
+#endif
+
+/*
+ * Commands that, run as root, become general.user; those marked 1 keep
+ * CAP_NET_ADMIN (they change the firewall). run drops by itself (after
+ * its pid file); update-bootstrap writes root's configuration directory.
+ */
+static const struct {
+	const char	*name;
+	int		 net_admin;
+} as_user[] = {
+	{ "block", 1 }, { "blocks", 0 }, { "check-config", 0 },
+	{ "incident", 0 }, { "incidents", 0 }, { "queue", 0 },
+	{ "replay", 0 }, { "status", 0 }, { "unblock", 1 }, { "whois", 0 },
+	{ NULL, 0 },
+};
 
 struct command {
 	const char	*name;
@@ -24,7 +48,7 @@ static const struct command commands[] = {
 	    "--reason TEXT" },
 	{ "blocks", cmd_blocks, "blocks [--store DB] [--all] [--json]" },
 	{ "check-config", cmd_check_config, "check-config" },
-	{ "incident", cmd_incident, "incident [--store DB] ID" },
+	{ "incident", cmd_incident, "incident [--store DB] [--json] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
 	    "[--since TIME] [--json]" },
 	{ "queue", cmd_queue, "queue [--store DB] list|show [--raw] ID|edit ID|approve ID...|--all|"
@@ -36,7 +60,7 @@ static const struct command commands[] = {
 	{ "unlock", cmd_unlock, "unlock USER" },
 	{ "update-bootstrap", cmd_update_bootstrap,
 	    "update-bootstrap [--url URL] [--dir DIR]" },
-	{ "whois", cmd_whois, "whois [--store DB] [--no-cache] ADDR" },
+	{ "whois", cmd_whois, "whois [--store DB] [--no-cache] [--json] ADDR" },
 	{ NULL, NULL, NULL },
 };
 
@@ -45,7 +69,8 @@ usage(FILE *f)
 {
 	const struct command *c;
 
-	fprintf(f, "usage: redress [-c FILE] [-v] [-q] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: redress [-c FILE] [-v] [-q] COMMAND [ARGS]\n"
+	    "       redress --version\n\n"
 	    "  -c FILE   configuration (default %s)\n"
 	    "  -v        more detail (debug logging)\n"
 	    "  -q        errors only\n\ncommands:\n", CONFIG_DEFAULT_PATH);
@@ -143,6 +168,11 @@ cli_open_store(struct cli *cli, const char *path, struct store **st)
 int
 cmd_check_config(struct cli *cli, int argc, char **argv)
 {
+	struct diag d;
+	char line[2048], *notes = NULL;
+	size_t i;
+	int rc;
+
 	if (argc > 1) {
 		cli_error("check-config takes no arguments");
 		return 2;
@@ -152,7 +182,55 @@ cmd_check_config(struct cli *cli, int argc, char **argv)
 		    cli->config_path);
 		return 1;
 	}
+	diag_init(&d);
+	rc = conf_check(cli->cfg, &d, &notes);
+	for (i = 0; i < d.n; i++) {
+		diag_format(&d, i, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	diag_clear(&d);
+	if (notes != NULL && !cli->quiet)
+		fputs(notes, stdout);
+	free(notes);
+	if (rc < 0) {
+		fprintf(stderr, "%s: configuration has errors\n",
+		    cli->config_path);
+		return 1;
+	}
 	printf("%s: configuration OK\n", cli->config_path);
+	return 0;
+}
+
+/*
+ * Run as root, a command of as_user[] becomes general.user when the
+ * configuration names one that exists. Returns 0, or 1 (printed).
+ */
+static int
+become_user(struct cli *cli, const char *name)
+{
+	struct err e = { "", 0 };
+	int i, dropped;
+
+	for (i = 0; as_user[i].name; i++)
+		if (strcmp(as_user[i].name, name) == 0)
+			break;
+	if (as_user[i].name == NULL || (getuid() != 0 && geteuid() != 0))
+		return 0;
+	/* Without a configuration (queue --store DB) there is no user. */
+	if (!cli->config_given && access(cli->config_path, F_OK) < 0)
+		return 0;
+	if (cli_load_config(cli) < 0) {
+		fprintf(stderr, "%s: configuration has errors\n",
+		    cli->config_path);
+		return 1;
+	}
+	if (privdrop_command(&cli->cfg->general, as_user[i].net_admin,
+	    &dropped, &e) < 0) {
+		cli_error("%s", e.msg);
+		return 1;
+	}
+	if (dropped)
+		log_debug("%s: running as %s", name, cli->cfg->general.user);
 	return 0;
 }
 
@@ -164,6 +242,7 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { .config_path = CONFIG_DEFAULT_PATH };
@@ -171,7 +250,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	log_init(1, 0);
-	while ((ch = getopt_long(argc, argv, "+c:vqh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cli.config_path = optarg;
@@ -187,6 +266,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("redress %s\n", REDRESS_VERSION);
 			return 0;
 		default:
 			usage(stderr);
@@ -208,7 +290,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	optind = 1;
-	rc = c->fn(&cli, argc, argv);
+	rc = become_user(&cli, c->name);
+	if (rc == 0)
+		rc = c->fn(&cli, argc, argv);
 	config_free(cli.cfg);
 	return rc;
 }

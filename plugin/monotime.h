@@ -6,5 +6,7 @@
 #include <stdint.h>
 
 int64_t	monotime_ms(void);
+/* The same clock in microseconds, for short windows that are measured. */
+int64_t	monotime_us(void);
 
 #endif

@@ -742,9 +742,10 @@ policy_feed(struct policy *p, const struct alert *a,
 	if (want_contain && !(s->flags & INC_F_CONTAINED) &&
 	    contain_allowed(p, s)) {
 		addr_format(&s->src, target, sizeof(target));
-		snprintf(reason, sizeof(reason), "%s from %s: %lld alerts "
+		snprintf(reason, sizeof(reason), "%s from %s: %lld alert%s "
 		    "(rule line %d)", incident_kind_name(kind), target,
-		    (long long)s->alerts, crule->line);
+		    (long long)s->alerts, s->alerts == 1 ? "" : "s",
+		    crule->line);
 		s->flags |= INC_F_CONTAINED | INC_F_DIRTY;
 		if (decide(p, s, DECISION_CONTAIN, target, NULL,
 		    pc->contain_duration, a->ts_usec, reason, sink, e) < 0)
@@ -756,10 +757,12 @@ policy_feed(struct policy *p, const struct alert *a,
 	if (want_report && !(s->flags & INC_F_REPORTED) &&
 	    kind != INCIDENT_PROBE &&
 	    (rcpt = report_allowed(p, s, target, sizeof(target), &why))) {
-		snprintf(reason, sizeof(reason), "%s: %lld alerts, %u hosts, "
-		    "%u ports (rule line %d)", incident_kind_name(kind),
-		    (long long)s->alerts, incident_hosts(s),
-		    incident_ports(s), rrule->line);
+		snprintf(reason, sizeof(reason), "%s: %lld alert%s, %u host%s, "
+		    "%u port%s (rule line %d)", incident_kind_name(kind),
+		    (long long)s->alerts, s->alerts == 1 ? "" : "s",
+		    incident_hosts(s), incident_hosts(s) == 1 ? "" : "s",
+		    incident_ports(s), incident_ports(s) == 1 ? "" : "s",
+		    rrule->line);
 		s->flags |= INC_F_REPORTED;
 		if (decide(p, s, DECISION_REPORT, target, rcpt, 0, a->ts_usec,
 		    reason, sink, e) < 0)
@@ -832,8 +835,9 @@ close_probe(struct policy *p, struct inc_state *s, struct err *e)
 	if ((rcpt = report_allowed(p, s, target, sizeof(target), &why)) ==
 	    NULL)
 		return 0;
-	snprintf(reason, sizeof(reason), "probe: %lld alerts to one port "
-	    "(rule line %d)", (long long)s->alerts, r->line);
+	snprintf(reason, sizeof(reason), "probe: %lld alert%s to one port "
+	    "(rule line %d)", (long long)s->alerts, s->alerts == 1 ? "" : "s",
+	    r->line);
 	s->flags |= INC_F_REPORTED;
 	return decide(p, s, DECISION_REPORT, target, rcpt, 0, s->last_usec,
 	    reason, p->cb_sink, e);

@@ -187,6 +187,19 @@ part_add(struct report *r, const char *name, const char *type, char *data,
 	p->inline_text = inline_text;
 }
 
+char *
+report_template_path(const struct report_conf *rc, enum incident_kind k)
+{
+	char	*path;
+
+	path = xasprintf("%s/%s.tmpl", rc->template_dir, kind_file[k]);
+	if (access(path, F_OK) != 0) {
+		free(path);
+		path = xasprintf("%s/default.tmpl", rc->template_dir);
+	}
+	return path;
+}
+
 static struct tmpl *
 load_template(const struct report_conf *rc, enum incident_kind k,
     struct err *e)
@@ -195,11 +208,7 @@ load_template(const struct report_conf *rc, enum incident_kind k,
 	char		*path;
 	int		 rc2;
 
-	path = xasprintf("%s/%s.tmpl", rc->template_dir, kind_file[k]);
-	if (access(path, F_OK) != 0) {
-		free(path);
-		path = xasprintf("%s/default.tmpl", rc->template_dir);
-	}
+	path = report_template_path(rc, k);
 	rc2 = tmpl_load(path, &t, e);
 	free(path);
 	return rc2 == -1 ? NULL : t;

@@ -203,5 +203,10 @@ int	report_view(const char *msg, size_t len, FILE *out, struct err *);
  */
 int	report_cc_list(const char *msg, size_t len, char *out, size_t outlen);
 int	report_sign_check(const struct report_conf *, struct err *);
+/* The keyring gpgme uses (GnuPG home directory), for messages. */
+const char *report_sign_keyring(void);
+/* The template file used for kind k: <kind>.tmpl, else default.tmpl
+ * (caller frees). */
+char	*report_template_path(const struct report_conf *, enum incident_kind);
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The "reports:" and "smtp:" sections of redress.yaml: schema tables,
- * defaults, and the checks that must fail at check-config time (signing
- * key usable, credential and passphrase files private, known incident
- * kinds, sane ports), each error naming file:line:col of its setting.
+ * defaults, and the checks that must fail at load time (credential and
+ * passphrase files private, known incident kinds, sane ports), each error
+ * naming file:line:col of its setting. The signing key is checked by
+ * check-config (conf_check.c) and at start, as the daemon's user, in the
+ * keyring that user has.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -33,8 +35,8 @@ static const struct conf_field report_fields[] = {
 	{ "team_address", CK_STRING, R(team_address), NULL, 0, 0, NULL, 0 },
 	{ "upstream_address", CK_STRING, R(upstream_address), NULL, 0, 0,
 	    NULL, 0 },
-	{ "templates", CK_PATH, R(template_dir), "/etc/redress/templates", 0,
-	    0, NULL, 0 },
+	{ "templates", CK_PATH, R(template_dir),
+	    REDRESS_DATADIR "/templates", 0, 0, NULL, 0 },
 	{ "outbox", CK_PATH, R(outbox), "/var/lib/redress/outbox", 0, 0,
 	    NULL, 0 },
 	{ "key_url", CK_STRING, R(key_url), NULL, 0, 0, NULL, 0 },
@@ -102,7 +104,6 @@ report_conf_load(struct config *cfg, const struct conf_node *n,
 {
 	struct report_conf	*rc = xcalloc(1, sizeof(*rc));
 	const struct conf_node	*k;
-	struct err		 e = { "", 0 };
 	size_t			 i, j;
 
 	cfg->reports = rc;
@@ -132,8 +133,6 @@ report_conf_load(struct config *cfg, const struct conf_node *n,
 	if (rc->passphrase_file != NULL)
 		check_private(d, conf_get(n, "passphrase_file"),
 		    rc->passphrase_file);
-	if (rc->sign_key != NULL && report_sign_check(rc, &e) == -1)
-		conf_error(d, conf_get(n, "sign_key"), "%s", e.msg);
 	if (rc->timezone != NULL && rc->timezone[0] != '\0')
 		setenv("TZ", rc->timezone, 1);
 }

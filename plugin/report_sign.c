@@ -4,15 +4,27 @@
  * exactly one secret key must match, it must be able to sign, and it must
  * be neither expired, revoked nor disabled. The passphrase comes from
  * gpg-agent; a loopback passphrase file must be private to its owner.
+ * A failed check names the keyring (GnuPG home) it looked in.
  */
 #include <errno.h>
 #include <gpgme.h>
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "report.h"
+
+const char *
+report_sign_keyring(void)
+{
+	const char	*home;
+
+	gpgme_check_version(NULL);
+	home = gpgme_get_dirinfo("homedir");
+	return home != NULL ? home : "(GnuPG's default)";
+}
 
 int
 report_sign_check(const struct report_conf *rc, struct err *e)
@@ -77,5 +89,11 @@ out:
 	if (extra != NULL)
 		gpgme_key_unref(extra);
 	gpgme_release(ctx);
+	if (rv != 0 && e != NULL && e->set) {
+		size_t n = strlen(e->msg);
+
+		snprintf(e->msg + n, sizeof(e->msg) - n, " in keyring %s",
+		    report_sign_keyring());
+	}
 	return rv;
 }

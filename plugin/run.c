@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "conf_check.h"
 #include "control.h"
 #include "executor.h"
 #include "input.h"
@@ -492,6 +493,11 @@ run_reload(struct run *r)
 
 	diag_init(&d);
 	ncfg = config_load(r->cli->config_path, &d);
+	/* The reporter would not start without its key: refuse it here. */
+	if (ncfg != NULL && conf_check_key(ncfg, &d) < 0) {
+		config_free(ncfg);
+		ncfg = NULL;
+	}
 	for (i = 0; i < d.n; i++) {
 		diag_format(&d, i, line, sizeof(line));
 		log_warnx("reload: %s", line);

@@ -2,8 +2,8 @@
 /*
  * What the running daemon knows about itself: input positions and lag,
  * the alert rate over the last minute (one slot a second), counts from
- * the store refreshed at most once a second, resolver cache hits, and the
- * last warnings. status_json() is what the control socket answers.
+ * the store refreshed at most once a second (with the deferred mail and
+ * its last error), resolver cache hits, and the last warnings. status_json() is what the control socket answers.
  */
 #include <jansson.h>
 #include <stdatomic.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_fmt.h"
 #include "log.h"
 #include "status.h"
 #include "store_status.h"
@@ -122,6 +123,10 @@ status_update(struct daemon_status *s, const struct config *cfg,
 	s->mail_approved = c.mail_queue;
 	s->mail_sent = c.mail_sent;
 	s->mail_failed = c.mail_failed;
+	s->mail_deferred = c.mail_deferred;
+	s->deferred_id = c.deferred_id;
+	s->deferred_next_usec = c.deferred_next_usec;
+	memcpy(s->deferred_error, c.deferred_error, sizeof(s->deferred_error));
 	s->contacts_cached = c.contacts_cached;
 }
 
@@ -139,7 +144,8 @@ input_json(const struct status_input *si)
 char *
 status_json(const struct daemon_status *s, int64_t now_usec)
 {
-	json_t *o, *ins, *errs, *hr;
+	json_t *o, *ins, *errs, *hr, *rep;
+	char t[64];
 	uint64_t lookups = s->resolver_hits + s->resolver_misses;
 	char *out;
 	size_t i;
@@ -179,6 +185,16 @@ status_json(const struct daemon_status *s, int64_t now_usec)
 	    "errors", errs);
 	if (o == NULL)
 		return xstrdup("{}");
+	rep = json_object_get(o, "reports");
+	json_object_set_new(rep, "deferred", json_integer(s->mail_deferred));
+	if (s->mail_deferred > 0) {
+		json_object_set_new(rep, "deferred_report",
+		    json_integer(s->deferred_id));
+		json_object_set_new(rep, "next_attempt", json_string(
+		    cli_fmt_time(s->deferred_next_usec, t, sizeof(t))));
+		json_object_set_new(rep, "last_error",
+		    json_string(s->deferred_error));
+	}
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (out == NULL)

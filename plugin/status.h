@@ -47,6 +47,9 @@ struct daemon_status {
 	int64_t			 mail_approved;	/* the queue: approved, queued,
 						   sending */
 	int64_t			 mail_sent, mail_failed;
+	int64_t			 mail_deferred;	/* queued after a failure */
+	int64_t			 deferred_id, deferred_next_usec;
+	char			 deferred_error[256];
 	int64_t			 contacts_cached;
 	uint64_t		 resolver_hits, resolver_misses;
 	/* The last warnings logged, oldest first (log_last_errors). */

@@ -14,7 +14,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct store;
 
@@ -54,5 +54,6 @@ extern const char store_sql_policy[];
 extern const char store_sql_block[];
 extern const char store_sql_contact[];
 extern const char store_sql_report[];
+extern const char store_sql_report_v2[];
 
 #endif

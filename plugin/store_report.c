@@ -45,6 +45,17 @@ const char store_sql_report[] =
 	" usec INTEGER NOT NULL,"
 	" PRIMARY KEY (report_id, rcpt));";
 
+/* Schema 2: every message handed to the relay, per recipient domain, so
+ * that the hourly limits hold across restarts and separate runs. */
+const char store_sql_report_v2[] =
+	"CREATE TABLE mail_rate ("
+	" usec INTEGER NOT NULL,"
+	" report_id INTEGER NOT NULL,"
+	" attempt INTEGER NOT NULL,"
+	" domain TEXT NOT NULL);"
+	"CREATE INDEX mail_rate_usec ON mail_rate (usec);"
+	"CREATE INDEX mail_rate_domain ON mail_rate (domain, usec);";
+
 #define REPORT_COLS							\
 	"id, state, recipient, rcpt, kind, message_id, in_reply_to,"	\
 	" subject, path, low_confidence, created_usec, updated_usec,"	\
@@ -377,4 +388,81 @@ store_report_rcpts(struct store *s, int64_t report_id, report_rcpt_cb cb,
 		return err_set(e, "store: report results: %s",
 		    sqlite3_errmsg(store_db(s)));
 	return n;
+}
+
+int
+store_report_rate_add(struct store *s, int64_t report_id, int attempt,
+    const char *domain, int64_t usec, struct err *e)
+{
+	static const char sql[] =
+	    "INSERT INTO mail_rate (usec, report_id, attempt, domain)"
+	    " VALUES (?, ?, ?, lower(?))";
+	static const char prune[] =
+	    "DELETE FROM mail_rate WHERE usec < ?";
+	sqlite3_stmt	*st = store_stmt(s, sql, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, usec);
+	sqlite3_bind_int64(st, 2, report_id);
+	sqlite3_bind_int(st, 3, attempt);
+	sqlite3_bind_text(st, 4, domain, -1, SQLITE_STATIC);
+	if (store_step_done(s, st, "mail rate", e) == -1)
+		return -1;
+	if ((st = store_stmt(s, prune, e)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, usec - 2 * 3600000000LL);
+	return store_step_done(s, st, "mail rate prune", e);
+}
+
+int
+store_report_rate_drop(struct store *s, int64_t report_id, int attempt,
+    struct err *e)
+{
+	static const char sql[] =
+	    "DELETE FROM mail_rate WHERE report_id = ? AND attempt = ?";
+	sqlite3_stmt	*st = store_stmt(s, sql, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report_id);
+	sqlite3_bind_int(st, 2, attempt);
+	return store_step_done(s, st, "mail rate drop", e);
+}
+
+static int
+count_one(struct store *s, sqlite3_stmt *st, long *out, struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	*out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return err_set(e, "store: mail rate: %s",
+		    sqlite3_errmsg(store_db(s)));
+	return 0;
+}
+
+int
+store_report_rate_count(struct store *s, int64_t since, const char *domain,
+    long *total, long *in_domain, struct err *e)
+{
+	static const char sql_total[] =
+	    "SELECT count(*) FROM (SELECT DISTINCT report_id, attempt"
+	    " FROM mail_rate WHERE usec > ?)";
+	static const char sql_dom[] =
+	    "SELECT count(*) FROM mail_rate WHERE domain = lower(?) AND"
+	    " usec > ?";
+	sqlite3_stmt	*st = store_stmt(s, sql_total, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	if (count_one(s, st, total, e) == -1)
+		return -1;
+	if ((st = store_stmt(s, sql_dom, e)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	return count_one(s, st, in_domain, e);
 }

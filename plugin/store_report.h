@@ -85,4 +85,17 @@ typedef int (*report_rcpt_cb)(void *, const char *rcpt, const char *state,
 int	store_report_rcpts(struct store *, int64_t report_id, report_rcpt_cb,
 	    void *, struct err *);
 
+/*
+ * Hourly limits, kept in the store: a message handed to the relay is one
+ * row per recipient domain (attempt: the report's attempt number);
+ * rate_drop forgets an attempt that reached no recipient; rate_count
+ * gives the messages since `since` and those to `domain`.
+ */
+int	store_report_rate_add(struct store *, int64_t report_id, int attempt,
+	    const char *domain, int64_t usec, struct err *);
+int	store_report_rate_drop(struct store *, int64_t report_id, int attempt,
+	    struct err *);
+int	store_report_rate_count(struct store *, int64_t since,
+	    const char *domain, long *total, long *in_domain, struct err *);
+
 #endif

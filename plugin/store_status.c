@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The counts `redress status` shows, straight from the store tables
- * (incident, block, decision, report, contact). Each is one indexed or
- * small-table count; the daemon asks at most once a second.
+ * (incident, block, decision, report, contact), and the deferred mail
+ * with its last error. Each is one indexed or small-table query; the
+ * daemon asks at most once a second.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store_policy.h"
@@ -58,6 +60,37 @@ by_state(struct store *s, const char *sql, const char *const *names,
 	return 0;
 }
 
+/* Reports queued again after an attempt: how many, the latest's error. */
+static int
+deferred(struct store *s, struct store_counts *c, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT count(*) OVER (), id, next_attempt_usec, last_error"
+	    " FROM report WHERE state = '" REPORT_QUEUED "'"
+	    " AND (attempts > 0 OR last_error <> '')"
+	    " ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	const char *msg;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->mail_deferred = sqlite3_column_int64(st, 0);
+		c->deferred_id = sqlite3_column_int64(st, 1);
+		c->deferred_next_usec = sqlite3_column_int64(st, 2);
+		msg = (const char *)sqlite3_column_text(st, 3);
+		snprintf(c->deferred_error, sizeof(c->deferred_error), "%s",
+		    msg != NULL ? msg : "");
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(e, "store: status: %s",
+		    sqlite3_errmsg(store_db(s)));
+	return 0;
+}
+
 int
 store_status_counts(struct store *s, int64_t now_usec, struct store_counts *c,
     struct err *e)
@@ -93,7 +126,8 @@ store_status_counts(struct store *s, int64_t now_usec, struct store_counts *c,
 	    count(s, sql_block, now_usec, &c->blocks_active, e) < 0 ||
 	    count(s, sql_contact, now_usec, &c->contacts_cached, e) < 0 ||
 	    by_state(s, sql_dec, dec_names, dec_outs, e) < 0 ||
-	    by_state(s, sql_rep, rep_names, rep_outs, e) < 0)
+	    by_state(s, sql_rep, rep_names, rep_outs, e) < 0 ||
+	    deferred(s, c, e) < 0)
 		return -1;
 	return 0;
 }

@@ -21,6 +21,11 @@ struct store_counts {
 	int64_t	mail_sent;
 	int64_t	mail_failed;
 	int64_t	contacts_cached;	/* fresh contact cache entries */
+	/* Deferred: queued again after a failed attempt. */
+	int64_t	mail_deferred;
+	int64_t	deferred_id;		/* the latest deferred report */
+	int64_t	deferred_next_usec;	/* its next attempt */
+	char	deferred_error[256];	/* its last error */
 };
 
 /* Fills c from the store at wall-clock now_usec. 0 or -1 (e set). */

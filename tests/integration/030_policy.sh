@@ -76,8 +76,8 @@ check "incidents shows the exploit source" grep -q "exploit .*203.0.113.9" "$T/l
 id=$("$REDRESS" incidents --store "$T/state.db" --json | grep '"src_ip":"203.0.113.9"' | sed 's/.*"id":\([0-9]*\).*/\1/' | head -1)
 "$REDRESS" incident --store "$T/state.db" "$id" >"$T/one" 2>&1
 is "$?" 0 "incident ID shows one incident"
-check "incident shows its decisions" grep -q "decision .*: contain 203.0.113.9 for 3600s" "$T/one"
-check "incident shows its evidence alerts" grep -q 'evidence: {.*"signature_id":2010001' "$T/one"
+check "incident shows its decisions" grep -q "^  [0-9]*  contain 203.0.113.9 for 3600s" "$T/one"
+check "incident shows its evidence alerts" grep -q '^  2024-05-14T09:00:0[01]+02:00  203.0.113.9:[0-9]* -> .*\[1:2010001:1\]' "$T/one"
 "$REDRESS" incident --store "$T/state.db" 999999 >/dev/null 2>"$T/nerr"
 is "$?" 1 "an unknown incident id fails"
 

@@ -17,6 +17,7 @@
 #include "capture.h"
 #include "responder.h"
 #include "xmalloc.h"
+#include "diag_has.h"
 
 struct fix {
 	struct conf_node	*root;
@@ -61,20 +62,6 @@ fix_free(struct fix *f)
 	free(f->out);
 	conf_free(f->root);
 	diag_clear(&f->d);
-}
-
-static int
-diag_has(const struct diag *d, const char *s)
-{
-	char	buf[1024];
-	size_t	i;
-
-	for (i = 0; i < d->n; i++) {
-		diag_format(d, i, buf, sizeof(buf));
-		if (strstr(buf, s) != NULL)
-			return 1;
-	}
-	return 0;
 }
 
 static struct resp_block

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "cli_fmt.h"
 #include "log.h"
 #include "status.h"
 #include "store.h"
@@ -272,6 +273,73 @@ test_status_json(void **state)
 	json_decref(o);
 }
 
+/* Mail queued again after a failure: counted, with the latest's error. */
+static void
+test_status_deferred(void **state)
+{
+	struct daemon_status s;
+	struct store *st;
+	struct err e = { 0 };
+	json_error_t je;
+	json_t *o;
+	char *out, sql[1024];
+	int64_t next = 1796000000LL * SEC;
+
+	(void)state;
+	assert_int_equal(store_open(":memory:", &st, &e), 0);
+	snprintf(sql, sizeof(sql), "INSERT INTO report (state, recipient, rcpt,"
+	    " kind, message_id, subject, created_usec, updated_usec, attempts,"
+	    " next_attempt_usec, last_error) VALUES"
+	    " ('queued','source','a@x','scan','<1@x>','s',1,1,0,0,''),"
+	    " ('queued','source','b@x','scan','<2@x>','s',1,1,2,%lld,"
+	    "'relay localhost:587: 451 4.3.0 try later'),"
+	    " ('sent','source','c@x','scan','<3@x>','s',1,1,1,0,'')",
+	    (long long)next);
+	exec_ok(st, sql);
+	status_init(&s);
+	status_update(&s, NULL, st, 1);
+	assert_int_equal(s.mail_approved, 2);
+	assert_int_equal(s.mail_deferred, 1);
+	assert_int_equal(s.deferred_id, 2);
+	assert_string_equal(s.deferred_error,
+	    "relay localhost:587: 451 4.3.0 try later");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	out = status_json(&s, store_now_usec());
+	o = json_loads(out, 0, &je);
+	free(out);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(jget(o, "reports", "deferred")), 1);
+	assert_string_equal(json_string_value(jget(o, "reports",
+	    "last_error")), "relay localhost:587: 451 4.3.0 try later");
+	assert_string_equal(json_string_value(jget(o, "reports",
+	    "next_attempt")), "2026-11-30T00:53:20+00:00");
+	json_decref(o);
+	store_close(st);
+}
+
+/* One time format for the commands: ISO 8601 with the offset. */
+static void
+test_status_cli_fmt(void **state)
+{
+	char b[64];
+
+	(void)state;
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	assert_string_equal(cli_fmt_time(1796000000LL * SEC, b, sizeof(b)),
+	    "2026-11-30T01:53:20+01:00");
+	assert_string_equal(cli_fmt_time(0, b, sizeof(b)), "-");
+	assert_string_equal(cli_fmt_time_at(1796000000LL * SEC, -330, b,
+	    sizeof(b)), "2026-11-29T19:23:20-05:30");
+	assert_string_equal(cli_fmt_count(1, "alert", "alerts", b, sizeof(b)),
+	    "1 alert");
+	assert_string_equal(cli_fmt_count(0, "alert", "alerts", b, sizeof(b)),
+	    "0 alerts");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static void
 test_status_resolver_note(void **state)
 {
@@ -431,6 +499,8 @@ main(void)
 		cmocka_unit_test(test_status_rate_minute),
 		cmocka_unit_test(test_status_rate_short_uptime),
 		cmocka_unit_test(test_status_store_counts),
+		cmocka_unit_test(test_status_deferred),
+		cmocka_unit_test(test_status_cli_fmt),
 		cmocka_unit_test(test_status_last_errors),
 		cmocka_unit_test(test_status_json),
 		cmocka_unit_test(test_status_resolver_note),
