@@ -149,7 +149,8 @@ check "without suricata.yaml: an error naming file:line and the variable" \
     grep -q 'threshold.config:1: ip "\$SUPPRESS": address variables need a suricata.yaml' "$T/4407.nov"
 
 # The same variables in redress's own rules: policy.suricata_yaml.
-printf 'general:\n  state_dir: %s\npolicy:\n  suricata_yaml: %s/suricata.yaml\n  thresholds:\n    - "suppress gen_id 1, sig_id 0, track by_src, ip $SUPPRESS"\n' "$T" "$D" > "$T/a.yaml"
+: > "$T/eve.json"
+printf 'general:\n  state_dir: %s\npolicy:\n  suricata_yaml: %s/suricata.yaml\n  thresholds:\n    - "suppress gen_id 1, sig_id 0, track by_src, ip $SUPPRESS"\ninputs:\n  - type: eve\n    path: %s/eve.json\nresolver:\n  rdap: false\n' "$T" "$D" "$T" > "$T/a.yaml"
 "$REDRESS" -c "$T/a.yaml" check-config >"$T/cc" 2>&1
 ok $? "policy.suricata_yaml: \$SUPPRESS in policy.thresholds is accepted"
 sed '/suricata_yaml/d' "$T/a.yaml" > "$T/b.yaml"
