@@ -301,7 +301,8 @@ keep_packet(struct u2_reader *r, const struct u2_packet *pk)
 		r->pkt_cap = pk->length < 2048 ? 2048 : pk->length;
 		r->pkt = xmalloc(r->pkt_cap);
 	}
-	memcpy(r->pkt, pk->data, pk->length);
+	if (pk->length > 0)	/* r->pkt may still be NULL */
+		memcpy(r->pkt, pk->data, pk->length);
 	r->pkt_len = pk->length;
 	r->linktype = pk->linktype;
 	r->have_pkt = 1;
