@@ -351,8 +351,15 @@ keep_extra(struct u2_reader *r, const uint8_t *p, size_t len)
 		    ex.len);
 }
 
+/* An IP version nibble of a Snort 3 event (0: the packet had no IP). */
+static int
+ip_version(unsigned v)
+{
+	return v == 0 || v == 4 || v == 6;
+}
+
 /*
- * Whether the body b (at least the bytes u2_body_min() asks for) of a
+ * Whether the body b (at least the bytes body_need() asks for) of a
  * record of a known type has its fixed fields in range: 0 yes, -1 no and
  * why says what is wrong.
  */
@@ -364,8 +371,6 @@ body_plausible(uint32_t type, const uint8_t *b, uint32_t len, char *why,
 
 	if (min) {
 		uint32_t usec = be32(b + 12);
-		size_t at = type == U2_EVENT6 || type == U2_EVENT6_MPLS ||
-		    type == U2_EVENT6_V2 || type == U2_EVENT6_APPID ? 75 : 51;
 
 		if (len > min + U2_APPNAME_LEN) {
 			snprintf(why, wl, "event record type %u has length %u "
@@ -378,11 +383,11 @@ body_plausible(uint32_t type, const uint8_t *b, uint32_t len, char *why,
 			    "microseconds", type, usec);
 			return -1;
 		}
-		if (type == U2_EVENT3 ? ((b[92] >> 4 != 4 && b[92] >> 4 != 6) ||
-		    ((b[92] & 15) != 4 && (b[92] & 15) != 6)) : b[at] > 2) {
+		/* (not the blocked byte: Suricata wrote 0x20 there) */
+		if (type == U2_EVENT3 && (!ip_version(b[92] >> 4) ||
+		    !ip_version(b[92] & 15))) {
 			snprintf(why, wl, "event record type %u has impossible "
-			    "%s", type, type == U2_EVENT3 ? "IP versions" :
-			    "blocked flag");
+			    "IP versions", type);
 			return -1;
 		}
 		return 0;
