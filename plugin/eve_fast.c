@@ -91,6 +91,8 @@ scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 		return -1;
 	start = ++s->p;
 	for (;;) {
+		int hit = 0;
+
 #ifdef __SSE2__
 		/* Sixteen bytes at a time while none is '"' or '\\'. */
 		while (s->end - s->p >= 16) {
@@ -101,13 +103,14 @@ scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 
 			if (m) {
 				s->p += __builtin_ctz((unsigned)m);
+				hit = 1;
 				break;
 			}
 			s->p += 16;
 		}
 #endif
 		/* Eight bytes at a time while none is special. */
-		while (s->end - s->p >= 8) {
+		while (!hit && s->end - s->p >= 8) {
 			uint64_t w;
 
 			memcpy(&w, s->p, 8);
@@ -115,7 +118,8 @@ scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 				break;
 			s->p += 8;
 		}
-		while (s->p < s->end && !str_stop[(unsigned char)*s->p])
+		while (!hit && s->p < s->end &&
+		    !str_stop[(unsigned char)*s->p])
 			s->p++;
 		if (s->p >= s->end)
 			return -1;
