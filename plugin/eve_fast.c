@@ -66,14 +66,6 @@ hexval(char c)
 	return -1;
 }
 
-/* Four hex digits scan_str() has checked. */
-static unsigned
-hex4(const char *p)
-{
-	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-	    hexval(p[2]) << 4 | hexval(p[3]));
-}
-
 /*
  * A string at s->p ('"'): its raw text between the quotes through str
  * and len (when str is set), and in *esc whether it holds an escape. Any
@@ -152,85 +144,6 @@ scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 		}
 		e = 1;
 	}
-}
-
-/*
- * The bytes a string's raw text (checked by scan_str) stands for, into
- * buf: at most cap bytes, stopping before a character that does not fit
- * (*cut set then). A surrogate pair is one character in UTF-8; a lone
- * surrogate becomes its three bytes (WTF-8), \u0000 a NUL byte, both
- * then written \xNN by eve_copy_str().
- */
-static size_t
-decode_str(const char *p, size_t n, char *buf, size_t cap, int *cut)
-{
-	const char *end = p + n;
-	size_t o = 0, tl;
-	unsigned v, w;
-	char t[4];
-
-	*cut = 0;
-	while (p < end) {
-		if (*p != '\\') {
-			const char *q = memchr(p, '\\', (size_t)(end - p));
-			size_t run = (size_t)((q ? q : end) - p);
-
-			if (run > cap - o) {
-				memcpy(buf + o, p, cap - o);
-				o = cap;
-				*cut = 1;
-				break;
-			}
-			memcpy(buf + o, p, run);
-			o += run;
-			p += run;
-			continue;
-		}
-		tl = 1;
-		switch (p[1]) {
-		case 'b': t[0] = '\b'; break;
-		case 'f': t[0] = '\f'; break;
-		case 'n': t[0] = '\n'; break;
-		case 'r': t[0] = '\r'; break;
-		case 't': t[0] = '\t'; break;
-		case 'u':
-			v = hex4(p + 2);
-			p += 4;
-			if (v >= 0xd800 && v <= 0xdbff && end - p >= 8 &&
-			    p[2] == '\\' && p[3] == 'u' &&
-			    (w = hex4(p + 4)) >= 0xdc00 && w <= 0xdfff) {
-				v = 0x10000 + ((v - 0xd800) << 10) +
-				    (w - 0xdc00);
-				p += 6;
-				t[0] = (char)(0xf0 | v >> 18);
-				t[1] = (char)(0x80 | (v >> 12 & 0x3f));
-				t[2] = (char)(0x80 | (v >> 6 & 0x3f));
-				t[3] = (char)(0x80 | (v & 0x3f));
-				tl = 4;
-			} else if (v < 0x80) {
-				t[0] = (char)v;
-			} else if (v < 0x800) {
-				t[0] = (char)(0xc0 | v >> 6);
-				t[1] = (char)(0x80 | (v & 0x3f));
-				tl = 2;
-			} else {
-				t[0] = (char)(0xe0 | v >> 12);
-				t[1] = (char)(0x80 | (v >> 6 & 0x3f));
-				t[2] = (char)(0x80 | (v & 0x3f));
-				tl = 3;
-			}
-			break;
-		default: t[0] = p[1]; break;	/* " \ / */
-		}
-		if (tl > cap - o) {
-			*cut = 1;
-			break;
-		}
-		memcpy(buf + o, t, tl);
-		o += tl;
-		p += 2;
-	}
-	return o;
 }
 
 /* A number by JSON's grammar, kept well inside jansson's limits. */
@@ -376,7 +289,7 @@ text_value(struct scan *s, char *buf, const char **str, size_t *len)
 	if (scan_str(s, str, len, &esc) < 0)
 		return -1;
 	if (esc) {
-		*len = decode_str(*str, *len, buf, TEXT_MAX, &cut);
+		*len = eve_unescape(*str, *len, buf, TEXT_MAX, &cut);
 		*str = buf;
 		if (cut)
 			return -1;
@@ -399,7 +312,7 @@ scan_key(struct scan *s, char *buf, const char **k, size_t *kl)
 	if (scan_str(s, k, kl, &esc) < 0 || expect(s, ':') < 0)
 		return -1;
 	if (esc) {
-		size_t n = decode_str(*k, *kl, buf, KEY_MAX, &cut);
+		size_t n = eve_unescape(*k, *kl, buf, KEY_MAX, &cut);
 
 		if (!cut) {
 			*k = buf;
@@ -505,7 +418,7 @@ str_field(struct scan *s, char *dst, size_t size)
 	if (esc) {
 		/* What eve_copy_str() may look at to fill size bytes:
 		 * a character starting before size - 1 ends by size + 2. */
-		vl = decode_str(v, vl, buf, size + 3, &cut);
+		vl = eve_unescape(v, vl, buf, size + 3, &cut);
 		v = buf;
 	}
 	eve_copy_str(dst, size, v, vl);
@@ -818,7 +731,7 @@ eve_parse_fast(const char *line, size_t len, struct alert *al,
 			sc->txt_cap = f.pkt_len + 1 < 2048 ? 2048 : f.pkt_len + 1;
 			sc->txt = xmalloc(sc->txt_cap);
 		}
-		f.pkt_len = decode_str(f.pkt, f.pkt_len, sc->txt, f.pkt_len,
+		f.pkt_len = eve_unescape(f.pkt, f.pkt_len, sc->txt, f.pkt_len,
 		    &cut);
 		f.pkt = sc->txt;
 	}

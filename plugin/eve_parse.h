@@ -53,6 +53,15 @@ void	eve_copy_str(char *dst, size_t size, const char *s, size_t len);
  * then reads the same field text as eve_copy_str() makes of the bytes.
  */
 char	*eve_launder(const char *line, size_t len, size_t *out_len);
+/*
+ * The bytes the raw text of a JSON string (p, n; its escapes already
+ * checked) stands for, into buf: at most cap bytes, stopping before a
+ * character that does not fit (*cut set then). A surrogate pair is one
+ * UTF-8 character; a lone surrogate becomes its three bytes (WTF-8) and
+ * \u0000 a NUL byte, both then written \xNN by eve_copy_str().
+ */
+size_t	eve_unescape(const char *p, size_t n, char *buf, size_t cap,
+	    int *cut);
 /* Optional members of a JSON object (jansson): 0 absent, 1 set, -1 of
  * the wrong type or out of [0, max]. Strings go through eve_copy_str. */
 int	eve_get_uint(const json_t *, const char *key, uint64_t max,

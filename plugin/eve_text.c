@@ -6,7 +6,8 @@
  * that is not valid UTF-8, a lone surrogate's bytes) is written \xNN, as
  * Suricata's own EVE writer writes such bytes. eve_launder() rewrites a
  * line jansson would refuse for those reasons into one it accepts whose
- * strings decode to that same text, so both parsers agree.
+ * strings decode to that same text, so both parsers agree; eve_unescape()
+ * is the fast path's own decoder of a JSON string.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,79 @@ hex4(const unsigned char *s, unsigned *v)
 		    (s[i] | 0x20) - 'a' + 10);
 	}
 	return 0;
+}
+
+size_t
+eve_unescape(const char *p, size_t n, char *buf, size_t cap, int *cut)
+{
+	const char *end = p + n;
+	size_t o = 0, tl;
+	unsigned v, w;
+	char t[4];
+
+	*cut = 0;
+	while (p < end) {
+		if (*p != '\\') {
+			const char *q = memchr(p, '\\', (size_t)(end - p));
+			size_t run = (size_t)((q ? q : end) - p);
+
+			if (run > cap - o) {
+				memcpy(buf + o, p, cap - o);
+				o = cap;
+				*cut = 1;
+				break;
+			}
+			memcpy(buf + o, p, run);
+			o += run;
+			p += run;
+			continue;
+		}
+		tl = 1;
+		switch (p[1]) {
+		case 'b': t[0] = '\b'; break;
+		case 'f': t[0] = '\f'; break;
+		case 'n': t[0] = '\n'; break;
+		case 'r': t[0] = '\r'; break;
+		case 't': t[0] = '\t'; break;
+		case 'u':
+			hex4((const unsigned char *)p + 2, &v);
+			p += 4;
+			if (v >= 0xd800 && v <= 0xdbff && end - p >= 8 &&
+			    p[2] == '\\' && p[3] == 'u' &&
+			    hex4((const unsigned char *)p + 4, &w) == 0 &&
+			    w >= 0xdc00 && w <= 0xdfff) {
+				v = 0x10000 + ((v - 0xd800) << 10) +
+				    (w - 0xdc00);
+				p += 6;
+				t[0] = (char)(0xf0 | v >> 18);
+				t[1] = (char)(0x80 | (v >> 12 & 0x3f));
+				t[2] = (char)(0x80 | (v >> 6 & 0x3f));
+				t[3] = (char)(0x80 | (v & 0x3f));
+				tl = 4;
+			} else if (v < 0x80) {
+				t[0] = (char)v;
+			} else if (v < 0x800) {
+				t[0] = (char)(0xc0 | v >> 6);
+				t[1] = (char)(0x80 | (v & 0x3f));
+				tl = 2;
+			} else {
+				t[0] = (char)(0xe0 | v >> 12);
+				t[1] = (char)(0x80 | (v >> 6 & 0x3f));
+				t[2] = (char)(0x80 | (v & 0x3f));
+				tl = 3;
+			}
+			break;
+		default: t[0] = p[1]; break;	/* " \ / */
+		}
+		if (tl > cap - o) {
+			*cut = 1;
+			break;
+		}
+		memcpy(buf + o, t, tl);
+		o += tl;
+		p += 2;
+	}
+	return o;
 }
 
 /* The bytes a lone surrogate (or U+0000) stands for, as "\xNN" text. */
