@@ -35,3 +35,19 @@ utf8_len(const unsigned char *u, size_t avail)
 		return 0;
 	return n;
 }
+
+int
+utf8_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		/* NUL-ended: the check stops at the NUL. */
+		size_t n = *p >= 0x80 ? utf8_len(p, SIZE_MAX) : 1;
+
+		if (n == 0 || *p < 0x20 || *p == 0x7f)
+			return 0;
+		p += n;
+	}
+	return 1;
+}

@@ -21,15 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static void
 no_ctl(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t n = *p >= 0x80 ? utf8_len(p, SIZE_MAX) : 1;
-
-		if (n == 0 || *p < 0x20 || *p == 0x7f)
-			__builtin_trap();
-		p += n;
-	}
+	if (!utf8_clean(s))
+		__builtin_trap();
 }
 
 static void
