@@ -60,24 +60,33 @@ is "$(total)" 28600 "copytruncate while reading 20,000 lines: 0 lost"
 
 # no copy, truncated while it reads 100,000 lines: the loss is logged
 # with a count of lines that, with the lines read, makes the 100,000
+# within 2% (an estimate by the average line length). (A reader that got
+# no CPU before the truncation never saw the lines, and one that read
+# them all lost nothing: then the round is tried again.)
 rm -f "$T/eve.json.1"
-kill -STOP "$PID"
-gen 40000 100000 >>"$T/eve.json"
-kill -CONT "$PID"
-sleep 0.05
-kill -STOP "$PID"
-: >"$T/eve.json"
-gen 150000 50 >>"$T/eve.json"
-kill -CONT "$PID"
-# the count settles: the same for a second
 stable() { a=$(total); sleep 1; [ "$a" = "$(total)" ]; }
-wait_for 30 stable
-lost=$(sed -n 's/.*eve.json: truncated (copytruncate) with [0-9]* bytes not yet read at offset [0-9]* and no copy of them in .*eve.json.1: about \([0-9]*\) lines lost.*/\1/p' "$T/run.err")
-read_n=$(($(total) - 28600 - 50))
-diag "read $read_n of the 100,000 lines before the truncation, about ${lost:-?} lost"
+base=28600 lost= read_n= try=0
+while [ -z "$lost" ] && [ $try -lt 3 ]; do
+	try=$((try + 1))
+	kill -STOP "$PID"
+	gen $((40000 + try * 200000)) 100000 >>"$T/eve.json"
+	kill -CONT "$PID"
+	sleep 0.05
+	kill -STOP "$PID"
+	: >"$T/eve.json"
+	gen $((50000 + try * 200000)) 50 >>"$T/eve.json"
+	kill -CONT "$PID"
+	wait_for 30 stable
+	lost=$(grep -c "truncated (copytruncate)" "$T/run.err")
+	[ "$lost" -gt 0 ] || lost=
+	lost=${lost:+$(sed -n 's/.*eve.json: truncated (copytruncate) with [0-9]* bytes not yet read at offset [0-9]* and no copy of them in .*eve.json.1: about \([0-9]*\) lines lost.*/\1/p' "$T/run.err" | tail -n 1)}
+	read_n=$(($(total) - base - 50))
+	base=$(total)
+	diag "try $try: read $read_n of the 100,000 lines before the truncation, about ${lost:-no} lines said lost"
+done
 ok $([ -n "$lost" ] && [ "$lost" -gt 0 ]; echo $?) "truncated without a copy: the loss is logged with a count of lines"
-ok $([ -n "$lost" ] && [ $((read_n + lost)) -ge 99000 ] && [ $((read_n + lost)) -le 101000 ]; echo $?) \
-    "lines read + lines counted lost = the 100,000 written (within 1%)"
+ok $([ -n "$lost" ] && [ $((read_n + lost)) -ge 98000 ] && [ $((read_n + lost)) -le 102000 ]; echo $?) \
+    "lines read + lines counted lost = the 100,000 written (within 2%)"
 kill "$PID"
 _i=0
 while kill -0 "$PID" 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
