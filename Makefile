@@ -191,7 +191,8 @@ build-asan-unit: $(UNIT_BINS)
 
 # libFuzzer harnesses (clang), built against an ASan+UBSan library.
 FUZZ_BUILD := build-fuzz
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined
 fuzz-build: deps
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_FLAGS)" \
 	    $(FUZZ_BUILD)/libredress.a
@@ -199,6 +200,7 @@ fuzz-build: deps
 	    b=$(FUZZ_BUILD)/fuzz/$$(basename $$f .c); mkdir -p $$(dirname $$b); \
 	    echo "  FUZZ    $$f"; \
 	    clang $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined \
 		-Iplugin -Iresponders $(PKG_CFLAGS) -o $$b $$f \
 		$(FUZZ_BUILD)/libredress.a $(PKG_LIBS) || exit 1; \
 	done

@@ -262,6 +262,9 @@ alert_scratch_free(struct alert_scratch *sc)
 	free(sc->pkt);
 	sc->pkt = NULL;
 	sc->cap = 0;
+	free(sc->txt);
+	sc->txt = NULL;
+	sc->txt_cap = 0;
 }
 
 size_t

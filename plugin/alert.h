@@ -114,6 +114,8 @@ void	 alert_copy(struct alert *dst, const struct alert *src);
 struct alert_scratch {
 	uint8_t	*pkt;
 	size_t	 cap;
+	char	*txt;		/* an escaped string decoded (EVE packet) */
+	size_t	 txt_cap;
 };
 
 void	 alert_scratch_free(struct alert_scratch *);

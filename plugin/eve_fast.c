@@ -1,37 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The fast EVE path: one pass over the line that validates the JSON
- * syntax as jansson would (strings, UTF-8, numbers, nesting, trailing
- * bytes) while pulling out only the alert fields, without building a tree.
- * On anything it does not handle exactly like eve_parse_jansson() (any
- * escape in a needed string, a duplicate needed key, a type it does not
- * expect, a missing required field, numbers near the limits) it returns
+ * syntax as jansson would (strings and their escapes, numbers, nesting,
+ * trailing bytes) while pulling out only the alert fields, without
+ * building a tree. Escapes in needed strings are decoded here (\uXXXX and
+ * surrogate pairs too); hostile bytes in strings (NUL, lone surrogates,
+ * invalid UTF-8, raw control bytes) are kept as eve_text.c says. On
+ * anything it does not handle exactly like eve_parse_jansson() (an
+ * escape in a key, a duplicate needed key, a type it does not expect, a
+ * missing required field, numbers near the limits) it returns
  * EVE_FALLBACK and the caller runs the full parser. Events that are not
  * alerts are classified from "event_type" at once. tests/fuzz/fuzz_eve.c
  * checks every alert it returns against jansson.
  */
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
 #include "eve_parse.h"
+#include "xmalloc.h"
 
 #define FAST_DEPTH_MAX	64
 #define FAST_INT_DIGITS	18
 
-/* Character classes inside a JSON string. */
-enum { C_OK = 0, C_QUOTE, C_BSLASH, C_CTRL, C_HIGH };
-
-static const unsigned char str_class[256] = {
-	[0 ... 0x1f] = C_CTRL,
-	['"'] = C_QUOTE,
-	['\\'] = C_BSLASH,
-	[0x80 ... 0xff] = C_HIGH,
-};
+/* Bytes that end a run inside a JSON string. */
+static const unsigned char str_stop[256] = { ['"'] = 1, ['\\'] = 1 };
 
 #define SWAR(c)		(0x0101010101010101ULL * (uint64_t)(c))
-/* High bit set in each byte of w that is zero (and maybe in others). */
+/* Non-zero when a byte of w is zero. */
 #define haszero(w)	(((w) - SWAR(1)) & ~(w) & SWAR(0x80))
 
 struct scan {
@@ -56,41 +54,6 @@ expect(struct scan *s, char c)
 	return 0;
 }
 
-/* One UTF-8 sequence at s->p (lead byte >= 0x80), checked as jansson does. */
-static int
-utf8_seq(struct scan *s)
-{
-	const unsigned char *u = (const unsigned char *)s->p;
-	size_t n, i;
-	uint32_t v;
-
-	if (u[0] < 0xc2)
-		return -1;
-	if (u[0] < 0xe0) {
-		n = 2;
-		v = u[0] & 0x1f;
-	} else if (u[0] < 0xf0) {
-		n = 3;
-		v = u[0] & 0x0f;
-	} else if (u[0] <= 0xf4) {
-		n = 4;
-		v = u[0] & 0x07;
-	} else
-		return -1;
-	if ((size_t)(s->end - s->p) < n)
-		return -1;
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return -1;
-		v = v << 6 | (u[i] & 0x3f);
-	}
-	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return -1;
-	s->p += n;
-	return 0;
-}
-
 static int
 hexval(char c)
 {
@@ -104,93 +67,82 @@ hexval(char c)
 }
 
 /*
- * A string at s->p ('"'). With plain set, any escape is refused (the text
- * is then returned as is through str and len); otherwise simple escapes and \u
- * outside surrogates and NUL are accepted and skipped.
+ * A string at s->p ('"'): its raw text between the quotes through str
+ * and len (when str is set), and in *esc whether it holds an escape. Any
+ * byte is taken (hostile bytes are evidence: eve_text.c makes text of
+ * them, as jansson reads the line eve_launder() makes); escapes must be
+ * JSON's.
  */
 static int
-scan_str(struct scan *s, int plain, const char **str, size_t *len)
+scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 {
 	const char *start;
+	int e = 0;
 
 	if (s->p >= s->end || *s->p != '"')
 		return -1;
 	start = ++s->p;
 	for (;;) {
+		int hit = 0;
+
 #ifdef __SSE2__
-		/* Sixteen bytes at a time: '"', '\\', and (signed) < 0x20,
-		 * which is both the control characters and bytes >= 0x80. */
+		/* Sixteen bytes at a time while none is '"' or '\\'. */
 		while (s->end - s->p >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)s->p);
-			int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			int m = _mm_movemask_epi8(_mm_or_si128(
 			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-			    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
 
 			if (m) {
 				s->p += __builtin_ctz((unsigned)m);
+				hit = 1;
 				break;
 			}
 			s->p += 16;
 		}
 #endif
 		/* Eight bytes at a time while none is special. */
-		while (s->end - s->p >= 8) {
+		while (!hit && s->end - s->p >= 8) {
 			uint64_t w;
 
 			memcpy(&w, s->p, 8);
-			if (((w - SWAR(0x20)) | haszero(w ^ SWAR('"')) |
-			    haszero(w ^ SWAR('\\')) | w) & SWAR(0x80))
+			if (haszero(w ^ SWAR('"')) | haszero(w ^ SWAR('\\')))
 				break;
 			s->p += 8;
 		}
-		while (s->p < s->end &&
-		    str_class[(unsigned char)*s->p] == C_OK)
+		while (!hit && s->p < s->end &&
+		    !str_stop[(unsigned char)*s->p])
 			s->p++;
 		if (s->p >= s->end)
 			return -1;
-		switch (str_class[(unsigned char)*s->p]) {
-		case C_QUOTE:
+		if (*s->p == '"') {
 			if (str) {
 				*str = start;
 				*len = (size_t)(s->p - start);
 			}
+			if (esc)
+				*esc = e;
 			s->p++;
 			return 0;
-		case C_HIGH:
-			if (utf8_seq(s) < 0)
-				return -1;
+		}
+		if (s->end - s->p < 2)
+			return -1;
+		switch (s->p[1]) {
+		case '"': case '\\': case '/': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			s->p += 2;
 			break;
-		case C_BSLASH:
-			if (plain || s->end - s->p < 2)
+		case 'u':
+			if (s->end - s->p < 6 || hexval(s->p[2]) < 0 ||
+			    hexval(s->p[3]) < 0 || hexval(s->p[4]) < 0 ||
+			    hexval(s->p[5]) < 0)
 				return -1;
-			switch (s->p[1]) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				s->p += 2;
-				break;
-			case 'u': {
-				int i, v = 0, h;
-
-				if (s->end - s->p < 6)
-					return -1;
-				for (i = 2; i < 6; i++) {
-					if ((h = hexval(s->p[i])) < 0)
-						return -1;
-					v = v << 4 | h;
-				}
-				if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
-					return -1;
-				s->p += 6;
-				break;
-			}
-			default:
-				return -1;
-			}
+			s->p += 6;
 			break;
 		default:
 			return -1;
 		}
+		e = 1;
 	}
 }
 
@@ -269,7 +221,7 @@ skip_container(struct scan *s, int depth, char close, int keys)
 	for (;;) {
 		if (keys) {
 			ws(s);
-			if (scan_str(s, 0, NULL, NULL) < 0 || expect(s, ':') < 0)
+			if (scan_str(s, NULL, NULL, NULL) < 0 || expect(s, ':') < 0)
 				return -1;
 		}
 		if (skip_value(s, depth + 1) < 0)
@@ -306,7 +258,7 @@ skip_value(struct scan *s, int depth)
 		return -1;
 	switch (*s->p) {
 	case '"':
-		return scan_str(s, 0, NULL, NULL);
+		return scan_str(s, NULL, NULL, NULL);
 	case '{':
 		return skip_container(s, depth, '}', 1);
 	case '[':
@@ -322,12 +274,52 @@ skip_value(struct scan *s, int depth)
 	}
 }
 
-/* A needed string value without escapes. */
+/*
+ * A needed short string (timestamp, address, proto, event_type): its
+ * text, decoded into buf (TEXT_MAX bytes) when it has escapes; -1 when
+ * it is not a string or does not fit (jansson then judges).
+ */
+#define TEXT_MAX	64
 static int
-plain_value(struct scan *s, const char **str, size_t *len)
+text_value(struct scan *s, char *buf, const char **str, size_t *len)
 {
+	int esc, cut;
+
 	ws(s);
-	return scan_str(s, 1, str, len);
+	if (scan_str(s, str, len, &esc) < 0)
+		return -1;
+	if (esc) {
+		*len = eve_unescape(*str, *len, buf, TEXT_MAX, &cut);
+		*str = buf;
+		if (cut)
+			return -1;
+	}
+	/* A NUL would end the text early for the C string parsers. */
+	return memchr(*str, '\0', *len) != NULL ? -1 : 0;
+}
+
+/*
+ * A member's key, escapes decoded into buf (KEY_MAX bytes): a key too
+ * long for buf is longer than any the parser looks for.
+ */
+#define KEY_MAX		32
+static int
+scan_key(struct scan *s, char *buf, const char **k, size_t *kl)
+{
+	int esc, cut;
+
+	ws(s);
+	if (scan_str(s, k, kl, &esc) < 0 || expect(s, ':') < 0)
+		return -1;
+	if (esc) {
+		size_t n = eve_unescape(*k, *kl, buf, KEY_MAX, &cut);
+
+		if (!cut) {
+			*k = buf;
+			*kl = n;
+		}
+	}
+	return 0;
 }
 
 #define KEYIS(k, kl, lit) \
@@ -343,6 +335,7 @@ walk_object(struct scan *s, int depth,
 {
 	const char *k;
 	size_t kl;
+	char kb[KEY_MAX];
 	int rc;
 
 	if (expect(s, '{') < 0)
@@ -353,8 +346,7 @@ walk_object(struct scan *s, int depth,
 		return 0;
 	}
 	for (;;) {
-		ws(s);
-		if (scan_str(s, 1, &k, &kl) < 0 || expect(s, ':') < 0)
+		if (scan_key(s, kb, &k, &kl) < 0)
 			return -1;
 		rc = cb(s, k, kl, arg);
 		if (rc < 0)
@@ -399,6 +391,7 @@ struct fast {
 	uint64_t	 itype, icode, linktype;
 	const char	*pkt;
 	size_t		 pkt_len;
+	int		 pkt_esc;
 };
 
 static int
@@ -410,14 +403,24 @@ mark(uint32_t *seen, uint32_t bit)
 	return 0;
 }
 
+/* A string into a field of size bytes, escapes decoded (eve_text.c). */
 static int
 str_field(struct scan *s, char *dst, size_t size)
 {
+	char buf[ALERT_SIG_MAX + 4];
 	const char *v;
 	size_t vl;
+	int esc, cut;
 
-	if (plain_value(s, &v, &vl) < 0)
+	ws(s);
+	if (scan_str(s, &v, &vl, &esc) < 0)
 		return -1;
+	if (esc) {
+		/* What eve_copy_str() may look at to fill size bytes:
+		 * a character starting before size - 1 ends by size + 2. */
+		vl = eve_unescape(v, vl, buf, size + 3, &cut);
+		v = buf;
+	}
 	eve_copy_str(dst, size, v, vl);
 	return 1;
 }
@@ -527,6 +530,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 	const char *v;
 	size_t vl;
 	uint64_t u;
+	char tb[TEXT_MAX];
 
 	switch (kl) {
 	case 4:
@@ -554,7 +558,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 			char pb[16];
 
 			if (mark(&f->seen, K_PROTO) < 0 ||
-			    plain_value(s, &v, &vl) < 0 || vl >= sizeof(pb))
+			    text_value(s, tb, &v, &vl) < 0 || vl >= sizeof(pb))
 				return -1;
 			memcpy(pb, v, vl);
 			pb[vl] = '\0';
@@ -564,20 +568,22 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 	case 6:
 		if (KEYIS(k, kl, "src_ip")) {
 			if (mark(&f->seen, K_SRC) < 0 ||
-			    plain_value(s, &v, &vl) < 0)
+			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
 			return addr_parse_n(v, vl, &al->src) < 0 ? -1 : 1;
 		}
 		if (KEYIS(k, kl, "packet")) {
 			if (mark(&f->seen, K_PACKET) < 0)
 				return -1;
-			return plain_value(s, &f->pkt, &f->pkt_len) < 0 ? -1 : 1;
+			ws(s);
+			return scan_str(s, &f->pkt, &f->pkt_len,
+			    &f->pkt_esc) < 0 ? -1 : 1;
 		}
 		break;
 	case 7:
 		if (KEYIS(k, kl, "dest_ip")) {
 			if (mark(&f->seen, K_DST) < 0 ||
-			    plain_value(s, &v, &vl) < 0)
+			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
 			return addr_parse_n(v, vl, &al->dst) < 0 ? -1 : 1;
 		}
@@ -585,8 +591,9 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 			return mark(&f->seen, K_FLOWID) < 0 ? -1 :
 			    scan_uint(s, INT64_MAX, &al->flow_id) < 0 ? -1 : 1;
 		if (KEYIS(k, kl, "payload")) {
+			ws(s);
 			if (mark(&f->seen, K_PAYLOAD) < 0 ||
-			    plain_value(s, &v, &vl) < 0)
+			    scan_str(s, &v, &vl, NULL) < 0)
 				return -1;
 			al->has_payload = vl > 0;
 			return 1;
@@ -607,7 +614,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 	case 9:
 		if (KEYIS(k, kl, "timestamp")) {
 			if (mark(&f->seen, K_TS) < 0 ||
-			    plain_value(s, &v, &vl) < 0)
+			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
 			return alert_time_parse(v, vl, &al->ts_usec,
 			    &al->tz_min) < 0 ? -1 : 1;
@@ -632,7 +639,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 	case 10:
 		if (KEYIS(k, kl, "event_type")) {
 			if (mark(&f->seen, K_ET) < 0 ||
-			    plain_value(s, &v, &vl) < 0)
+			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
 			if (!KEYIS(v, vl, "alert"))
 				f->non_alert = 1;
@@ -668,6 +675,7 @@ eve_parse_fast(const char *line, size_t len, struct alert *al,
 	struct fast f;
 	const char *k;
 	size_t kl;
+	char kb[KEY_MAX];
 	int rc;
 
 	memset(al, 0, sizeof(*al));
@@ -680,8 +688,7 @@ eve_parse_fast(const char *line, size_t len, struct alert *al,
 	if (s.p < s.end && *s.p == '}')
 		return EVE_FALLBACK;
 	for (;;) {
-		ws(&s);
-		if (scan_str(&s, 1, &k, &kl) < 0 || expect(&s, ':') < 0)
+		if (scan_key(&s, kb, &k, &kl) < 0)
 			return EVE_FALLBACK;
 		rc = top_cb(&s, k, kl, &f);
 		if (rc < 0)
@@ -715,6 +722,19 @@ eve_parse_fast(const char *line, size_t len, struct alert *al,
 		al->sport = (uint16_t)f.itype;
 	if (!(f.seen & K_DPORT) && (f.seen & K_ICODE))
 		al->dport = (uint16_t)f.icode;
+	if (f.pkt && f.pkt_esc) {
+		/* "\/" and the like, from writers that escape them. */
+		int cut;
+
+		if (sc->txt_cap < f.pkt_len + 1) {
+			free(sc->txt);
+			sc->txt_cap = f.pkt_len + 1 < 2048 ? 2048 : f.pkt_len + 1;
+			sc->txt = xmalloc(sc->txt_cap);
+		}
+		f.pkt_len = eve_unescape(f.pkt, f.pkt_len, sc->txt, f.pkt_len,
+		    &cut);
+		f.pkt = sc->txt;
+	}
 	if (f.pkt && eve_b64_decode(f.pkt, f.pkt_len, sc,
 	    &al->packet_len) == 0 && al->packet_len) {
 		al->packet = sc->pkt;

@@ -11,24 +11,6 @@
 #include "eve_parse.h"
 #include "xmalloc.h"
 
-void
-eve_copy_str(char *dst, size_t size, const char *s, size_t len)
-{
-	size_t i, n = len < size - 1 ? len : size - 1;
-
-	if (n < len) {
-		/* Do not cut a UTF-8 sequence: back up to its lead byte. */
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[i] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
-	}
-	dst[n] = '\0';
-}
-
 /* 1 + the base64 value of each byte; 0 for "not in the alphabet". */
 static const uint8_t b64_tab[256] = {
 	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
@@ -337,6 +319,19 @@ eve_load_object(const char *line, size_t len, struct err *e)
 	json_t *o;
 
 	o = json_loadb(line, len, 0, &je);
+	if (o == NULL) {
+		/* Hostile bytes in a string are evidence, not a reason to
+		 * refuse the line: read it again with them as \xNN text. */
+		size_t ll;
+		char *l = eve_launder(line, len, &ll);
+
+		if (l != NULL) {
+			json_error_t je2;
+
+			o = json_loadb(l, ll, 0, &je2);
+			free(l);
+		}
+	}
 	if (o == NULL)
 		return err_set(e, "invalid JSON at column %d: %s", je.column,
 		    je.text), NULL;

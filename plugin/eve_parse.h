@@ -40,10 +40,28 @@ const char *eve_alert_diff(const struct alert *, const struct alert *);
 
 /* Helpers shared by both parsers (and snort_json_parse.c). */
 /*
- * Copies a string into a fixed field: control characters become spaces,
- * and a cut never splits a UTF-8 sequence.
+ * Hostile bytes (eve_text.c). eve_copy_str() copies a string's bytes
+ * into a fixed field as text: printable ASCII and valid UTF-8 as they
+ * are, any other byte (NUL, control, DEL, invalid UTF-8, the bytes of a
+ * lone surrogate) as \xNN; a cut never splits a character or a \xNN.
  */
 void	eve_copy_str(char *dst, size_t size, const char *s, size_t len);
+/*
+ * The line with each NUL escape, lone surrogate escape, raw control byte
+ * or invalid UTF-8 byte inside a string rewritten as the JSON text of
+ * "\xNN" (malloc'd, *out_len set), or NULL when there is none: jansson
+ * then reads the same field text as eve_copy_str() makes of the bytes.
+ */
+char	*eve_launder(const char *line, size_t len, size_t *out_len);
+/*
+ * The bytes the raw text of a JSON string (p, n; its escapes already
+ * checked) stands for, into buf: at most cap bytes, stopping before a
+ * character that does not fit (*cut set then). A surrogate pair is one
+ * UTF-8 character; a lone surrogate becomes its three bytes (WTF-8) and
+ * \u0000 a NUL byte, both then written \xNN by eve_copy_str().
+ */
+size_t	eve_unescape(const char *p, size_t n, char *buf, size_t cap,
+	    int *cut);
 /* Optional members of a JSON object (jansson): 0 absent, 1 set, -1 of
  * the wrong type or out of [0, max]. Strings go through eve_copy_str. */
 int	eve_get_uint(const json_t *, const char *key, uint64_t max,

@@ -54,6 +54,8 @@ input_file_record(struct input_file *f, struct input *in,
 		in->stats.too_long++;
 		return -1;
 	}
+	if (rc == -3)		/* lines lost to a copytruncate: e says */
+		return -1;
 	if (rc < 0)
 		return -2;
 	r->p = l.p;

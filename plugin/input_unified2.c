@@ -58,6 +58,11 @@ struct u2_in {
 	size_t		 cap, start, end;
 	uint64_t	 pos;		/* file offset of buf[start] */
 	int		 abandoned;	/* stop reading the current file */
+	/* after a corrupt record: looking for the next plausible one */
+	int		 resync, resync_eof;
+	size_t		 resync_from;	/* index from buf[start] to look at */
+	uint64_t	 resync_off;	/* file offset of the corrupt record */
+	char		 resync_why[128];
 	int		 truncated;	/* reported; do not report again */
 	int		 done;		/* replay of a single file ended */
 	int64_t		 eof_since;	/* ms at which EOF with a held event */
@@ -277,6 +282,7 @@ open_file(struct input *in, const struct u2_file *f, uint64_t off,
 	u->pos = off;
 	u->start = u->end = 0;
 	u->abandoned = u->truncated = 0;
+	u->resync = 0;
 	u->eof_since = 0;
 	u->newer_cached = 0;
 	u->last_scan = 0;
@@ -509,6 +515,52 @@ at_eof(struct input *in, struct alert *al, struct err *e)
 	return 0;
 }
 
+/*
+ * A step of the resync after a corrupt record: -1 with e when it ended
+ * (the next plausible record found, or none before the end of the
+ * file), 0 when the file has no more bytes now, 2 to go on.
+ */
+static int
+resync_step(struct input *in, struct err *e)
+{
+	struct u2_in *u = in->priv;
+	size_t at;
+	ssize_t n;
+	int rc;
+
+	rc = u2_resync(u->buf + u->start, u->end - u->start, u->resync_from,
+	    u->resync_eof, &at);
+	u->start += at;
+	u->pos += at;
+	in->stats.bytes += at;
+	if (rc != 0) {
+		u->resync = 0;
+		if (rc > 0)
+			return err_set(e, "corrupt at %s offset %llu: %s; "
+			    "skipped %llu bytes to the next record at offset "
+			    "%llu", u->curpath,
+			    (unsigned long long)u->resync_off, u->resync_why,
+			    (unsigned long long)(u->pos - u->resync_off),
+			    (unsigned long long)u->pos);
+		u->truncated = 1;	/* said here */
+		return err_set(e, "corrupt at %s offset %llu: %s; skipped "
+		    "%llu bytes, no record after it", u->curpath,
+		    (unsigned long long)u->resync_off, u->resync_why,
+		    (unsigned long long)(u->pos - u->resync_off));
+	}
+	u->resync_from = 0;	/* the candidate at buf[start], again */
+	n = fill(u, u->end - u->start + 65536, e);
+	if (n < 0)
+		return -2;
+	if (n > 0)
+		return 2;
+	if (!in->follow || newer_exists(in)) {
+		u->resync_eof = 1;
+		return 2;
+	}
+	return 0;
+}
+
 static int
 u2_next(struct input *in, struct alert *al, struct err *e)
 {
@@ -540,6 +592,14 @@ u2_next(struct input *in, struct alert *al, struct err *e)
 				continue;
 			return r;
 		}
+		if (u->resync) {
+			r = resync_step(in, e);
+			if (r == 2)
+				continue;
+			if (r == 0 && u->rd.have && emit(in, al, u->pos))
+				return 1;
+			return r;
+		}
 		rc = u2_reader_step(&u->rd, u->buf + u->start,
 		    u->end - u->start, u->pos, &st);
 		switch (rc) {
@@ -553,23 +613,15 @@ u2_next(struct input *in, struct alert *al, struct err *e)
 			return emit(in, al, u->pos);
 		case U2_CORRUPT:
 			in->stats.bad++;
-			if (st.skippable && u->c.on_corrupt == ON_CORRUPT_SKIP) {
-				uint64_t skip = U2_HDR_LEN + (uint64_t)st.len;
-
-				err_set(e, "corrupt at %s offset %llu: %s; "
-				    "skipped", u->curpath,
-				    (unsigned long long)u->pos, st.why);
-				if (skip <= u->end - u->start) {
-					u->start += (size_t)skip;
-				} else {
-					u->start = u->end = 0;
-					if (lseek(u->fd, (off_t)(u->pos + skip),
-					    SEEK_SET) < 0)
-						u->abandoned = 1;
-				}
-				u->pos += skip;
-				in->stats.bytes += skip;
-				return -1;
+			if (u->c.on_corrupt == ON_CORRUPT_SKIP) {
+				/* scan on to the next plausible record */
+				u->resync = 1;
+				u->resync_eof = 0;
+				u->resync_from = 1;
+				u->resync_off = u->pos;
+				strlcpy_r(u->resync_why, st.why,
+				    sizeof(u->resync_why));
+				continue;
 			}
 			err_set(e, "corrupt at %s offset %llu: %s; abandoning "
 			    "the file", u->curpath,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON text writer of jbuf.h. */
+#include <stdint.h>
 #include <string.h>
 
 #include "jbuf.h"
+#include "utf8.h"
 
 void
 jb_putn(struct jbuf *b, const char *s, size_t n)
@@ -24,16 +26,27 @@ jb_puts(struct jbuf *b, const char *s)
 void
 jb_str(struct jbuf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789abcdef", HEX[] = "0123456789ABCDEF";
 	const char *run = s;
 	char esc[7];
 
 	jb_putn(b, "\"", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = 0;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
 			continue;
+		if (c >= 0x80) {
+			/* NUL-ended: the check stops at the NUL. */
+			n = utf8_len((const unsigned char *)s, SIZE_MAX);
+			if (n > 0 && !(n == 3 && c == 0xe2 &&
+			    (unsigned char)s[1] == 0x80 &&
+			    ((unsigned char)s[2] & 0xfe) == 0xa8)) {
+				s += n - 1;
+				continue;
+			}
+		}
 		jb_putn(b, run, (size_t)(s - run));
 		run = s + 1;
 		if (c == '"' || c == '\\') {
@@ -46,6 +59,18 @@ jb_str(struct jbuf *b, const char *s)
 			jb_putn(b, "\\r", 2);
 		} else if (c == '\t') {
 			jb_putn(b, "\\t", 2);
+		} else if (n == 3) {
+			/* U+2028, U+2029: line breaks to JavaScript */
+			jb_putn(b, (unsigned char)s[2] == 0xa8 ? "\\u2028" :
+			    "\\u2029", 6);
+			s += 2;
+			run = s + 1;
+		} else if (c >= 0x80) {
+			/* not UTF-8: the byte as \xNN text (eve_text.c) */
+			memcpy(esc, "\\\\x", 3);
+			esc[3] = HEX[c >> 4];
+			esc[4] = HEX[c & 15];
+			jb_putn(b, esc, 5);
 		} else {
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[c >> 4];

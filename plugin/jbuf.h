@@ -19,7 +19,11 @@ struct jbuf {
 
 void	jb_putn(struct jbuf *, const char *, size_t);
 void	jb_puts(struct jbuf *, const char *);
-/* A JSON string: quoted, with quote, backslash and controls escaped. */
+/*
+ * A JSON string: quoted, with quote, backslash and controls escaped,
+ * U+2028 and U+2029 as \u2028 and \u2029, a byte that is not UTF-8 as
+ * the text \xNN: the output is always valid UTF-8 JSON.
+ */
 void	jb_str(struct jbuf *, const char *);
 void	jb_u64(struct jbuf *, unsigned long long);
 void	jb_i64(struct jbuf *, long long);

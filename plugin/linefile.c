@@ -39,6 +39,11 @@ struct linefile {
 	int		 skipping;	/* inside a line over max_line */
 	int64_t		 rot_seen;	/* ms a new file at path was first seen */
 	int		 ifd;		/* inotify on the directory, -1 none */
+	/* the last bytes read, ending at buf_off + end: what a rotated copy
+	 * must hold at that offset to be this file's copy */
+	char		 tail[LINEFILE_TAIL];
+	size_t		 tail_len;
+	uint64_t	 seen_size;	/* largest size fstat showed */
 	struct linefile_stats st;
 };
 
@@ -93,6 +98,26 @@ reset_buffer(struct linefile *lf, uint64_t off, uint64_t line)
 	lf->buf_off = lf->mark_off = off;
 	lf->lineno = line;
 	lf->skipping = 0;
+	lf->tail_len = 0;
+}
+
+/* Keeps the last LINEFILE_TAIL bytes read, p[0..n) being the newest. */
+static void
+keep_tail(struct linefile *lf, const char *p, size_t n)
+{
+	if (n >= LINEFILE_TAIL) {
+		memcpy(lf->tail, p + n - LINEFILE_TAIL, LINEFILE_TAIL);
+		lf->tail_len = LINEFILE_TAIL;
+		return;
+	}
+	if (lf->tail_len + n > LINEFILE_TAIL) {
+		size_t drop = lf->tail_len + n - LINEFILE_TAIL;
+
+		memmove(lf->tail, lf->tail + drop, lf->tail_len - drop);
+		lf->tail_len -= drop;
+	}
+	memcpy(lf->tail + lf->tail_len, p, n);
+	lf->tail_len += n;
 }
 
 /* Takes fd as the current file (closing the previous one) at off/line. */
@@ -121,6 +146,7 @@ adopt(struct linefile *lf, int fd, const char *name, uint64_t off,
 		lf->cur = xstrdup(name);
 	}
 	lf->rot_seen = 0;
+	lf->seen_size = 0;
 	reset_buffer(lf, off, line);
 	return 0;
 }
@@ -265,27 +291,82 @@ fail:
 }
 
 /*
+ * The copy copytruncate left at path.1, when it holds this file's bytes up
+ * to where we read: same first line, at least as long, and the last bytes
+ * we read at the same offset. Then the reader goes on in it from there
+ * (the partial line in the buffer stays) and returns 1; else 0.
+ */
+static int
+follow_copy(struct linefile *lf, uint64_t pos)
+{
+	char *p1 = xasprintf("%s.1", lf->path), b[LINEFILE_TAIL];
+	struct stat sb;
+	int fd;
+
+	fd = open(p1, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_ino == lf->ino || (uint64_t)sb.st_size < pos ||
+	    (lf->hash && hash_probe(fd) != lf->hash) ||
+	    pread(fd, b, lf->tail_len, (off_t)(pos - lf->tail_len)) !=
+	    (ssize_t)lf->tail_len || memcmp(b, lf->tail, lf->tail_len) != 0 ||
+	    lseek(fd, (off_t)pos, SEEK_SET) < 0) {
+		if (fd >= 0)
+			close(fd);
+		free(p1);
+		return 0;
+	}
+	close(lf->fd);
+	lf->fd = fd;
+	lf->ino = (uint64_t)sb.st_ino;
+	lf->dev = (uint64_t)sb.st_dev;
+	free(lf->cur);
+	lf->cur = p1;
+	lf->old = 1;
+	lf->rot_seen = 0;
+	lf->seen_size = (uint64_t)sb.st_size;
+	return 1;
+}
+
+/*
  * Copytruncate: the file is shorter than what was read, or its first line
- * changed. Restarts at 0 and returns 1 then, else 0.
+ * changed. The bytes not yet read when it was copied are read from the
+ * copy at path.1 when it is there (1); else the reader restarts at 0 and
+ * says how many bytes and about how many lines were lost (2, e set).
+ * 0: not truncated.
  */
 static int
 check_truncate(struct linefile *lf, struct err *e)
 {
 	struct stat sb;
-	uint64_t h;
+	uint64_t h, pos = lf->buf_off + lf->end, from, lost, avg;
 
 	if (lf->old || fstat(lf->fd, &sb) < 0)
 		return 0;
 	h = lf->hash ? hash_probe(lf->fd) : 0;
-	if ((uint64_t)sb.st_size >= lf->buf_off + lf->end &&
-	    (h == 0 || h == lf->hash))
+	if ((uint64_t)sb.st_size >= pos && (h == 0 || h == lf->hash)) {
+		if ((uint64_t)sb.st_size > lf->seen_size)
+			lf->seen_size = (uint64_t)sb.st_size;
 		return 0;
+	}
+	lf->st.rotations++;
+	if (pos > 0 && follow_copy(lf, pos))
+		return 1;
+	from = lf->buf_off + lf->start;	/* the partial line goes too */
+	lost = (lf->seen_size > pos ? lf->seen_size : pos) - from;
 	if (lseek(lf->fd, 0, SEEK_SET) < 0)
 		return err_set(e, "%s: seek: %s", lf->cur, strerror(errno));
 	lf->hash = hash_probe(lf->fd);
 	reset_buffer(lf, 0, 0);
-	lf->st.rotations++;
-	return 1;
+	lf->seen_size = 0;
+	if (lost == 0)
+		return 1;
+	avg = lf->st.lines ? lf->st.bytes / lf->st.lines : 0;
+	lf->st.lost_bytes += lost;
+	return err_set(e, "%s: truncated (copytruncate) with %llu bytes not "
+	    "yet read at offset %llu and no copy of them in %s.1: about "
+	    "%llu lines lost", lf->path, (unsigned long long)lost,
+	    (unsigned long long)from, lf->path,
+	    (unsigned long long)(avg ? (lost + avg - 1) / avg : 1)), 2;
 }
 
 /*
@@ -403,12 +484,19 @@ linefile_next(struct linefile *lf, struct linefile_line *l, struct err *e)
 			lf->start = 0;
 		}
 		/* Following: is it still the same file before reading on? */
-		if (lf->follow && check_truncate(lf, e) < 0)
-			return -2;
+		if (lf->follow) {
+			int tr = check_truncate(lf, e);
+
+			if (tr < 0)
+				return -2;
+			if (tr == 2)
+				return -3;
+		}
 		n = read(lf->fd, lf->buf + lf->end,
 		    lf->cap - lf->end < LINEFILE_READ ? lf->cap - lf->end :
 		    LINEFILE_READ);
 		if (n > 0) {
+			keep_tail(lf, lf->buf + lf->end, (size_t)n);
 			lf->end += (size_t)n;
 			lf->rot_seen = 0;
 			continue;
@@ -461,6 +549,8 @@ linefile_next(struct linefile *lf, struct linefile_line *l, struct err *e)
 			continue;
 		case 0:
 			return 0;
+		case 2:
+			return -3;
 		default:
 			return -2;
 		}

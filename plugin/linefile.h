@@ -3,7 +3,9 @@
  * A line reader that follows a growing file like `tail -F`: it survives
  * rotation by rename (the old descriptor is read to its end, then the new
  * file at the path is opened) and by copytruncate (the file shrinks below
- * the read offset, or its first line changes: restart at 0). Its position
+ * the read offset, or its first line changes: what was not yet read when
+ * it was copied is read from the copy at path.1, recognised by content,
+ * then the file from 0; without a copy the loss is reported). Its position
  * is a text bookmark "inode:offset:line:hash", hash being FNV-1a 64 of the
  * first line (up to 256 bytes), so that a file replaced while redress was
  * down is recognised and the old one, found renamed next to it, finished
@@ -21,6 +23,7 @@
 #define LINEFILE_READ		(64 * 1024)	/* bytes per read(2) */
 #define LINEFILE_HASH_BYTES	256
 #define LINEFILE_GRACE_MS	1000	/* wait on the old file after rename */
+#define LINEFILE_TAIL		64	/* bytes that recognise a copy */
 
 struct linefile;
 
@@ -37,6 +40,7 @@ struct linefile_stats {
 	uint64_t	too_long;	/* lines skipped over max_line */
 	uint64_t	bytes;		/* bytes consumed */
 	uint64_t	rotations;	/* renames and truncations followed */
+	uint64_t	lost_bytes;	/* truncated away before read, no copy */
 };
 
 /*
@@ -49,7 +53,9 @@ struct linefile	*linefile_open(const char *path, const char *bookmark,
 /*
  * 1: *l holds the next line (valid until the next call). 0: nothing more
  * now. -1: a line over max_line was skipped, e says "file:line: ...".
- * -2: a read error (e says why).
+ * -2: a read error (e says why). -3: the file was truncated before it
+ * was read to its end and no copy holds the rest: e says how much was
+ * lost; reading goes on from its start.
  */
 int		 linefile_next(struct linefile *, struct linefile_line *l,
 		    struct err *e);

@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "template.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 enum tnode_kind { TN_TEXT, TN_VAR, TN_RAW, TN_SECTION, TN_INVERTED };
@@ -408,22 +410,66 @@ sb_add(struct sbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* Characters that break or reorder lines in a mail reader. */
+static int
+line_control(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||		/* C1, NEL */
+	    cp == 0x2028 || cp == 0x2029 ||		/* line, paragraph */
+	    (cp >= 0x202a && cp <= 0x202e) ||		/* bidi embeddings */
+	    (cp >= 0x2066 && cp <= 0x2069) ||		/* bidi isolates */
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c;	/* marks */
+}
+
+/*
+ * One value into the text; alert fields are attacker's text. Control
+ * characters never reach it raw: C0 and DEL become a space (a line feed
+ * stays in a raw body value, and a header loses CR and LF), the
+ * characters of line_control() are written \uXXXX and a byte that is not
+ * UTF-8 \xNN, so the text stays valid UTF-8 and its lines stay lines.
+ */
 static void
 sb_value(struct sbuf *b, const char *s, int header, int raw)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s;
+	char t[12];
+	uint32_t cp;
+	size_t n, i;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	while (*p != '\0') {
 		char c = (char)*p;
 
+		if (*p >= 0x80) {
+			/* NUL-ended: the check stops at the NUL. */
+			n = utf8_len(p, SIZE_MAX);
+			if (n == 0) {
+				snprintf(t, sizeof(t), "\\x%02X", *p);
+				sb_add(b, t, 4);
+				p++;
+				continue;
+			}
+			cp = p[0] & (0xff >> (n + 1));
+			for (i = 1; i < n; i++)
+				cp = cp << 6 | (p[i] & 0x3f);
+			if (line_control(cp)) {
+				snprintf(t, sizeof(t), "\\u%04X", (unsigned)cp);
+				sb_add(b, t, 6);
+			} else
+				sb_add(b, (const char *)p, n);
+			p += n;
+			continue;
+		}
 		if (*p == '\n' && raw && !header)
 			;
 		else if (*p < 0x20 || *p == 0x7f) {
-			if (header && (*p == '\r' || *p == '\n'))
+			if (header && (*p == '\r' || *p == '\n')) {
+				p++;
 				continue;
+			}
 			c = ' ';
 		}
 		sb_add(b, &c, 1);
+		p++;
 	}
 }
 

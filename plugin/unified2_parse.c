@@ -301,7 +301,8 @@ keep_packet(struct u2_reader *r, const struct u2_packet *pk)
 		r->pkt_cap = pk->length < 2048 ? 2048 : pk->length;
 		r->pkt = xmalloc(r->pkt_cap);
 	}
-	memcpy(r->pkt, pk->data, pk->length);
+	if (pk->length > 0)	/* r->pkt may still be NULL */
+		memcpy(r->pkt, pk->data, pk->length);
 	r->pkt_len = pk->length;
 	r->linktype = pk->linktype;
 	r->have_pkt = 1;
@@ -350,6 +351,155 @@ keep_extra(struct u2_reader *r, const uint8_t *p, size_t len)
 		    ex.len);
 }
 
+/* An IP version nibble of a Snort 3 event (0: the packet had no IP). */
+static int
+ip_version(unsigned v)
+{
+	return v == 0 || v == 4 || v == 6;
+}
+
+/*
+ * Whether the body b (at least the bytes body_need() asks for) of a
+ * record of a known type has its fixed fields in range: 0 yes, -1 no and
+ * why says what is wrong.
+ */
+static int
+body_plausible(uint32_t type, const uint8_t *b, uint32_t len, char *why,
+    size_t wl)
+{
+	size_t min = u2_event_min(type);
+
+	if (min) {
+		uint32_t usec = be32(b + 12);
+
+		if (len > min + U2_APPNAME_LEN) {
+			snprintf(why, wl, "event record type %u has length %u "
+			    "(at most %zu expected)", type, len,
+			    min + U2_APPNAME_LEN);
+			return -1;
+		}
+		if (usec >= 1000000) {
+			snprintf(why, wl, "event record type %u has %u "
+			    "microseconds", type, usec);
+			return -1;
+		}
+		/* (not the blocked byte: Suricata wrote 0x20 there) */
+		if (type == U2_EVENT3 && (!ip_version(b[92] >> 4) ||
+		    !ip_version(b[92] & 15))) {
+			snprintf(why, wl, "event record type %u has impossible "
+			    "IP versions", type);
+			return -1;
+		}
+		return 0;
+	}
+	if (type == U2_PACKET || type == U2_BUFFER) {
+		if (len < U2_PACKET_HDR || be32(b + 24) != len - U2_PACKET_HDR) {
+			snprintf(why, wl, "packet record of length %u cannot "
+			    "hold its header and data", len);
+			return -1;
+		}
+		if (be32(b + 16) >= 1000000) {
+			snprintf(why, wl, "packet record has %u microseconds",
+			    be32(b + 16));
+			return -1;
+		}
+		return 0;
+	}
+	if (type == U2_EXTRA) {
+		if (len < U2_EXTRA_HDR || be32(b) != 4) {
+			snprintf(why, wl, "extra data record of length %u "
+			    "(at least %u expected) or of event type %u", len,
+			    U2_EXTRA_HDR, len >= 4 ? be32(b) : 0);
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* Body bytes body_plausible() reads of a record of this type. */
+static size_t
+body_need(uint32_t type)
+{
+	size_t min = u2_event_min(type);
+
+	if (min)
+		return min;
+	if (type == U2_PACKET || type == U2_BUFFER)
+		return U2_PACKET_HDR;
+	if (type == U2_EXTRA)
+		return U2_EXTRA_HDR;
+	return 0;
+}
+
+/* Types Snort writes (a resync lands on these only). */
+static int
+type_known(uint32_t type)
+{
+	return u2_event_min(type) || type == U2_PACKET ||
+	    type == U2_BUFFER || type == U2_EXTRA;
+}
+
+/*
+ * The record at p (n bytes) as a resync candidate: a known type, a
+ * length its type can have (at most U2_RESYNC_MAX), the fixed fields in
+ * range. 1 yes, 0 no, -1 more bytes needed to tell.
+ */
+static int
+candidate(const uint8_t *p, size_t n, int any_type)
+{
+	uint32_t type, len;
+	size_t need;
+	char why[128];
+
+	if (n < U2_HDR_LEN)
+		return -1;
+	u2_header(p, &type, &len);
+	if (!type_known(type))
+		return any_type && len <= U2_UNKNOWN_MAX;
+	need = body_need(type);
+	if (len < need || len > U2_RESYNC_MAX)
+		return 0;
+	if (n - U2_HDR_LEN < need)
+		return -1;
+	return body_plausible(type, p + U2_HDR_LEN, len, why,
+	    sizeof(why)) == 0;
+}
+
+int
+u2_resync(const uint8_t *p, size_t n, size_t from, int eof, size_t *at)
+{
+	size_t k, next;
+	uint32_t type, len;
+	int rc;
+
+	for (k = from; k < n; k++) {
+		rc = candidate(p + k, n - k, 0);
+		if (rc < 0)
+			break;
+		if (rc == 0)
+			continue;
+		/* ... and what follows it is a record too (or the end) */
+		u2_header(p + k, &type, &len);
+		next = k + U2_HDR_LEN + len;
+		rc = next <= n ? candidate(p + next, n - next, 1) : -1;
+		if (rc == 1 || (rc < 0 && eof && next <= n)) {
+			*at = k;
+			return 1;
+		}
+		if (rc < 0 && !eof) {
+			*at = k;
+			return 0;
+		}
+	}
+	if (!eof) {
+		*at = k;
+		return 0;
+	}
+	*at = n;
+	return -1;
+}
+
 enum u2_step_rc
 u2_reader_step(struct u2_reader *r, const uint8_t *p, size_t n,
     uint64_t off, struct u2_step *st)
@@ -369,6 +519,11 @@ u2_reader_step(struct u2_reader *r, const uint8_t *p, size_t n,
 		return U2_CORRUPT;
 	}
 	min = u2_event_min(st->type);
+	if (!type_known(st->type) && st->len > U2_UNKNOWN_MAX) {
+		snprintf(st->why, sizeof(st->why), "unknown record type %u "
+		    "has length %u", st->type, st->len);
+		return U2_CORRUPT;
+	}
 	if (min && st->len < min) {
 		st->skippable = 1;
 		snprintf(st->why, sizeof(st->why), "event record type %u has "
@@ -381,6 +536,10 @@ u2_reader_step(struct u2_reader *r, const uint8_t *p, size_t n,
 	if (n - U2_HDR_LEN < st->len)
 		return U2_NEED;
 	p += U2_HDR_LEN;
+	if (type_known(st->type) && st->len >= body_need(st->type) &&
+	    body_plausible(st->type, p, st->len, st->why,
+	    sizeof(st->why)) < 0)
+		return U2_CORRUPT;
 	r->records++;
 	if (min) {
 		u2_event_decode(st->type, p, st->len, &r->ev);

@@ -17,6 +17,8 @@
 
 #define U2_HDR_LEN		8
 #define U2_MAX_RECORD		(64u << 20)	/* longer is impossible */
+#define U2_UNKNOWN_MAX		(4u << 20)	/* longer unknown type: corrupt */
+#define U2_RESYNC_MAX		(1u << 20)	/* a resync lands on shorter */
 
 /* Record types (Snort's Unified2_common.h and Snort 3's unified2.h). */
 #define U2_PACKET		2
@@ -127,6 +129,17 @@ void	u2_header(const uint8_t *p, uint32_t *type, uint32_t *len);
  */
 enum u2_step_rc	u2_reader_step(struct u2_reader *, const uint8_t *p, size_t n,
 		    uint64_t off, struct u2_step *st);
+/*
+ * After a corrupt record at p[0] (n bytes there; eof: no more will come),
+ * finds the next plausible record from p[from] on: a type Snort writes,
+ * a length its type can have, its fixed fields in range (microseconds,
+ * IP versions, packet length), and followed by another plausible record
+ * or by the end of the data. 1: found at *at. 0: more bytes needed to
+ * tell; the bytes before *at can go, look again from there. -1 (eof): none,
+ * *at = n.
+ */
+int	u2_resync(const uint8_t *p, size_t n, size_t from, int eof,
+	    size_t *at);
 /*
  * Fills *al from the pending event and its packet (al->packet points into
  * the reader, valid until the next step) and clears it. 1 if there was

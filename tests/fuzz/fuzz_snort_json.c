@@ -2,22 +2,23 @@
 /*
  * libFuzzer harness for the Snort 3 alert_json parser: arbitrary bytes as
  * one line must parse or be refused without a crash, and a parsed alert
- * must carry a valid source address and no control character in its text.
+ * must carry a valid source address and text without a control character
+ * or a byte that is not UTF-8 (hostile bytes are kept as \xNN text).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "snort_json_parse.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
 no_ctl(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			__builtin_trap();
+	if (!utf8_clean(s))
+		__builtin_trap();
 }
 
 int

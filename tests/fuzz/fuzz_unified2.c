@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the unified2 decoder: arbitrary bytes as a spool
- * file must give alerts, "need more" or corrupt-record reports, never a
- * crash or a read outside the buffer. The same bytes fed in small pieces
+ * file must give alerts, "need more" or corrupt-record reports followed
+ * by a resync (u2_resync), never a crash or a read outside the buffer. The same bytes fed in small pieces
  * (as a file that is still being written) must give the same alerts at the
  * same offsets as the whole buffer.
  */
@@ -40,15 +40,27 @@ run(const uint8_t *data, size_t size, size_t chunk, uint64_t *offs,
 			continue;
 		}
 		if (rc == U2_CORRUPT) {
+			size_t from = 1, at;
+			int rs;
+
 			if (st.why[0] == '\0')
 				__builtin_trap();
-			if (st.skippable && size - off >= U2_HDR_LEN + st.len) {
-				off += U2_HDR_LEN + st.len;
-				if (avail < off)
-					avail = off;
-				continue;
+			/* as input_unified2.c: on to the next record */
+			for (;;) {
+				rs = u2_resync(data + off, avail - off, from,
+				    avail == size, &at);
+				if (at > avail - off)
+					__builtin_trap();
+				off += at;
+				if (rs != 0)
+					break;
+				if (avail == size)
+					__builtin_trap();
+				from = 0;
+				avail = avail + chunk < size ? avail + chunk :
+				    size;
 			}
-			off = avail = size;
+			continue;
 		} else if (rc == U2_NEED && avail < size) {
 			avail = avail + chunk < size ? avail + chunk : size;
 			continue;

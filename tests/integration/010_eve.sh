@@ -70,7 +70,7 @@ check "line over max_line skipped with file:line" grep -q "own.json:13: line lon
 check "counts: 14 events, 11 alerts, 2 bad, 1 over max_line" grep -q "eve, 14 events, 11 alerts, 2 bad, 1 over max_line" "$T/o.err"
 check "the lines after the bad ones are read" grep -q '"line":15}' "$T/o.out"
 check "IPv6 alert, canonical address" grep -q '"src_ip":"2001:db8::7","src_port":4444,"dest_ip":"2001:db8::1"' "$T/o.out"
-check "CR/LF in the signature does not survive" grep -q '"signature":"ET SCAN Potential SSH Scan  Injected: yes"' "$T/o.out"
+check "CR/LF in the signature does not survive raw" grep -qF '"signature":"ET SCAN Potential SSH Scan\\x0D\\x0AInjected: yes"' "$T/o.out"
 
 # Snort 3 alert_json (shapes from snort3 src/loggers/alert_json.cc)
 cat >"$T/alert_json.txt" <<'EOF'

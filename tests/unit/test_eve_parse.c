@@ -301,10 +301,10 @@ test_good_variants(void **state)
 	assert_int_equal(al.proto, IPPROTO_ICMPV6);
 	assert_int_equal(al.sport, 128);
 	assert_int_equal(al.gid, 1);	/* default */
-	/* CR/LF escaped in the signature must not survive */
+	/* CR/LF escaped in the host must not survive raw: kept as \xNN */
 	assert_int_equal(both(ALERT_LINE(",\"host\":\"s\\r\\nX-Evil: 1\"")
 	    , &al, &e), 1);
-	assert_string_equal(al.sensor, "s  X-Evil: 1");
+	assert_string_equal(al.sensor, "s\\x0D\\x0AX-Evil: 1");
 	assert_null(strchr(al.sensor, '\n'));
 	/* a duplicate key: jansson keeps the last, the fast path defers */
 	{
@@ -336,14 +336,14 @@ test_good_variants(void **state)
 		assert_true(strlen(al.signature) < ALERT_SIG_MAX);
 		assert_int_equal(strlen(al.signature) % 2, 1);
 	}
-	/* the HTTP request: kept as evidence, CR/LF turned into spaces;
+	/* the HTTP request: kept as evidence, CR/LF written \xNN;
 	 * a member of another type is left out, never the alert */
 	assert_int_equal(both(ALERT_LINE(",\"http\":{\"hostname\":"
 	    "\"www.example.org\",\"http_port\":80,\"url\":\"/a?b=1\\r\\nX: y\","
 	    "\"http_user_agent\":\"curl\",\"http_method\":\"GET\","
 	    "\"status\":400,\"http_request_body\":\"QQ==\"}"), &al, &e), 1);
 	assert_string_equal(al.http_host, "www.example.org");
-	assert_string_equal(al.http_url, "/a?b=1  X: y");
+	assert_string_equal(al.http_url, "/a?b=1\\x0D\\x0AX: y");
 	assert_string_equal(al.http_method, "GET");
 	assert_int_equal(both(ALERT_LINE(",\"http\":{\"hostname\":7,"
 	    "\"url\":\"/x\"}"), &al, &e), 1);
@@ -356,6 +356,106 @@ test_good_variants(void **state)
 	    "\"event_type\":\"flow\",\"src_ip\":\"192.0.2.1\"}", &al, &e), 0);
 	assert_int_equal(both("{\"event_type\":\"stats\",\"stats\":{\"x\":"
 	    "[1,2,{\"y\":null}]}}", &al, &e), 0);
+}
+
+/* The fast path decides (no fallback) and agrees with jansson. */
+static int
+fast_both(const char *line, struct alert *al, struct err *e)
+{
+	struct alert_scratch sc = { 0 };
+	struct alert fa;
+	int rf = eve_parse_fast(line, strlen(line), &fa, &sc);
+
+	alert_scratch_free(&sc);
+	if (rf == EVE_FALLBACK)
+		fail_msg("fast path fell back on %s", line);
+	return both(line, al, e);
+}
+
+/*
+ * Hostile bytes are evidence: NUL, lone surrogates, invalid UTF-8 and
+ * raw control bytes keep the alert, as \xNN text in the field; ordinary
+ * escapes never leave the fast path.
+ */
+static void
+test_hostile_bytes(void **state)
+{
+	struct alert al;
+	struct err e = { 0 };
+	char a[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(fast_both(ALERT_LINE(",\"http\":{\"url\":"
+	    "\"/a\\u0000b\",\"hostname\":\"h\\u0000\"}"), &al, &e), 1);
+	assert_string_equal(addr_format(&al.src, a, sizeof(a)), "198.51.100.7");
+	assert_string_equal(al.http_url, "/a\\x00b");
+	assert_string_equal(al.http_host, "h\\x00");
+	/* a lone high and a lone low surrogate: their WTF-8 bytes */
+	assert_int_equal(fast_both("{\"timestamp\":\"2024-05-14T09:00:00Z\","
+	    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\",\"dest_ip\":"
+	    "\"10.0.0.1\",\"alert\":{\"signature_id\":1,\"signature\":"
+	    "\"x\\ud800y\\udc00\"}}", &al, &e), 1);
+	assert_string_equal(al.signature, "x\\xED\\xA0\\x80y\\xED\\xB0\\x80");
+	/* a pair is one character; a high one before another high one
+	 * is lone */
+	assert_int_equal(fast_both("{\"timestamp\":\"2024-05-14T09:00:00Z\","
+	    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\",\"dest_ip\":"
+	    "\"10.0.0.1\",\"alert\":{\"signature_id\":1,\"signature\":"
+	    "\"\\ud83d\\ude00 \\ud800\\ud83d\\ude00\"}}", &al, &e), 1);
+	assert_string_equal(al.signature,
+	    "\xf0\x9f\x98\x80 \\xED\\xA0\\x80\xf0\x9f\x98\x80");
+	/* raw invalid UTF-8 (a stray continuation byte, an overlong form,
+	 * a cut sequence) and raw control bytes */
+	assert_int_equal(fast_both("{\"timestamp\":\"2024-05-14T09:00:00Z\","
+	    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\",\"dest_ip\":"
+	    "\"10.0.0.1\",\"alert\":{\"signature_id\":1,\"signature\":"
+	    "\"\xff\x80 \xc0\xaf \xe2\x82 a\rb\x7f\"}}", &al, &e), 1);
+	assert_string_equal(al.signature,
+	    "\\xFF\\x80 \\xC0\\xAF \\xE2\\x82 a\\x0Db\\x7F");
+	/* line and paragraph separators, NEL: valid text, kept as it is
+	 * (the report renderer escapes them) */
+	assert_int_equal(fast_both(ALERT_LINE(",\"http\":{\"url\":"
+	    "\"/\\u2028\xe2\x80\xa9\\u0085\"}"), &al, &e), 1);
+	assert_string_equal(al.http_url, "/\xe2\x80\xa8\xe2\x80\xa9\xc2\x85");
+	/* hostile bytes in skipped members and keys keep the alert */
+	assert_int_equal(fast_both(ALERT_LINE(",\"payload_printable\":"
+	    "\"\\u0000\xff\\udfff\",\"k\\u0000\":1,\"\xfe\":[\"\\ud800\"]"),
+	    &al, &e), 1);
+	assert_int_equal(al.sid, 2010001);
+	/* ordinary escapes stay on the fast path */
+	assert_int_equal(fast_both(ALERT_LINE(",\"http\":{\"url\":"
+	    "\"\\/index.php?s=\\/Index\\/\\\\think\\\\app\\\"x\\t\\u00e9\","
+	    "\"http_method\":\"G\\u0045T\"}"), &al, &e), 1);
+	assert_string_equal(al.http_url,
+	    "/index.php?s=/Index/\\think\\app\"x\\x09\xc3\xa9");
+	assert_string_equal(al.http_method, "GET");
+	assert_int_equal(fast_both("{\"timestamp\":\"2024-05-14T09:00:00\\u002b"
+	    "0000\",\"event_type\":\"\\u0061lert\",\"src_ip\":\"192.0.2.\\u0031\","
+	    "\"dest_ip\":\"10.0.0.1\",\"proto\":\"T\\u0043P\",\"alert\":"
+	    "{\"signature_id\":1},\"packet\":\"aGVs\\/G8=\"}", &al, &e), 1);
+	assert_string_equal(addr_format(&al.src, a, sizeof(a)), "192.0.2.1");
+	assert_int_equal(al.proto, IPPROTO_TCP);
+	assert_int_equal(al.packet_len, 5);
+	assert_memory_equal(al.packet, "hel\xfco", 5);
+	/* an event of another type with hostile bytes is still that */
+	assert_int_equal(fast_both("{\"event_type\":\"flow\",\"x\":\"\xff"
+	    "\\u0000\"}", &al, &e), 0);
+	/* cut to the field on whole \xNN: both parsers the same (both()) */
+	{
+		char l[8192], *p;
+		int i;
+
+		p = l + snprintf(l, sizeof(l), "{\"timestamp\":"
+		    "\"2024-05-14T09:00:00Z\",\"event_type\":\"alert\","
+		    "\"src_ip\":\"192.0.2.1\",\"dest_ip\":\"10.0.0.1\","
+		    "\"alert\":{\"signature_id\":1,\"signature\":\"a");
+		for (i = 0; i < 200; i++)
+			p += sprintf(p, i % 3 ? "\\u0000" : "\xff");
+		sprintf(p, "\"}}");
+		assert_int_equal(fast_both(l, &al, &e), 1);
+		assert_int_equal(strlen(al.signature), 1 + 63 * 4);
+		assert_memory_equal(al.signature, "a\\xFF\\x00\\x00\\xFF", 17);
+	}
 }
 
 static void
@@ -393,8 +493,15 @@ test_bad_lines(void **state)
 		  "\"alert\":{\"signature_id\":1}}", "invalid JSON" },
 		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
 		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
-		  "\"alert\":{\"signature_id\":1,\"signature\":\"a\rb\"}}",
+		  "\"alert\":{\"signature_id\":1,\"signature\":\"a\\qb\"}}",
 		  "invalid JSON" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
+		  "\"alert\":{\"signature_id\":1,\"signature\":\"a\\u12\"}}",
+		  "invalid JSON" },
+		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
+		  "\"alert\",\"src_ip\":\"10.0.0.3\\u0000\",\"dest_ip\":"
+		  "\"10.0.0.1\",\"alert\":{\"signature_id\":1}}", "bad src_ip" },
 		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
 		  "\"alert\",\"src_ip\":\"10.0.0.3\"", "invalid JSON" },
 		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
@@ -403,10 +510,6 @@ test_bad_lines(void **state)
 		{ "[1,2,3]", "not a JSON object" },
 		{ "{\"event_type\":7}", "missing event_type" },
 		{ "not json at all", "invalid JSON" },
-		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
-		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
-		  "\"alert\":{\"signature_id\":1,\"signature\":\"\xff\"}}",
-		  "invalid JSON" },
 	};
 	struct alert al;
 	struct err e;
@@ -449,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_fixture_records),
 		cmocka_unit_test(test_all_fixtures),
 		cmocka_unit_test(test_good_variants),
+		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_b64),
 	};

@@ -240,6 +240,90 @@ test_copytruncate(void **state)
 	linefile_close(lf);
 }
 
+/* Lines "L0000 ..." of about 100 bytes, FIRST.. COUNT of them. */
+static void
+put_lines(const char *p, const char *mode, int first, int count)
+{
+	FILE *f = fopen(p, mode);
+	int i;
+
+	assert_non_null(f);
+	for (i = first; i < first + count; i++)
+		fprintf(f, "L%05d %.*s\n", i, 90, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	fclose(f);
+}
+
+/*
+ * Copytruncate while behind (the reader has 64 KiB of a 300 KiB file):
+ * the rest comes from the copy at path.1, then the new lines of the
+ * truncated file; without the copy the loss is reported.
+ */
+static void
+test_copytruncate_behind(void **state)
+{
+	struct linefile *lf;
+	struct err e = { 0 };
+	char cmd[400], want[16];
+	const char *s;
+	int rc, i, got = 0, seen_lost = 0;
+
+	(void)state;
+	put_lines(path, "w", 0, 3000);
+	lf = linefile_open(path, NULL, 1, 1024, &e);
+	assert_non_null(lf);
+	for (i = 0; i < 10; i++)
+		assert_memory_equal(next(lf, &rc, NULL), "L0000", 4);
+	got = 10;
+	snprintf(cmd, sizeof(cmd), "cp %s %s", path, path1);
+	assert_int_equal(system(cmd), 0);
+	put_lines(path, "w", 5000, 20);
+	for (i = 0; i < 5000; i++) {
+		s = next(lf, &rc, NULL);
+		if (rc != 1)
+			break;
+		snprintf(want, sizeof(want), "L%05d", got < 3000 ? got :
+		    got - 3000 + 5000);
+		if (strncmp(s, want, 6) != 0)
+			fail_msg("line %d: \"%.6s\", want %s", got, s, want);
+		got++;
+	}
+	assert_int_equal(got, 3020);
+	assert_int_equal(linefile_stats(lf)->lost_bytes, 0);
+	linefile_close(lf);
+
+	/* the same without the copy: the loss is said, then the new lines */
+	unlink(path1);
+	put_lines(path, "w", 0, 3000);
+	lf = linefile_open(path, NULL, 1, 1024, &e);
+	for (i = 0; i < 10; i++)
+		next(lf, &rc, NULL);
+	put_lines(path, "w", 5000, 20);
+	got = 0;
+	for (i = 0; i < 5000; i++) {
+		struct linefile_line l;
+
+		err_clear(&e);
+		rc = linefile_next(lf, &l, &e);
+		if (rc == -3) {
+			assert_non_null(strstr(e.msg, "truncated (copytruncate)"));
+			assert_non_null(strstr(e.msg, "lines lost"));
+			seen_lost++;
+			continue;
+		}
+		if (rc != 1)
+			break;
+		/* what was read before the truncation, then the new lines */
+		assert_memory_equal(l.p, seen_lost ? "L05" : "L00", 3);
+		got += seen_lost;
+	}
+	assert_int_equal(seen_lost, 1);
+	assert_int_equal(got, 20);
+	assert_true(linefile_stats(lf)->lost_bytes > 200000);
+	linefile_close(lf);
+}
+
 static void
 test_replaced_while_down(void **state)
 {
@@ -306,6 +390,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rename_rotation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_copytruncate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_copytruncate_behind, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_replaced_while_down, setup,
 		    teardown),

@@ -19,7 +19,9 @@
 
 #include "config.h"
 #include "diag_has.h"
+#include "eve_parse.h"
 #include "report.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static char ev1[] = "{\"timestamp\":\"2024-03-01T10:15:02.123456+0000\","
@@ -141,6 +143,82 @@ test_report_build_exploit(void **state)
 		assert_null(strstr(r.body, "A person checked"));
 		report_free(&r);
 	}
+}
+
+/* Every byte of s is UTF-8 text with no control but LF (and TAB). */
+static void
+assert_safe_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p >= 0x80 ? utf8_len(p, SIZE_MAX) : 1;
+
+		if (n == 0)
+			fail_msg("not UTF-8 at offset %zu", (size_t)((const char *)p - s));
+		if (n == 1 && ((*p < 0x20 && *p != '\n' && *p != '\t') ||
+		    *p == 0x7f))
+			fail_msg("control 0x%02x at offset %zu", *p,
+			    (size_t)((const char *)p - s));
+		if ((n == 2 && p[0] == 0xc2 && p[1] < 0xa0) ||
+		    (n == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0xa8 || p[2] == 0xa9 || (p[2] >= 0xaa &&
+		    p[2] <= 0xae))))
+			fail_msg("line or bidi control at offset %zu",
+			    (size_t)((const char *)p - s));
+		p += n;
+	}
+}
+
+/*
+ * Hostile bytes from the sensor to the report body: an EVE line with a
+ * NUL, a lone surrogate, invalid UTF-8, U+2028, U+0085 and a bidi
+ * override is parsed, stored as alert JSON and rendered: the evidence is
+ * there, shown as escapes, and the text is safe.
+ */
+static void
+test_report_build_hostile_evidence(void **state)
+{
+	static const char line[] = "{\"timestamp\":"
+	    "\"2024-03-01T10:15:02.123456+0000\",\"event_type\":\"alert\","
+	    "\"src_ip\":\"212.64.110.94\",\"src_port\":40123,\"dest_ip\":"
+	    "\"192.0.2.10\",\"dest_port\":80,\"proto\":\"TCP\",\"alert\":"
+	    "{\"gid\":1,\"signature_id\":2101378,\"signature\":\"ET x\\ud800"
+	    "\xff\\u2028Bcc: y\\u0085z\\u202egpj.exe\"},\"http\":{\"url\":"
+	    "\"/a\\u0000b\\r\\nX: 1\",\"hostname\":\"h\xc3\"}}";
+	struct report_conf	 rc;
+	struct incident_row	 in;
+	struct alert		 al;
+	struct alert_scratch	 sc = { 0 };
+	char			 json[4096];
+	char			*ev[] = { json };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0 };
+	struct report_contact	 c = { "abuse@casema.net", "casema.net",
+				    "rdap", 0, "" };
+	struct report		 r;
+	struct err		 e = { "", 0 };
+	size_t			 i;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	assert_int_equal(eve_parse(line, sizeof(line) - 1, &al, &sc, &e), 1);
+	alert_scratch_free(&sc);
+	assert_true(alert_json(&al, json, sizeof(json)) < sizeof(json));
+	conf_init(&rc);
+	incident_init(&in, INCIDENT_EXPLOIT);
+	in.alerts = 1;
+	assert_int_equal(report_build(&rc, &ri, 1, &c, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.body, "[1:2101378] ET x\\xED\\xA0\\x80\\xFF"
+	    "\\u2028Bcc: y\\u0085z\\u202Egpj.exe  (HTTP h\\xC3 "
+	    "/a\\x00b\\x0D\\x0AX: 1)"));
+	assert_safe_text(r.body);
+	assert_safe_text(r.subject);
+	for (i = 0; i < r.nparts; i++)
+		if (strcmp(r.parts[i].filename, "xarf.json") == 0)
+			assert_non_null(strstr((char *)r.parts[i].data,
+			    "x00b"));
+	report_free(&r);
 }
 
 /* The P.S. of incidents that joined a report after its text was edited. */
@@ -590,6 +668,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_build_exploit),
+		cmocka_unit_test(test_report_build_hostile_evidence),
 		cmocka_unit_test(test_report_build_hostile_contact),
 		cmocka_unit_test(test_report_build_compromise),
 		cmocka_unit_test(test_report_build_brute_force_xarf),

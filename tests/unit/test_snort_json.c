@@ -75,8 +75,9 @@ test_all_fields(void **state)
 	assert_int_equal(al.dport, 22);
 	assert_int_equal(al.sid, 1000001);
 	assert_int_equal(al.rev, 2);
-	/* quotes kept, CR/LF turned into spaces */
-	assert_string_equal(al.signature, "SSH brute force \"test\"  X: y");
+	/* quotes kept, CR/LF written \xNN (never raw) */
+	assert_string_equal(al.signature,
+	    "SSH brute force \"test\"\\x0D\\x0AX: y");
 	assert_string_equal(al.category,
 	    "Attempted Administrator Privilege Gain");
 	assert_int_equal(al.severity, 1);

@@ -109,6 +109,28 @@ test_tmpl_render_header_injection(void **state)
 	tmpl_ctx_free(c);
 }
 
+/* Line breaks and bidi controls a mail reader honours, and bytes that
+ * are not UTF-8, are shown as escapes in headers and body. */
+static void
+test_tmpl_render_unicode_controls(void **state)
+{
+	struct tmpl_ctx	*c = tmpl_ctx_new();
+	struct err	 e = { "", 0 };
+	char		*out;
+
+	(void)state;
+	tmpl_ctx_set(c, "v", "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xc2\x85"
+	    "d\xe2\x80\xae" "e\xe2\x81\xa6" "f\xff\xc3" "g\xc3\xa9");
+	out = run("Subject: {{v}}\n\nbody {{v}}\nraw {{&v}}\n", c, &e);
+	assert_non_null(out);
+	assert_string_equal(out,
+	    "Subject: a\\u2028b\\u2029c\\u0085d\\u202Ee\\u2066f\\xFF\\xC3g\xc3\xa9\n\n"
+	    "body a\\u2028b\\u2029c\\u0085d\\u202Ee\\u2066f\\xFF\\xC3g\xc3\xa9\n"
+	    "raw a\\u2028b\\u2029c\\u0085d\\u202Ee\\u2066f\\xFF\\xC3g\xc3\xa9\n");
+	free(out);
+	tmpl_ctx_free(c);
+}
+
 static void
 test_tmpl_parse_errors(void **state)
 {
@@ -169,6 +191,7 @@ main(void)
 		cmocka_unit_test(test_tmpl_render_list),
 		cmocka_unit_test(test_tmpl_render_scalar_section),
 		cmocka_unit_test(test_tmpl_render_header_injection),
+		cmocka_unit_test(test_tmpl_render_unicode_controls),
 		cmocka_unit_test(test_tmpl_parse_errors),
 		cmocka_unit_test(test_tmpl_render_unknown),
 		cmocka_unit_test(test_tmpl_split_parts),

@@ -565,6 +565,46 @@ test_truncated_and_corrupt(void **state)
 	free(c.p);
 }
 
+/* u2_resync: past garbage to the next record, waiting when it cannot tell. */
+static void
+test_resync(void **state)
+{
+	struct u2buf a = build(
+	    "event4 sid=1 id=1\n"
+	    "packet id=1 src=192.0.2.1 dst=10.0.0.1 sport=1 dport=80\n");
+	struct u2buf b = build(
+	    "event4 sid=2 id=2\n"
+	    "packet id=2 src=192.0.2.1 dst=10.0.0.1 sport=1 dport=80\n"
+	    "event3 src=192.0.2.1 dst=10.0.0.1 sid=3 id=3\n");
+	uint8_t buf[4096];
+	size_t n, at, i;
+
+	(void)state;
+	/* an event header with a good type and length but no body fields
+	 * that make sense, then garbage, then records */
+	memcpy(buf, a.p, a.len);
+	for (i = 0; i < 300; i++)
+		buf[a.len + i] = (uint8_t)(i * 37 + 11);
+	memcpy(buf + a.len + 300, b.p, b.len);
+	n = a.len + 300 + b.len;
+	assert_int_equal(u2_resync(buf + a.len, n - a.len, 1, 1, &at), 1);
+	assert_int_equal(at, 300);
+	/* from the start of the corrupt record only: not the record itself */
+	assert_int_equal(u2_resync(buf, n, 1, 1, &at), 1);
+	assert_true(at > 0);
+	/* the next record's successor not read yet: wait, keep it */
+	assert_int_equal(u2_resync(buf + a.len, 300 + 68 + 4, 1, 0, &at), 0);
+	assert_int_equal(at, 300);
+	/* at the end of a file: none */
+	assert_int_equal(u2_resync(buf + a.len, 300, 1, 1, &at), -1);
+	assert_int_equal(at, 300);
+	/* a last record at the end of the data counts */
+	assert_int_equal(u2_resync(b.p, b.len, 1, 1, &at), 1);
+	assert_true(at > 0 && at < b.len);
+	free(a.p);
+	free(b.p);
+}
+
 /* ------------------------------------------------------ the input */
 
 static char tmpdir[256];
@@ -784,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_blocked_v1_and_unattached_packet),
 		cmocka_unit_test(test_v2_with_app_name),
 		cmocka_unit_test(test_truncated_and_corrupt),
+		cmocka_unit_test(test_resync),
 		cmocka_unit_test_setup_teardown(test_input_spool, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_input_corrupt_policy,
