@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 U2W="$BUILD/tests/tools/u2write"
 [ -x "$U2W" ] || skip_all "no $U2W (make all builds it)"
-plan 17
+plan 15
 T=$(mktemp -d /tmp/redress-t021.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 
