@@ -79,27 +79,37 @@ read_auth(const char *path, struct mailer *m, struct err *e)
 	return 0;
 }
 
-/* The host's fully qualified name (canonical name of its host name). */
+/*
+ * The EHLO name: the host's fully qualified name (its host name, or that
+ * name's canonical name), else the From domain: a bare "vm" is not a name
+ * a relay should be told (RFC 5321 4.1.1.1).
+ */
 static void
-host_fqdn(char *buf, size_t len)
+host_fqdn(char *buf, size_t len, const char *from)
 {
 	struct addrinfo	 hints, *res = NULL;
+	const char	*at;
 
-	if (gethostname(buf, len) == -1) {
-		strlcpy_r(buf, "localhost", len);
-		return;
+	if (gethostname(buf, len) == 0) {
+		buf[len - 1] = '\0';
+		if (strchr(buf, '.') != NULL)
+			return;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_flags = AI_CANONNAME;
+		hints.ai_socktype = SOCK_STREAM;
+		if (getaddrinfo(buf, NULL, &hints, &res) == 0 && res != NULL &&
+		    res->ai_canonname != NULL &&
+		    strchr(res->ai_canonname, '.') != NULL) {
+			strlcpy_r(buf, res->ai_canonname, len);
+			freeaddrinfo(res);
+			return;
+		}
+		if (res != NULL)
+			freeaddrinfo(res);
 	}
-	buf[len - 1] = '\0';
-	if (strchr(buf, '.') != NULL)
-		return;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_CANONNAME;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(buf, NULL, &hints, &res) == 0 && res != NULL &&
-	    res->ai_canonname != NULL && strchr(res->ai_canonname, '.'))
-		strlcpy_r(buf, res->ai_canonname, len);
-	if (res != NULL)
-		freeaddrinfo(res);
+	at = from != NULL ? strrchr(from, '@') : NULL;
+	strlcpy_r(buf, at != NULL && at[1] != '\0' ? at + 1 : "localhost",
+	    len);
 }
 
 static int
@@ -117,7 +127,8 @@ mailer_start(struct executor *ex, struct store *st, struct err *e)
 	if (sc->helo != NULL)
 		strlcpy_r(m->helo, sc->helo, sizeof(m->helo));
 	else
-		host_fqdn(m->helo, sizeof(m->helo));
+		host_fqdn(m->helo, sizeof(m->helo), ex->cfg->reports != NULL ?
+		    ex->cfg->reports->from : NULL);
 	/* A result is on disk before the next message goes out. */
 	if (store_exec(st, "PRAGMA synchronous=FULL", e) == -1)
 		return -1;

@@ -133,6 +133,8 @@ char	*report_addendum(const struct report_incident *inc, size_t n);
 
 /* A new Message-ID "<redress.<id>.<rand>@domain>". Caller frees. */
 char	*report_message_id(const char *domain, int64_t id);
+/* The domain of Message-IDs: reports.message_id_domain, else From's. */
+const char *report_mid_domain(const struct report_conf *);
 
 /*
  * The MIME message (report_mime.c): multipart/mixed of the text, the

@@ -472,6 +472,7 @@ contact_for(struct executor *ex, struct store *st,
 	return err_set(e, "unknown recipient \"%s\"", d->recipient);
 }
 
+
 static int
 handle(struct executor *ex, struct store *st, const struct decision_row *d,
     int64_t now, struct err *e)
@@ -537,14 +538,12 @@ handle(struct executor *ex, struct store *st, const struct decision_row *d,
 			r.low_confidence = c.low_confidence;
 			r.period_end_usec = now + rc->period_s * 1000000;
 			/* Unique placeholder until the id is known. */
-			mid = report_message_id(rc->message_id_domain != NULL ?
-			    rc->message_id_domain : "localhost", 0);
+			mid = report_message_id(report_mid_domain(rc), 0);
 			strlcpy_r(r.message_id, mid, sizeof(r.message_id));
 			free(mid);
 			if (store_report_insert(st, &r, e) == -1)
 				goto rollback;
-			mid = report_message_id(rc->message_id_domain != NULL ?
-			    rc->message_id_domain : "localhost", r.id);
+			mid = report_message_id(report_mid_domain(rc), r.id);
 			strlcpy_r(r.message_id, mid, sizeof(r.message_id));
 			free(mid);
 		}

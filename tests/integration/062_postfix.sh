@@ -18,7 +18,7 @@ N=${N:-100}
 pf_available || skip_all "needs root and Debian's postfix + sasl2-bin"
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
-plan 9
+plan 10
 T=$(mktemp -d /tmp/redress-t062.XXXXXX)
 trap 'pf_stop; gpg_cleanup; rm -rf "$T"' EXIT INT TERM
 gpg_setup "$T"
@@ -111,6 +111,12 @@ is "$(tail -1 "$T/cmp")" 0 "every body arrived byte for byte as reviewed"
 # No session waited for a timeout: Postfix saw each EHLO after STARTTLS.
 is "$(grep -c 'disconnect from .* ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1' \
     "$PF_DIR/maillog")" "$N" "every session: EHLO, STARTTLS, EHLO, AUTH, one message, QUIT"
+# The EHLO name: this host's FQDN, else the From domain (never a bare name).
+FQDN=$(getent ahosts "$(hostname)" | awk 'NR == 1 { print $3 }')
+case "$FQDN" in *.*) ;; *) FQDN=example.org ;; esac
+F=$(find "$PF_MAILDIR/new" -type f | head -1)
+check "EHLO name $FQDN in Postfix's Received: header" \
+    grep -q "^Received: from $FQDN (localhost \[127.0.0.1\])" "$F"
 # The window in which a crash would repeat a message.
 grep -o 'recorded [0-9]* us after' "$T/once.log" | awk '{ print $2 }' |
     sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "# 250-to-commit window over %d messages: min %d us, median %d us, max %d us\n", NR, v[1], v[int((NR + 1) / 2)], v[NR] }'

@@ -40,6 +40,23 @@ conf_init(struct report_conf *rc)
 	rc->xarf = XARF_BOTH;
 }
 
+/* Message-IDs are in the From domain unless message_id_domain says. */
+static void
+test_report_mid_domain(void **state)
+{
+	struct report_conf	rc;
+	char			*mid;
+
+	(void)state;
+	conf_init(&rc);
+	assert_string_equal(report_mid_domain(&rc), "example.org");
+	mid = report_message_id(report_mid_domain(&rc), 7);
+	assert_non_null(strstr(mid, "@example.org>"));
+	free(mid);
+	rc.message_id_domain = "reports.example.net";
+	assert_string_equal(report_mid_domain(&rc), "reports.example.net");
+}
+
 static void
 incident_init(struct incident_row *in, enum incident_kind k)
 {
@@ -400,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_report_mime_cc),
 		cmocka_unit_test(test_report_conf_load_errors),
 		cmocka_unit_test(test_report_conf_load_defaults),
+		cmocka_unit_test(test_report_mid_domain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
