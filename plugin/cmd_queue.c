@@ -27,6 +27,7 @@
 #include "fdio.h"
 #include "log.h"
 #include "outbox.h"
+#include "outbox_sync.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -213,9 +214,15 @@ transition(struct store *st, int argc, char **argv, int all, int reject,
 			    r.state, reject ? "a draft or approved" :
 			    "a draft");
 			bad = 1;
-		} else
+		} else {
 			printf("report %" PRId64 " %s\n", r.id,
 			    reject ? "rejected" : "approved");
+			/* The reviewer's mail reader shows it trashed (T). */
+			if (reject && store_report_get(st, r.id, &r, &e) == 1 &&
+			    outbox_sync_state(st, &r, &e) == -1)
+				cli_error("report %" PRId64 ": %s", r.id,
+				    e.msg);
+		}
 	}
 	free(a.ids);
 	return bad;

@@ -31,6 +31,7 @@
 #include "mail_smtp.h"
 #include "monotime.h"
 #include "outbox.h"
+#include "outbox_sync.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -401,6 +402,10 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 		free(msg);
 		if (rc == -1)
 			goto out;
+		/* A reviewer's mail reader shows sent (S) or failed (F). */
+		if (outbox_sync_state(st, r, &e2) == -1)
+			log_warnx("mailer: report %lld: %s", (long long)r->id,
+			    e2.msg);
 		if (res.accepted_usec != 0)
 			log_info("mailer: report %lld to %s: %s (recorded %lld "
 			    "us after the relay's reply)", (long long)r->id,

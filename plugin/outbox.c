@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Maildir outbox: unique names (time.Mpid_counter_random.host), write to
- * tmp/ with fsync, then rename into new/ and fsync the directory, so a
- * crash leaves either no file or a complete one.
+ * Maildir outbox: a report's draft is cur/redress-<id>:2,D (one name per
+ * report row, its state in the Maildir flags), written to tmp/ with
+ * fsync, then renamed into place and the directory fsynced, so a crash
+ * leaves either no file or a complete one. outbox_write keeps unique
+ * Maildir names (time.Mpid_counter_random.host) in new/ for other mail.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -126,6 +128,63 @@ outbox_write(const char *dir, const char *msg, size_t msglen, char *path,
 	fsync_dir(fin);
 	if (strlcpy_r(path, fin, len) >= len)
 		return err_set(e, "outbox %s: path too long", fin);
+	return 0;
+}
+
+int
+outbox_draft(const char *dir, int64_t id, const char *msg, size_t msglen,
+    char *path, size_t len, struct err *e)
+{
+	char	tmp[PATH_MAX], fin[PATH_MAX];
+
+	if (outbox_init(dir, e) == -1)
+		return -1;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/tmp/" OUTBOX_PREFIX "%lld",
+	    dir, (long long)id) >= sizeof(tmp) ||
+	    (size_t)snprintf(fin, sizeof(fin), "%s/cur/" OUTBOX_PREFIX
+	    "%lld:2,D", dir, (long long)id) >= sizeof(fin))
+		return err_set(e, "outbox %s: path too long", dir);
+	unlink(tmp);	/* left by a crash */
+	if (write_tmp(tmp, msg, msglen, e) == -1)
+		return -1;
+	if (rename(tmp, fin) == -1) {
+		err_set(e, "outbox %s: %s", fin, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	fsync_dir(fin);
+	if (strlcpy_r(path, fin, len) >= len)
+		return err_set(e, "outbox %s: path too long", fin);
+	return 0;
+}
+
+int
+outbox_flag(const char *path, const char *flags, char *out, size_t len,
+    struct err *e)
+{
+	char		 fin[PATH_MAX];
+	const char	*info = strstr(path, ":2,"), *base;
+	size_t		 keep;
+
+	base = strrchr(path, '/');
+	if (base == NULL || info == NULL || info < base ||
+	    (size_t)(base - path) < 4 || strncmp(base - 4, "/cur", 4) != 0) {
+		/* Not one of our drafts (an older name): left where it is. */
+		if (strlcpy_r(out, path, len) >= len)
+			return err_set(e, "outbox %s: path too long", path);
+		return 0;
+	}
+	keep = (size_t)(info - path);
+	if ((size_t)snprintf(fin, sizeof(fin), "%.*s:2,%s", (int)keep, path,
+	    flags) >= sizeof(fin) || strlen(fin) >= len)
+		return err_set(e, "outbox %s: path too long", path);
+	if (strcmp(fin, path) != 0) {
+		if (rename(path, fin) == -1)
+			return err_set(e, "outbox %s: %s", path,
+			    strerror(errno));
+		fsync_dir(fin);
+	}
+	strlcpy_r(out, fin, len);
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "contact.h"
 #include "outbox.h"
+#include "outbox_sync.h"
 #include "report.h"
 #include "resolver.h"
 #include "store_policy.h"
@@ -363,7 +364,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	if (r->path[0] != '\0')
 		rv = outbox_replace(r->path, msg, len, e);
 	else
-		rv = outbox_write(rc->outbox, msg, len, r->path,
+		rv = outbox_draft(rc->outbox, r->id, msg, len, r->path,
 		    sizeof(r->path), e);
 	free(msg);
 	if (rv == 0)
@@ -576,13 +577,19 @@ fail:
 static int
 reporter_start(struct executor *ex, struct store *st, struct err *e)
 {
-	const struct report_conf *rc = ex->cfg->reports;
+	const struct report_conf	*rc = ex->cfg->reports;
+	struct outbox_sync_count	 n;
 
-	(void)st;
 	if (rc == NULL || rc->from == NULL)
 		return err_set(e, "reporter: no reports section with from");
 	if (outbox_init(rc->outbox, e) == -1)
 		return -1;
+	/* What a crash left: one file per report, named from its row. */
+	if (outbox_reconcile(rc->outbox, st, &n, e) == -1)
+		return -1;
+	if (n.removed > 0 || n.adopted > 0)
+		log_info("reporter: outbox %s: %d stale files removed, %d "
+		    "adopted", rc->outbox, n.removed, n.adopted);
 	return report_sign_check(rc, e);
 }
 

@@ -18,7 +18,7 @@ N=${N:-100}
 pf_available || skip_all "needs root and Debian's postfix + sasl2-bin"
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
-plan 10
+plan 11
 T=$(mktemp -d /tmp/redress-t062.XXXXXX)
 trap 'pf_stop; gpg_cleanup; rm -rf "$T"' EXIT INT TERM
 gpg_setup "$T"
@@ -89,7 +89,8 @@ for f in "$PF_MAILDIR"/new/* "$PF_MAILDIR"/cur/*; do
 	    { bad=$((bad + 1)); diag "does not verify: $f"; }
 done
 is "$bad" 0 "every signature verifies at the receiving Maildir"
-python3 - "$T/drafts" "$PF_MAILDIR" >"$T/cmp" 2>&1 <<'PY'
+sqlite3 "$DB" "SELECT path FROM report" >"$T/paths"
+python3 - "$T/paths" "$PF_MAILDIR" >"$T/cmp" 2>&1 <<'PY'
 import email, glob, os, sys
 got = {}
 for f in glob.glob(os.path.join(sys.argv[2], "new", "*")) + \
@@ -108,6 +109,9 @@ for line in open(sys.argv[1]):
 print(bad)
 PY
 is "$(tail -1 "$T/cmp")" 0 "every body arrived byte for byte as reviewed"
+# The outbox in a mail reader: every sent report is flagged S in cur/.
+is "$(find "$T/outbox/cur" -name 'redress-*:2,S' | wc -l)" "$N" \
+    "the outbox shows all $N as sent (cur/redress-ID:2,S)"
 # No session waited for a timeout: Postfix saw each EHLO after STARTTLS.
 is "$(grep -c 'disconnect from .* ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1' \
     "$PF_DIR/maillog")" "$N" "every session: EHLO, STARTTLS, EHLO, AUTH, one message, QUIT"
