@@ -100,7 +100,7 @@ first=$("$REDRESS" -c "$OUT/redress.yaml" queue list 2>/dev/null |
 if [ -n "$first" ]; then
 	section "Report $first (redress queue show $first)"
 	"$REDRESS" -c "$OUT/redress.yaml" queue show "$first" | head -80
-	msg=$(ls "$OUT"/outbox/new/* 2>/dev/null | head -1)
+	msg=$(ls "$OUT"/outbox/cur/* 2>/dev/null | head -1)
 	if [ -n "$msg" ]; then
 		section "Signature check of $(basename "$msg")"
 		v=$(python3 "$REPO/tests/lib/pgpmime_verify.py" "$msg")

@@ -374,6 +374,9 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 				goto out;
 			log_warnx("mailer: report %lld: %s", (long long)r->id,
 			    e2.msg);
+			if (outbox_sync_state(st, r, &e2) == -1)
+				log_warnx("mailer: report %lld: %s",
+				    (long long)r->id, e2.msg);
 			done++;
 			continue;
 		}

@@ -89,23 +89,23 @@ check "our own host (compromise source 203.0.113.25) is never blocked" \
 is "$(q "select count(*) from block where cidr like '203.0.113.%'")" "0" \
     "no block row for our network"
 
-n=$(ls "$T/outbox/new" 2>/dev/null | wc -l)
-[ "$n" -gt 0 ]; ok $? "drafts waiting in outbox/new ($n)"
-msgs=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/new/"* 2>/dev/null)
+n=$(ls "$T/outbox/cur" 2>/dev/null | wc -l)
+[ "$n" -gt 0 ]; ok $? "drafts waiting in outbox/cur (flagged D) ($n)"
+msgs=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/cur/"* 2>/dev/null)
 [ -n "$msgs" ]; ok $? "the exploit report goes to the AFRINIC abuse desk"
 bad=0
-for m in "$T"/outbox/new/*; do
+for m in "$T"/outbox/cur/*; do
 	[ -f "$m" ] || continue
 	python3 "$REPO/tests/lib/pgpmime_verify.py" "$m" >/dev/null ||
 	    bad=$((bad + 1))
 done
 is "$bad" 0 "every draft's PGP/MIME signature verifies"
-is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/new/* | wc -l)" \
-    "$(grep -L '^To: security@example.org' "$T"/outbox/new/* | wc -l)" \
+is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/cur/* | wc -l)" \
+    "$(grep -L '^To: security@example.org' "$T"/outbox/cur/* | wc -l)" \
     "our ISP is copied on every report to a source network"
 check "all three abuse addresses of BT's network are in To" \
-    grep -q '^To: .*@bt.com, .*@bt.com, .*@bt.com' "$T"/outbox/new/*
-if grep -l '203\.0\.113\.25' "$T"/outbox/new/* 2>/dev/null |
+    grep -q '^To: .*@bt.com, .*@bt.com, .*@bt.com' "$T"/outbox/cur/*
+if grep -l '203\.0\.113\.25' "$T"/outbox/cur/* 2>/dev/null |
     xargs grep -l '^To:.*abuse@' 2>/dev/null | grep -q .; then
 	ok 1 "no abuse desk is told about our own compromised host"
 else
@@ -129,7 +129,7 @@ ok $? "the edited report's signature verifies"
 timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >/dev/null 2>"$T/err2"
 is "$(q 'select sum(alerts) from incident')" "$alerts" \
     "second run: nothing read twice"
-is "$(ls "$T/outbox/new" | wc -l)" "$n" "second run: no new draft"
+is "$(ls "$T/outbox/cur" | wc -l)" "$n" "second run: no new draft"
 
 # Alerts appended later are read once, from the bookmark.
 grep '"src_ip":"62.239.237.1"' "$REPO/demo/data/eve.json" |
