@@ -64,6 +64,19 @@ fsync_dir(const char *path)
 	}
 }
 
+/* 0640 in a directory its group may read (reviewers), else 0600. */
+static mode_t
+file_mode(const char *path)
+{
+	char		d[PATH_MAX], *s;
+	struct stat	sb;
+
+	strlcpy_r(d, path, sizeof(d));
+	if ((s = strrchr(d, '/')) != NULL)
+		*s = '\0';
+	return stat(d, &sb) == 0 && (sb.st_mode & 0050) == 0050 ? 0640 : 0600;
+}
+
 /* Writes msg into tmp file `tmp`, fsynced. */
 static int
 write_tmp(const char *tmp, const char *msg, size_t len, struct err *e)
@@ -73,7 +86,8 @@ write_tmp(const char *tmp, const char *msg, size_t len, struct err *e)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1)
 		return err_set(e, "outbox %s: %s", tmp, strerror(errno));
-	if (fd_write_all(fd, msg, len) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, file_mode(tmp)) == -1 || fd_write_all(fd, msg,
+	    len) == -1 || fsync(fd) == -1) {
 		err_set(e, "outbox %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -128,6 +142,24 @@ outbox_write(const char *dir, const char *msg, size_t msglen, char *path,
 	fsync_dir(fin);
 	if (strlcpy_r(path, fin, len) >= len)
 		return err_set(e, "outbox %s: path too long", fin);
+	return 0;
+}
+
+int
+outbox_init_group(const char *dir, gid_t gid, struct err *e)
+{
+	char		p[PATH_MAX];
+	const char	*sub[] = { "", "/tmp", "/new", "/cur" };
+	size_t		i;
+
+	if (outbox_init(dir, e) == -1)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", dir, sub[i]);
+		/* setgid: files made here get the reviewers' group. */
+		if (chown(p, (uid_t)-1, gid) == -1 || chmod(p, 02750) == -1)
+			return err_set(e, "outbox %s: %s", p, strerror(errno));
+	}
 	return 0;
 }
 

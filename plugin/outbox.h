@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -21,6 +22,12 @@ int	outbox_init(const char *dir, struct err *);
  */
 int	outbox_write(const char *dir, const char *msg, size_t msglen,
 	    char *path, size_t len, struct err *);
+/*
+ * Lets group gid (reviewers) read the outbox: dirs 2750 with that group,
+ * so that the files written there, 0640, are theirs to read. Reviewers
+ * change a report with `redress queue`, not by renaming its file.
+ */
+int	outbox_init_group(const char *dir, gid_t gid, struct err *);
 /* The name of report <id>'s file: OUTBOX_PREFIX "<id>:2,<flags>". */
 #define OUTBOX_PREFIX	"redress-"
 /*

@@ -36,7 +36,8 @@ struct report_conf {
 	char			*sign_key;	/* fingerprint/uid; NULL: unsigned */
 	char			*passphrase_file; /* loopback pinentry */
 	char			*timezone;	/* NULL: the system's */
-	char			*message_id_domain; /* default: host name */
+	char			*message_id_domain; /* default: From's domain */
+	char			*reviewers_group; /* may read the outbox */
 	int			 xarf;		/* enum report_xarf */
 	int64_t			 period_s;	/* gather per desk (1h) */
 	int64_t			 repeat_s;	/* no new complaint (7d) */

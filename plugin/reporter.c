@@ -14,6 +14,7 @@
  * responder) is attached when reports.attach_pcap is on.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -584,6 +585,15 @@ reporter_start(struct executor *ex, struct store *st, struct err *e)
 		return err_set(e, "reporter: no reports section with from");
 	if (outbox_init(rc->outbox, e) == -1)
 		return -1;
+	if (rc->reviewers_group != NULL) {
+		struct group *g = getgrnam(rc->reviewers_group);
+
+		if (g == NULL)
+			return err_set(e, "reports.reviewers_group: no such "
+			    "group \"%s\"", rc->reviewers_group);
+		if (outbox_init_group(rc->outbox, g->gr_gid, e) == -1)
+			return -1;
+	}
 	/* What a crash left: one file per report, named from its row. */
 	if (outbox_reconcile(rc->outbox, st, &n, e) == -1)
 		return -1;

@@ -90,6 +90,34 @@ test_outbox_draft_flag(void **state)
 	assert_string_equal(outbox_state_flags(REPORT_APPROVED), "D");
 }
 
+/* Reviewers: dirs 2750 with their group, drafts 0640; else 0600. */
+static void
+test_outbox_group(void **state)
+{
+	struct err	e = { "", 0 };
+	struct stat	sb;
+	char		path[512], sub[512];
+
+	(void)state;
+	assert_int_equal(outbox_draft(dir, 1, "x", 1, path, sizeof(path), &e),
+	    0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(outbox_init_group(dir, getgid(), &e), 0);
+	snprintf(sub, sizeof(sub), "%s/cur", dir);
+	assert_int_equal(stat(sub, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 02750);
+	assert_int_equal(sb.st_gid, getgid());
+	assert_int_equal(outbox_draft(dir, 2, "y", 1, path, sizeof(path), &e),
+	    0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	/* A replacement (queue edit) keeps it readable for them. */
+	assert_int_equal(outbox_replace(path, "z", 1, &e), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+}
+
 static int64_t
 row(struct store *st, const char *state, const char *mid)
 {
@@ -183,6 +211,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_draft_flag, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_reconcile, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_group, setup,
 		    teardown),
 	};
 

@@ -378,6 +378,24 @@ test_report_conf_load_errors(void **state)
 	unsetenv("GNUPGHOME");
 }
 
+/* An outbox group that does not exist is an error at its line. */
+static void
+test_report_conf_reviewers_group(void **state)
+{
+	static const char y[] =
+	    "reports:\n"
+	    "  from: reports@example.org\n"
+	    "  reviewers_group: no-such-group-redress-test\n";
+	struct diag	 d;
+
+	(void)state;
+	diag_init(&d);
+	assert_null(config_parse("r.yaml", y, sizeof(y) - 1, &d));
+	assert_true(diag_has(&d, "r.yaml:3:"));
+	assert_true(diag_has(&d, "no such group"));
+	diag_clear(&d);
+}
+
 static void
 test_report_conf_load_defaults(void **state)
 {
@@ -418,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_report_conf_load_errors),
 		cmocka_unit_test(test_report_conf_load_defaults),
 		cmocka_unit_test(test_report_mid_domain),
+		cmocka_unit_test(test_report_conf_reviewers_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
