@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 31
+plan 34
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -125,8 +125,20 @@ em=$(R queue show "$rid" 2>/dev/null | awk '$1 == "File:" { print $2 }')
 python3 "$REPO/tests/lib/pgpmime_verify.py" "$em" >/dev/null
 ok $? "the edited report's signature verifies"
 
+# What a crash leaves in the outbox (a tmp/ file, a draft whose row was
+# never committed, a second file for a report) is gone after a restart.
+first=$(q 'select min(id) from report')
+printf 'Subject: x\n\npartial' >"$T/outbox/tmp/redress-$first"
+printf 'Subject: x\n\norphan\n' >"$T/outbox/cur/redress-9999:2,D"
+cp "$(q "select path from report where id = $first")" "$T/outbox/new/redress-$first"
 # A second pass reads nothing again and drafts nothing twice.
 timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >/dev/null 2>"$T/err2"
+is "$(find "$T/outbox/tmp" "$T/outbox/new" -name "redress-*" | wc -l)" 0 \
+    "restart: stale tmp/ file and second copy removed"
+check "restart: a draft with no report row removed" \
+    test ! -e "$T/outbox/cur/redress-9999:2,D"
+is "$(ls "$T/outbox/cur" | sed 's/:2,.*//' | sort | uniq -d | wc -l)" 0 \
+    "restart: one file per report"
 is "$(q 'select sum(alerts) from incident')" "$alerts" \
     "second run: nothing read twice"
 is "$(ls "$T/outbox/cur" | wc -l)" "$n" "second run: no new draft"
