@@ -18,7 +18,7 @@ N=${N:-100}
 pf_available || skip_all "needs root and Debian's postfix + sasl2-bin"
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
-plan 11
+plan 14
 T=$(mktemp -d /tmp/redress-t062.XXXXXX)
 trap 'pf_stop; gpg_cleanup; rm -rf "$T"' EXIT INT TERM
 gpg_setup "$T"
@@ -31,6 +31,7 @@ else
 	diag "no taskset/chrt: the race is left to chance"
 fi
 PORT=$(free_port)
+PF_SMTPS_PORT=$(free_port)
 pf_start "$T/pf" "$PORT" reporter s3cret
 ok $? "postfix started on 127.0.0.1:$PORT (STARTTLS, SASL)"
 [ -n "$PF_PID" ] || { sed 's/^/# /' "$T/pf/start.log"; tap_done; }
@@ -142,6 +143,20 @@ case "$FQDN" in *.*) ;; *) FQDN=example.org ;; esac
 F=$(find "$PF_MAILDIR/new" -type f | head -1)
 check "EHLO name $FQDN in Postfix's Received: header" \
     grep -q "^Received: from $FQDN (localhost \[127.0.0.1\])" "$F"
+is "$(grep -c 'TLS connection established from localhost.*: TLSv1.3 ' "$PF_DIR/maillog")" \
+    "$N" "every session was TLS 1.3"
+# Implicit TLS (smtp.tls: tls, Postfix's smtps wrapper mode) works too.
+sed -e "s/port: $PORT/port: $PF_SMTPS_PORT/" -e "s/tls: starttls/tls: tls/" \
+    "$T/r.yaml" >"$T/smtps.yaml"
+REDRESS_TEST_STORE="$DB" "$TOOL" "$T/outbox" templates reports@example.org \
+    abuse@smtps.example smtps.example "$GPG_FPR" >"$T/smtps.draft" 2>>"$T/err"
+SID=$(awk '{ print $2 }' "$T/smtps.draft")
+"$REDRESS" queue --store "$DB" approve "$SID" >/dev/null
+timeout 60 "$ONCE" "$T/smtps.yaml" "$DB" >/dev/null 2>>"$T/once.log"
+is "$(sqlite3 "$DB" "SELECT state FROM report WHERE id = $SID")" sent \
+    "smtp.tls: tls (implicit TLS, port $PF_SMTPS_PORT): sent"
+pf_settled 30
+check "it arrived" grep -rlq '^To: abuse@smtps.example' "$PF_MAILDIR/new"
 # The window in which a crash would repeat a message.
 grep -o 'recorded [0-9]* us after' "$T/once.log" | awk '{ print $2 }' |
     sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "# 250-to-commit window over %d messages: min %d us, median %d us, max %d us\n", NR, v[1], v[int((NR + 1) / 2)], v[NR] }'
