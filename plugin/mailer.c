@@ -346,6 +346,7 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 		char			 tos[sizeof(r->rcpt)], ccs[1024];
 		char			*rcpt[MAIL_RCPT_MAX], *msg, *crlf;
 		size_t			 len, nto, n;
+		int64_t			 committed;
 		int			 rc, full;
 
 		strlcpy_r(tos, r->rcpt, sizeof(tos));
@@ -391,8 +392,8 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 			free(msg);
 			goto out;
 		}
-		rc = mail_smtp_send(m->smtp, from, rcpt, n, crlf, strlen(crlf),
-		    &res);
+		(void)mail_smtp_send(m->smtp, from, rcpt, n, crlf,
+		    strlen(crlf), &res);
 		free(crlf);
 		if (res.error[0] != '\0') {
 			char where[sizeof(res.error)];
@@ -402,6 +403,7 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 			strlcpy_r(res.error, where, sizeof(res.error));
 		}
 		rc = record(st, sc, r, rcpt, n, &res, now, e);
+		committed = monotime_us();	/* the window ends here */
 		free(msg);
 		if (rc == -1)
 			goto out;
@@ -413,7 +415,7 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 			log_info("mailer: report %lld to %s: %s (recorded %lld "
 			    "us after the relay's reply)", (long long)r->id,
 			    r->rcpt, r->state,
-			    (long long)(monotime_us() - res.accepted_usec));
+			    (long long)(committed - res.accepted_usec));
 		else
 			log_info("mailer: report %lld to %s: %s%s%s",
 			    (long long)r->id, r->rcpt, r->state,
