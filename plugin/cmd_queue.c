@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `redress queue`: the review of report drafts in the outbox.
- *   queue [--store DB] list [--state STATE]
+ *   queue [--store DB] list [--state STATE] [--json]
  *   queue [--store DB] show ID
  *   queue [--store DB] approve ID... | --all
  *   queue [--store DB] reject ID... [--reason TEXT]
  *   queue [--store DB] edit ID   ($EDITOR on the text, then signed again)
  *   queue [--store DB] send      (one delivery pass now, as the daemon's
  *                                 mailer would; needs the smtp section)
+ *   queue [--store DB] retry ID...  (a failed report queued again; its
+ *                                 file given back to the outbox's owner)
  * State changes are guarded by the current state (only drafts can be
  * approved, only drafts or approved reports rejected), so a report the
  * mailer has started on is never changed under it.
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +33,7 @@
 #include "fdio.h"
 #include "log.h"
 #include "outbox.h"
+#include "outbox_sync.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -87,6 +93,159 @@ parse_id(const char *s, int64_t *id)
 		return -1;
 	*id = v;
 	return 0;
+}
+
+/* ISO 8601 with the offset as +hh:mm; "" for 0. */
+static void
+iso_time(int64_t usec, char *buf, size_t len)
+{
+	time_t		t = (time_t)(usec / 1000000);
+	struct tm	tm;
+	size_t		n;
+
+	buf[0] = '\0';
+	if (usec == 0 || localtime_r(&t, &tm) == NULL ||
+	    (n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm)) < 5 ||
+	    n + 2 > len)
+		return;
+	memmove(buf + n - 1, buf + n - 2, 3);	/* +0100 -> +01:00 */
+	buf[n - 2] = ':';
+}
+
+static int
+json_row(void *arg, const struct report_row *r)
+{
+	json_t	*a = arg, *o;
+	char	 created[40], updated[40], next[40];
+
+	iso_time(r->created_usec, created, sizeof(created));
+	iso_time(r->updated_usec, updated, sizeof(updated));
+	iso_time(r->next_attempt_usec, next, sizeof(next));
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b,"
+	    " s:i, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id,
+	    "state", r->state, "kind", r->kind, "recipient", r->recipient,
+	    "rcpt", r->rcpt, "subject", r->subject, "message_id",
+	    r->message_id, "created", created, "updated", updated,
+	    "low_confidence", r->low_confidence, "attempts", r->attempts,
+	    "next_attempt", next, "last_error", r->last_error,
+	    "reason", r->reason, "file", r->path);
+	if (o == NULL)
+		return -1;	/* not UTF-8: stops the list with an error */
+	json_array_append_new(a, o);
+	return 0;
+}
+
+static int
+list_json(struct store *st, const char *state)
+{
+	json_t		*a = json_array();
+	struct err	 e = { "", 0 };
+	int		 rc;
+
+	rc = store_report_list(st, state, json_row, a, &e);
+	if (rc < 0)
+		cli_error("%s", e.msg);
+	else {
+		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		putchar('\n');
+	}
+	json_decref(a);
+	return rc < 0;
+}
+
+/*
+ * A failed report's file, readable by the daemon again: when root runs
+ * this, the file gets the owner and group of the directory it is in (the
+ * outbox's, the daemon user's) and mode 0640, undoing an edit that left
+ * it root's.
+ */
+static int
+retry_file(const char *path, char *why, size_t len)
+{
+	char		 dir[sizeof(((struct report_row *)0)->path)], *s;
+	struct stat	 sb, db;
+	int		 fd;
+
+	strlcpy_r(dir, path, sizeof(dir));
+	if ((s = strrchr(dir, '/')) != NULL)
+		*s = '\0';
+	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(why, len, "%s: %s", path, errno ? strerror(errno) :
+		    "not a regular file");
+		return -1;
+	}
+	if (geteuid() == 0 && stat(dir, &db) == 0 &&
+	    (sb.st_uid != db.st_uid || sb.st_gid != db.st_gid ||
+	    (sb.st_mode & 0777) != 0640)) {
+		if (chown(path, db.st_uid, db.st_gid) == -1 ||
+		    chmod(path, 0640) == -1) {
+			snprintf(why, len, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		printf("%s: owner %u:%u, mode 0640\n", path,
+		    (unsigned)db.st_uid, (unsigned)db.st_gid);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+retry(struct store *st, int argc, char **argv)
+{
+	struct report_row	 r;
+	struct err		 e = { "", 0 };
+	char			 why[600];
+	int64_t			 id;
+	int			 i, rc, bad = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (parse_id(argv[i], &id) == -1) {
+			cli_error("\"%s\" is not a report number", argv[i]);
+			return 2;
+		}
+		if ((rc = store_report_get(st, id, &r, &e)) != 1) {
+			cli_error("report %" PRId64 ": %s", id, rc == 0 ?
+			    "no such report" : e.msg);
+			bad = 1;
+			continue;
+		}
+		if (strcmp(r.state, REPORT_FAILED) != 0) {
+			cli_error("report %" PRId64 " is %s, not failed", id,
+			    r.state);
+			bad = 1;
+			continue;
+		}
+		if (r.path[0] != '\0' && retry_file(r.path, why,
+		    sizeof(why)) == -1) {
+			cli_error("report %" PRId64 ": %s; not retried", id,
+			    why);
+			bad = 1;
+			continue;
+		}
+		/* Guarded: the row is still failed when it changes. */
+		rc = store_report_set_state(st, id, REPORT_FAILED,
+		    REPORT_QUEUED, NULL, &e);
+		if (rc == 1 && store_report_get(st, id, &r, &e) == 1) {
+			r.attempts = 0;
+			r.next_attempt_usec = 0;
+			snprintf(r.last_error, sizeof(r.last_error),
+			    "retried by hand");
+			if (store_report_update(st, &r, &e) == -1 ||
+			    outbox_sync_state(st, &r, &e) == -1)
+				rc = -1;
+		}
+		if (rc != 1) {
+			cli_error("report %" PRId64 ": %s", id, rc == 0 ?
+			    "changed meanwhile" : e.msg);
+			bad = 1;
+		} else
+			printf("report %" PRId64 " queued again\n", id);
+	}
+	return bad;
 }
 
 static int
@@ -210,9 +369,15 @@ transition(struct store *st, int argc, char **argv, int all, int reject,
 			    r.state, reject ? "a draft or approved" :
 			    "a draft");
 			bad = 1;
-		} else
+		} else {
 			printf("report %" PRId64 " %s\n", r.id,
 			    reject ? "rejected" : "approved");
+			/* The reviewer's mail reader shows it trashed (T). */
+			if (reject && store_report_get(st, r.id, &r, &e) == 1 &&
+			    outbox_sync_state(st, &r, &e) == -1)
+				cli_error("report %" PRId64 ": %s", r.id,
+				    e.msg);
+		}
 	}
 	free(a.ids);
 	return bad;
@@ -393,13 +558,14 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "raw", no_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*store_path = NULL, *state = NULL, *reason = NULL;
 	const char	*sub;
 	struct store	*st = NULL;
 	struct err	 e = { "", 0 };
-	int		 ch, all = 0, raw = 0, rc;
+	int		 ch, all = 0, raw = 0, json = 0, rc;
 
 	/* GNU getopt permutes: options may come before or after the
 	 * subcommand and its numbers. optind 0 re-initialises it. */
@@ -421,6 +587,9 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		case 'R':
 			raw = 1;
 			break;
+		case 'j':
+			json = 1;
+			break;
 		default:
 			return 2;
 		}
@@ -432,7 +601,9 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	argv += optind;
 	if (cli_open_store(cli, store_path, &st) < 0)
 		return 1;
-	if (strcmp(sub, "list") == 0 && argc == 0) {
+	if (strcmp(sub, "list") == 0 && argc == 0 && json)
+		rc = list_json(st, state);
+	else if (strcmp(sub, "list") == 0 && argc == 0) {
 		rc = store_report_list(st, state, print_row, NULL, &e);
 		if (rc < 0)
 			cli_error("%s", e.msg);
@@ -453,6 +624,8 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		rc = transition(st, argc, argv, 0, 1, reason);
 	else if (strcmp(sub, "send") == 0 && argc == 0)
 		rc = send_now(cli, st);
+	else if (strcmp(sub, "retry") == 0 && argc > 0)
+		rc = retry(st, argc, argv);
 	else {
 		store_close(st);
 		goto usage;
@@ -460,7 +633,8 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	store_close(st);
 	return rc;
 usage:
-	cli_error("usage: redress queue [--store DB] list [--state STATE] | "
-	    "show [--raw] ID | edit ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
+	cli_error("usage: redress queue [--store DB] list [--state STATE] "
+	    "[--json] | show [--raw] ID | edit ID | approve ID...|--all | "
+	    "reject ID... [--reason TEXT] | send | retry ID...");
 	return 2;
 }

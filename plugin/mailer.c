@@ -31,6 +31,7 @@
 #include "mail_smtp.h"
 #include "monotime.h"
 #include "outbox.h"
+#include "outbox_sync.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -79,27 +80,37 @@ read_auth(const char *path, struct mailer *m, struct err *e)
 	return 0;
 }
 
-/* The host's fully qualified name (canonical name of its host name). */
+/*
+ * The EHLO name: the host's fully qualified name (its host name, or that
+ * name's canonical name), else the From domain: a bare "vm" is not a name
+ * a relay should be told (RFC 5321 4.1.1.1).
+ */
 static void
-host_fqdn(char *buf, size_t len)
+host_fqdn(char *buf, size_t len, const char *from)
 {
 	struct addrinfo	 hints, *res = NULL;
+	const char	*at;
 
-	if (gethostname(buf, len) == -1) {
-		strlcpy_r(buf, "localhost", len);
-		return;
+	if (gethostname(buf, len) == 0) {
+		buf[len - 1] = '\0';
+		if (strchr(buf, '.') != NULL)
+			return;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_flags = AI_CANONNAME;
+		hints.ai_socktype = SOCK_STREAM;
+		if (getaddrinfo(buf, NULL, &hints, &res) == 0 && res != NULL &&
+		    res->ai_canonname != NULL &&
+		    strchr(res->ai_canonname, '.') != NULL) {
+			strlcpy_r(buf, res->ai_canonname, len);
+			freeaddrinfo(res);
+			return;
+		}
+		if (res != NULL)
+			freeaddrinfo(res);
 	}
-	buf[len - 1] = '\0';
-	if (strchr(buf, '.') != NULL)
-		return;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_CANONNAME;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(buf, NULL, &hints, &res) == 0 && res != NULL &&
-	    res->ai_canonname != NULL && strchr(res->ai_canonname, '.'))
-		strlcpy_r(buf, res->ai_canonname, len);
-	if (res != NULL)
-		freeaddrinfo(res);
+	at = from != NULL ? strrchr(from, '@') : NULL;
+	strlcpy_r(buf, at != NULL && at[1] != '\0' ? at + 1 : "localhost",
+	    len);
 }
 
 static int
@@ -117,7 +128,8 @@ mailer_start(struct executor *ex, struct store *st, struct err *e)
 	if (sc->helo != NULL)
 		strlcpy_r(m->helo, sc->helo, sizeof(m->helo));
 	else
-		host_fqdn(m->helo, sizeof(m->helo));
+		host_fqdn(m->helo, sizeof(m->helo), ex->cfg->reports != NULL ?
+		    ex->cfg->reports->from : NULL);
 	/* A result is on disk before the next message goes out. */
 	if (store_exec(st, "PRAGMA synchronous=FULL", e) == -1)
 		return -1;
@@ -334,6 +346,7 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 		char			 tos[sizeof(r->rcpt)], ccs[1024];
 		char			*rcpt[MAIL_RCPT_MAX], *msg, *crlf;
 		size_t			 len, nto, n;
+		int64_t			 committed;
 		int			 rc, full;
 
 		strlcpy_r(tos, r->rcpt, sizeof(tos));
@@ -362,6 +375,9 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 				goto out;
 			log_warnx("mailer: report %lld: %s", (long long)r->id,
 			    e2.msg);
+			if (outbox_sync_state(st, r, &e2) == -1)
+				log_warnx("mailer: report %lld: %s",
+				    (long long)r->id, e2.msg);
 			done++;
 			continue;
 		}
@@ -376,8 +392,8 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 			free(msg);
 			goto out;
 		}
-		rc = mail_smtp_send(m->smtp, from, rcpt, n, crlf, strlen(crlf),
-		    &res);
+		(void)mail_smtp_send(m->smtp, from, rcpt, n, crlf,
+		    strlen(crlf), &res);
 		free(crlf);
 		if (res.error[0] != '\0') {
 			char where[sizeof(res.error)];
@@ -387,14 +403,19 @@ mailer_run(struct executor *ex, struct store *st, int64_t now,
 			strlcpy_r(res.error, where, sizeof(res.error));
 		}
 		rc = record(st, sc, r, rcpt, n, &res, now, e);
+		committed = monotime_us();	/* the window ends here */
 		free(msg);
 		if (rc == -1)
 			goto out;
+		/* A reviewer's mail reader shows sent (S) or failed (F). */
+		if (outbox_sync_state(st, r, &e2) == -1)
+			log_warnx("mailer: report %lld: %s", (long long)r->id,
+			    e2.msg);
 		if (res.accepted_usec != 0)
 			log_info("mailer: report %lld to %s: %s (recorded %lld "
 			    "us after the relay's reply)", (long long)r->id,
 			    r->rcpt, r->state,
-			    (long long)(monotime_us() - res.accepted_usec));
+			    (long long)(committed - res.accepted_usec));
 		else
 			log_info("mailer: report %lld to %s: %s%s%s",
 			    (long long)r->id, r->rcpt, r->state,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Maildir outbox: unique names (time.Mpid_counter_random.host), write to
- * tmp/ with fsync, then rename into new/ and fsync the directory, so a
- * crash leaves either no file or a complete one.
+ * Maildir outbox: a report's draft is cur/redress-<id>:2,D (one name per
+ * report row, its state in the Maildir flags), written to tmp/ with
+ * fsync, then renamed into place and the directory fsynced, so a crash
+ * leaves either no file or a complete one. outbox_write keeps unique
+ * Maildir names (time.Mpid_counter_random.host) in new/ for other mail.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +64,19 @@ fsync_dir(const char *path)
 	}
 }
 
+/* 0640 in a directory its group may read (reviewers), else 0600. */
+static mode_t
+file_mode(const char *path)
+{
+	char		d[PATH_MAX], *s;
+	struct stat	sb;
+
+	strlcpy_r(d, path, sizeof(d));
+	if ((s = strrchr(d, '/')) != NULL)
+		*s = '\0';
+	return stat(d, &sb) == 0 && (sb.st_mode & 0050) == 0050 ? 0640 : 0600;
+}
+
 /* Writes msg into tmp file `tmp`, fsynced. */
 static int
 write_tmp(const char *tmp, const char *msg, size_t len, struct err *e)
@@ -71,7 +86,8 @@ write_tmp(const char *tmp, const char *msg, size_t len, struct err *e)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1)
 		return err_set(e, "outbox %s: %s", tmp, strerror(errno));
-	if (fd_write_all(fd, msg, len) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, file_mode(tmp)) == -1 || fd_write_all(fd, msg,
+	    len) == -1 || fsync(fd) == -1) {
 		err_set(e, "outbox %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -126,6 +142,81 @@ outbox_write(const char *dir, const char *msg, size_t msglen, char *path,
 	fsync_dir(fin);
 	if (strlcpy_r(path, fin, len) >= len)
 		return err_set(e, "outbox %s: path too long", fin);
+	return 0;
+}
+
+int
+outbox_init_group(const char *dir, gid_t gid, struct err *e)
+{
+	char		p[PATH_MAX];
+	const char	*sub[] = { "", "/tmp", "/new", "/cur" };
+	size_t		i;
+
+	if (outbox_init(dir, e) == -1)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", dir, sub[i]);
+		/* setgid: files made here get the reviewers' group. */
+		if (chown(p, (uid_t)-1, gid) == -1 || chmod(p, 02750) == -1)
+			return err_set(e, "outbox %s: %s", p, strerror(errno));
+	}
+	return 0;
+}
+
+int
+outbox_draft(const char *dir, int64_t id, const char *msg, size_t msglen,
+    char *path, size_t len, struct err *e)
+{
+	char	tmp[PATH_MAX], fin[PATH_MAX];
+
+	if (outbox_init(dir, e) == -1)
+		return -1;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/tmp/" OUTBOX_PREFIX "%lld",
+	    dir, (long long)id) >= sizeof(tmp) ||
+	    (size_t)snprintf(fin, sizeof(fin), "%s/cur/" OUTBOX_PREFIX
+	    "%lld:2,D", dir, (long long)id) >= sizeof(fin))
+		return err_set(e, "outbox %s: path too long", dir);
+	unlink(tmp);	/* left by a crash */
+	if (write_tmp(tmp, msg, msglen, e) == -1)
+		return -1;
+	if (rename(tmp, fin) == -1) {
+		err_set(e, "outbox %s: %s", fin, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	fsync_dir(fin);
+	if (strlcpy_r(path, fin, len) >= len)
+		return err_set(e, "outbox %s: path too long", fin);
+	return 0;
+}
+
+int
+outbox_flag(const char *path, const char *flags, char *out, size_t len,
+    struct err *e)
+{
+	char		 fin[PATH_MAX];
+	const char	*info = strstr(path, ":2,"), *base;
+	size_t		 keep;
+
+	base = strrchr(path, '/');
+	if (base == NULL || info == NULL || info < base ||
+	    (size_t)(base - path) < 4 || strncmp(base - 4, "/cur", 4) != 0) {
+		/* Not one of our drafts (an older name): left where it is. */
+		if (strlcpy_r(out, path, len) >= len)
+			return err_set(e, "outbox %s: path too long", path);
+		return 0;
+	}
+	keep = (size_t)(info - path);
+	if ((size_t)snprintf(fin, sizeof(fin), "%.*s:2,%s", (int)keep, path,
+	    flags) >= sizeof(fin) || strlen(fin) >= len)
+		return err_set(e, "outbox %s: path too long", path);
+	if (strcmp(fin, path) != 0) {
+		if (rename(path, fin) == -1)
+			return err_set(e, "outbox %s: %s", path,
+			    strerror(errno));
+		fsync_dir(fin);
+	}
+	strlcpy_r(out, fin, len);
 	return 0;
 }
 

@@ -433,6 +433,19 @@ report_addendum(const struct report_incident *inc, size_t n)
 	return out;
 }
 
+const char *
+report_mid_domain(const struct report_conf *rc)
+{
+	const char *at;
+
+	if (rc->message_id_domain != NULL)
+		return rc->message_id_domain;
+	if (rc->from != NULL && (at = strrchr(rc->from, '@')) != NULL &&
+	    at[1] != '\0')
+		return at + 1;
+	return "localhost";
+}
+
 char *
 report_message_id(const char *domain, int64_t id)
 {

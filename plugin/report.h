@@ -36,7 +36,8 @@ struct report_conf {
 	char			*sign_key;	/* fingerprint/uid; NULL: unsigned */
 	char			*passphrase_file; /* loopback pinentry */
 	char			*timezone;	/* NULL: the system's */
-	char			*message_id_domain; /* default: host name */
+	char			*message_id_domain; /* default: From's domain */
+	char			*reviewers_group; /* may read the outbox */
 	int			 xarf;		/* enum report_xarf */
 	int64_t			 period_s;	/* gather per desk (1h) */
 	int64_t			 repeat_s;	/* no new complaint (7d) */
@@ -157,6 +158,8 @@ char	*report_addendum(const struct report_incident *inc, size_t n);
 
 /* A new Message-ID "<redress.<id>.<rand>@domain>". Caller frees. */
 char	*report_message_id(const char *domain, int64_t id);
+/* The domain of Message-IDs: reports.message_id_domain, else From's. */
+const char *report_mid_domain(const struct report_conf *);
 
 /*
  * The MIME message (report_mime.c): multipart/mixed of the text, the

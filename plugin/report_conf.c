@@ -8,6 +8,7 @@
  * keyring that user has.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,8 @@ static const struct conf_field report_fields[] = {
 	{ "timezone", CK_STRING, R(timezone), NULL, 0, 0, NULL, 0 },
 	{ "message_id_domain", CK_STRING, R(message_id_domain), NULL, 0, 0,
 	    NULL, 0 },
+	{ "reviewers_group", CK_STRING, R(reviewers_group), NULL, 0, 0, NULL,
+	    0 },
 	{ "xarf", CK_ENUM, R(xarf), "both", 0, 0, xarf_modes, 0 },
 	{ "period", CK_SECONDS, R(period_s), "1h", 0, 0, NULL, 0 },
 	{ "repeat_after", CK_SECONDS, R(repeat_s), "7d", 0, 0, NULL, 0 },
@@ -130,6 +133,10 @@ report_conf_load(struct config *cfg, const struct conf_node *n,
 			    " (probe, sweep, scan, brute-force, exploit, "
 			    "compromise, dos, other)", rc->skip_review.v[i]);
 	}
+	if (rc->reviewers_group != NULL && getgrnam(rc->reviewers_group) ==
+	    NULL)
+		conf_error(d, conf_get(n, "reviewers_group"), "no such group "
+		    "\"%s\"", rc->reviewers_group);
 	if (rc->passphrase_file != NULL)
 		check_private(d, conf_get(n, "passphrase_file"),
 		    rc->passphrase_file);

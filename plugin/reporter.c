@@ -14,6 +14,7 @@
  * responder) is attached when reports.attach_pcap is on.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "contact.h"
 #include "outbox.h"
+#include "outbox_sync.h"
 #include "report.h"
 #include "resolver.h"
 #include "store_block.h"
@@ -381,7 +383,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	if (r->path[0] != '\0')
 		rv = outbox_replace(r->path, msg, len, e);
 	else
-		rv = outbox_write(rc->outbox, msg, len, r->path,
+		rv = outbox_draft(rc->outbox, r->id, msg, len, r->path,
 		    sizeof(r->path), e);
 	free(msg);
 	if (rv == 0)
@@ -489,6 +491,7 @@ contact_for(struct executor *ex, struct store *st,
 	return err_set(e, "unknown recipient \"%s\"", d->recipient);
 }
 
+
 static int
 handle(struct executor *ex, struct store *st, const struct decision_row *d,
     int64_t now, struct err *e)
@@ -554,14 +557,12 @@ handle(struct executor *ex, struct store *st, const struct decision_row *d,
 			r.low_confidence = c.low_confidence;
 			r.period_end_usec = now + rc->period_s * 1000000;
 			/* Unique placeholder until the id is known. */
-			mid = report_message_id(rc->message_id_domain != NULL ?
-			    rc->message_id_domain : "localhost", 0);
+			mid = report_message_id(report_mid_domain(rc), 0);
 			strlcpy_r(r.message_id, mid, sizeof(r.message_id));
 			free(mid);
 			if (store_report_insert(st, &r, e) == -1)
 				goto rollback;
-			mid = report_message_id(rc->message_id_domain != NULL ?
-			    rc->message_id_domain : "localhost", r.id);
+			mid = report_message_id(report_mid_domain(rc), r.id);
 			strlcpy_r(r.message_id, mid, sizeof(r.message_id));
 			free(mid);
 		}
@@ -594,13 +595,28 @@ fail:
 static int
 reporter_start(struct executor *ex, struct store *st, struct err *e)
 {
-	const struct report_conf *rc = ex->cfg->reports;
+	const struct report_conf	*rc = ex->cfg->reports;
+	struct outbox_sync_count	 n;
 
-	(void)st;
 	if (rc == NULL || rc->from == NULL)
 		return err_set(e, "reporter: no reports section with from");
 	if (outbox_init(rc->outbox, e) == -1)
 		return -1;
+	if (rc->reviewers_group != NULL) {
+		struct group *g = getgrnam(rc->reviewers_group);
+
+		if (g == NULL)
+			return err_set(e, "reports.reviewers_group: no such "
+			    "group \"%s\"", rc->reviewers_group);
+		if (outbox_init_group(rc->outbox, g->gr_gid, e) == -1)
+			return -1;
+	}
+	/* What a crash left: one file per report, named from its row. */
+	if (outbox_reconcile(rc->outbox, st, &n, e) == -1)
+		return -1;
+	if (n.removed > 0 || n.adopted > 0)
+		log_info("reporter: outbox %s: %d stale files removed, %d "
+		    "adopted", rc->outbox, n.removed, n.adopted);
 	return report_sign_check(rc, e);
 }
 

@@ -14,7 +14,7 @@ PY=python3
 "$PY" -c "import aiosmtpd" 2>/dev/null || skip_all "no python3-aiosmtpd"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
 command -v openssl >/dev/null 2>&1 || skip_all "no openssl"
-plan 25
+plan 28
 T=$(mktemp -d /tmp/redress-t061.XXXXXX)
 SINK=
 stop_sink() { [ -n "$SINK" ] && kill "$SINK" 2>/dev/null && wait "$SINK" 2>/dev/null; SINK=; }
@@ -153,6 +153,32 @@ ID=$(draft abuse@cli.example)
 ok $? "queue send"
 is "$(state "$ID")" sent "queue send delivered the approved report"
 stop_sink
+
+# Hourly limits live in the store: four separate `queue send` runs (four
+# processes) together send no more than per_hour, and no more than
+# per_domain_per_hour to one domain.
+RDB="$T/rate.db"
+sed -e "s/max_attempts: 5/max_attempts: 5\n  per_hour: 5\n  per_domain_per_hour: 3/" \
+    "$T/r.yaml" >"$T/rate.yaml"
+for d in same same same same other1 other2 other3 other4; do
+	REDRESS_TEST_STORE="$RDB" "$TOOL" "$T/outbox" templates \
+	    reports@example.org "abuse@$d.example" example.net |
+	    awk '{ print $2 }'
+done >"$T/rate.ids"
+while read -r id; do
+	"$REDRESS" queue --store "$RDB" approve "$id" >/dev/null
+done <"$T/rate.ids"
+start_sink
+for run in 1 2 3 4; do
+	"$REDRESS" -c "$T/rate.yaml" queue --store "$RDB" send >/dev/null 2>&1
+done
+stop_sink
+is "$(sqlite3 "$RDB" "SELECT count(*) FROM report WHERE state = 'sent'")" 5 \
+    "per_hour 5 over four queue send runs: 5 sent"
+is "$(sqlite3 "$RDB" "SELECT count(*) FROM report WHERE state = 'sent' AND rcpt = 'abuse@same.example'")" \
+    3 "per_domain_per_hour 3: 3 of 4 to one domain"
+is "$(sqlite3 "$RDB" "SELECT count(*) FROM report WHERE state = 'approved'")" 3 \
+    "the rest waits for the next hour"
 
 # A credentials file others can read is refused at configuration time.
 chmod 644 "$T/auth"

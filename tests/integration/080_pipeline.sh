@@ -11,7 +11,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v gpg >/dev/null 2>&1 || skip_all "no gpg"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 39
+plan 42
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t080.XXXXXX)}
 cleanup() {
 	[ -f "$T/registry/registry.pids" ] &&
@@ -89,12 +89,12 @@ check "our own host (compromise source 203.0.113.25) is never blocked" \
 is "$(q "select count(*) from block where cidr like '203.0.113.%'")" "0" \
     "no block row for our network"
 
-n=$(ls "$T/outbox/new" 2>/dev/null | wc -l)
-[ "$n" -gt 0 ]; ok $? "drafts waiting in outbox/new ($n)"
-msgs=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/new/"* 2>/dev/null)
+n=$(ls "$T/outbox/cur" 2>/dev/null | wc -l)
+[ "$n" -gt 0 ]; ok $? "drafts waiting in outbox/cur (flagged D) ($n)"
+msgs=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/cur/"* 2>/dev/null)
 [ -n "$msgs" ]; ok $? "the exploit report goes to the AFRINIC abuse desk"
 bad=0
-for m in "$T"/outbox/new/*; do
+for m in "$T"/outbox/cur/*; do
 	[ -f "$m" ] || continue
 	python3 "$REPO/tests/lib/pgpmime_verify.py" "$m" >/dev/null ||
 	    bad=$((bad + 1))
@@ -108,19 +108,19 @@ ok $? "every draft is valid X-ARF / XARF JSON ($(tail -n 1 "$T/xarf"))"
 grep -v '^valid ' "$T/xarf" | sed 's/^/# /'
 is "$(q "select kind from incident where src = '196.11.240.215'")" \
     brute-force "80 alerts of SSH connections every 15 s: brute force"
-m1=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/new/"* | head -1)
+m1=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/cur/"* | head -1)
 check "its letter speaks of password guessing, its X-ARF is login-attack" \
     sh -c "grep -q 'password guessing' '$m1' &&
     grep -q 'as password-guessing programs do' '$m1' &&
     ! grep -q 'known attack' '$m1' &&
     grep -q '^X-XARF: SECURE' '$m1' &&
     grep -q 'xarf.eml' '$m1'"
-is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/new/* | wc -l)" \
-    "$(grep -L '^To: security@example.org' "$T"/outbox/new/* | wc -l)" \
+is "$(grep -l '^Cc: abuse@our-isp.example' "$T"/outbox/cur/* | wc -l)" \
+    "$(grep -L '^To: security@example.org' "$T"/outbox/cur/* | wc -l)" \
     "our ISP is copied on every report to a source network"
 check "BT's network: its abuse-mailbox protect@bt.com alone in To (not the role's e-mail:)" \
-    sh -c "grep -qx 'To: protect@bt.com' \"$T\"/outbox/new/* && ! grep -q '^To: .*\\(zzdnsr\\|steve.a.marshall\\|lee.bailey-hague\\)@' \"$T\"/outbox/new/*"
-if grep -l '203\.0\.113\.25' "$T"/outbox/new/* 2>/dev/null |
+    sh -c "grep -qx 'To: protect@bt.com' \"$T\"/outbox/cur/* && ! grep -q '^To: .*\\(zzdnsr\\|steve.a.marshall\\|lee.bailey-hague\\)@' \"$T\"/outbox/cur/*"
+if grep -l '203\.0\.113\.25' "$T"/outbox/cur/* 2>/dev/null |
     xargs grep -l '^To:.*abuse@' 2>/dev/null | grep -q .; then
 	ok 1 "no abuse desk is told about our own compromised host"
 else
@@ -140,11 +140,23 @@ em=$(R queue show "$rid" 2>/dev/null | awk '$1 == "File:" { print $2 }')
 python3 "$REPO/tests/lib/pgpmime_verify.py" "$em" >/dev/null
 ok $? "the edited report's signature verifies"
 
+# What a crash leaves in the outbox (a tmp/ file, a draft whose row was
+# never committed, a second file for a report) is gone after a restart.
+first=$(q 'select min(id) from report')
+printf 'Subject: x\n\npartial' >"$T/outbox/tmp/redress-$first"
+printf 'Subject: x\n\norphan\n' >"$T/outbox/cur/redress-9999:2,D"
+cp "$(q "select path from report where id = $first")" "$T/outbox/new/redress-$first"
 # A second pass reads nothing again and drafts nothing twice.
 timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >/dev/null 2>"$T/err2"
+is "$(find "$T/outbox/tmp" "$T/outbox/new" -name "redress-*" | wc -l)" 0 \
+    "restart: stale tmp/ file and second copy removed"
+check "restart: a draft with no report row removed" \
+    test ! -e "$T/outbox/cur/redress-9999:2,D"
+is "$(ls "$T/outbox/cur" | sed 's/:2,.*//' | sort | uniq -d | wc -l)" 0 \
+    "restart: one file per report"
 is "$(q 'select sum(alerts) from incident')" "$alerts" \
     "second run: nothing read twice"
-is "$(ls "$T/outbox/new" | wc -l)" "$n" "second run: no new draft"
+is "$(ls "$T/outbox/cur" | wc -l)" "$n" "second run: no new draft"
 
 # Alerts appended later are read once, from the bookmark.
 grep '"src_ip":"62.239.237.1"' "$REPO/demo/data/eve.json" |
@@ -202,7 +214,7 @@ ok $? "after the edits every draft is still valid ($(tail -n 1 "$T/xarf2"))"
 # Blocked for real (hosts.deny, not dry-run): the letter says until when;
 # the dry-run letters above never said blocked.
 check "no dry-run letter says the source was blocked" \
-    sh -c "! grep -l 'We have blocked' '$T'/outbox/new/*"
+    sh -c "! grep -l 'We have blocked' '$T'/outbox/cur/*"
 mkdir -p "$T/c/state"
 grep '"src_ip":"196.11.240.215"' "$T/eve.json" >"$T/c/eve.json"
 sed -e "s|$T/state|$T/c/state|g" -e "s|$T/outbox|$T/c/outbox|" \
@@ -215,5 +227,5 @@ ok $? "a run that blocks in hosts.deny"
 check "196.11.240.215 is in hosts.deny" grep -q '196\.11\.240\.215' "$T/c/hosts.deny"
 check "its letter says it is blocked on our side, and until when" \
     grep -q 'We have blocked this address on our side until 20' \
-    "$T"/c/outbox/new/*
+    "$T"/c/outbox/cur/*
 tap_done

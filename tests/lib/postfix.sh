@@ -8,6 +8,7 @@
 #                                 certificate DIR/cert.pem (trust it with
 #                                 smtp.ca_file), start; sets PF_DIR,
 #                                 PF_MAILDIR, PF_CERT, PF_PID
+#   PF_SMTPS_PORT=N               optional: also implicit TLS (smtps) on N
 #   PF_WRAP="taskset -c 0 chrt -f 10"   optional prefix for the master
 #                                 (its children inherit CPU and priority)
 #   pf_settled SECONDS            waits until the queue is empty
@@ -126,6 +127,8 @@ scache    unix  -       -       n       -       1       scache
 virtual   unix  -       n       n       -       -       virtual
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
+	[ -z "$PF_SMTPS_PORT" ] || echo "127.0.0.1:$PF_SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" \
+	    >>"$PF_DIR/etc/master.cf"
 	postfix -c "$PF_DIR/etc" check >"$PF_DIR/start.log" 2>&1 || return 1
 	# shellcheck disable=SC2086
 	$PF_WRAP postfix -c "$PF_DIR/etc" start >>"$PF_DIR/start.log" 2>&1 ||

@@ -8,9 +8,10 @@
  *
  * usage: report_draft OUTBOX TEMPLATES FROM TO NETWORK [SIGN_KEY]
  * With REDRESS_TEST_STORE=DB in the environment it also records the draft
- * as a report row in that store (for the queue commands) and prints its
- * number after the path. REDRESS_TEST_KIND=KIND makes the incident of
- * that kind instead (brute-force, scan, ...).
+ * as a report row in that store (for the queue commands), writes it as
+ * the reporter does (cur/redress-<id>:2,D) and prints its number after
+ * the path. REDRESS_TEST_KIND=KIND makes the incident of that kind
+ * instead (brute-force, scan, ...).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,8 @@ main(int argc, char *argv[])
 	}
 	r.message_id = report_message_id("example.org", 1);
 	if (report_mime(&rc, &r, store_now_usec(), &msg, &len, &e) == -1 ||
-	    outbox_write(argv[1], msg, len, path, sizeof(path), &e) == -1) {
+	    (getenv("REDRESS_TEST_STORE") == NULL &&
+	    outbox_write(argv[1], msg, len, path, sizeof(path), &e) == -1)) {
 		fprintf(stderr, "report_draft: %s\n", e.msg);
 		return 1;
 	}
@@ -93,9 +95,13 @@ main(int argc, char *argv[])
 		strlcpy_r(row.message_id, r.message_id,
 		    sizeof(row.message_id));
 		strlcpy_r(row.subject, r.subject, sizeof(row.subject));
-		strlcpy_r(row.path, path, sizeof(row.path));
+		/* As the reporter does: the row, then its file by its id. */
 		if (store_open(getenv("REDRESS_TEST_STORE"), &st, &e) == -1 ||
 		    store_report_insert(st, &row, &e) == -1 ||
+		    outbox_draft(argv[1], row.id, msg, len, path, sizeof(path),
+		    &e) == -1 ||
+		    (strlcpy_r(row.path, path, sizeof(row.path)),
+		    store_report_update(st, &row, &e)) == -1 ||
 		    store_report_link(st, row.id, 1, in.src, &e) == -1) {
 			fprintf(stderr, "report_draft: %s\n", e.msg);
 			return 1;

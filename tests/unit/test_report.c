@@ -46,6 +46,23 @@ conf_init(struct report_conf *rc)
 	rc->xarf = XARF_BOTH;
 }
 
+/* Message-IDs are in the From domain unless message_id_domain says. */
+static void
+test_report_mid_domain(void **state)
+{
+	struct report_conf	rc;
+	char			*mid;
+
+	(void)state;
+	conf_init(&rc);
+	assert_string_equal(report_mid_domain(&rc), "example.org");
+	mid = report_message_id(report_mid_domain(&rc), 7);
+	assert_non_null(strstr(mid, "@example.org>"));
+	free(mid);
+	rc.message_id_domain = "reports.example.net";
+	assert_string_equal(report_mid_domain(&rc), "reports.example.net");
+}
+
 static void
 incident_init(struct incident_row *in, enum incident_kind k)
 {
@@ -639,6 +656,24 @@ test_report_conf_load_errors(void **state)
 	unsetenv("GNUPGHOME");
 }
 
+/* An outbox group that does not exist is an error at its line. */
+static void
+test_report_conf_reviewers_group(void **state)
+{
+	static const char y[] =
+	    "reports:\n"
+	    "  from: reports@example.org\n"
+	    "  reviewers_group: no-such-group-redress-test\n";
+	struct diag	 d;
+
+	(void)state;
+	diag_init(&d);
+	assert_null(config_parse("r.yaml", y, sizeof(y) - 1, &d));
+	assert_true(diag_has(&d, "r.yaml:3:"));
+	assert_true(diag_has(&d, "no such group"));
+	diag_clear(&d);
+}
+
 static void
 test_report_conf_load_defaults(void **state)
 {
@@ -681,6 +716,8 @@ main(void)
 		cmocka_unit_test(test_report_mime_cc),
 		cmocka_unit_test(test_report_conf_load_errors),
 		cmocka_unit_test(test_report_conf_load_defaults),
+		cmocka_unit_test(test_report_mid_domain),
+		cmocka_unit_test(test_report_conf_reviewers_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
