@@ -246,7 +246,7 @@ for i in 1 2 3; do
 done
 wait_for 20 sh -c "nft list set inet redress blocked4 2>/dev/null | grep -q 196.11.240.215"
 ok $? "the attacker is in the kernel's set (nft list set)"
-wait_for 30 sh -c "ls '$D/var/lib/redress/outbox/new' | grep -q ."
+wait_for 30 sh -c "ls '$D/var/lib/redress/outbox/cur' | grep -q ."
 rc=$?
 ok $rc "a draft in the outbox"
 [ $rc -eq 0 ] || tail -20 "$T/daemon.log" | sed 's/^/# /'
