@@ -27,6 +27,7 @@
 #include "fdio.h"
 #include "log.h"
 #include "outbox.h"
+#include "followup.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -126,7 +127,8 @@ show(struct store *st, int64_t id, int raw)
 		printf("Reason:    %s\n", r.reason);
 	printf("File:      %s\n", r.path[0] ? r.path : "-");
 	if (store_report_incidents(st, id, print_incident, NULL, &e) == -1 ||
-	    store_report_rcpts(st, id, print_rcpt, NULL, &e) == -1) {
+	    store_report_rcpts(st, id, print_rcpt, NULL, &e) == -1 ||
+	    followup_print(stdout, st, id, &e) == -1) {
 		cli_error("%s", e.msg);
 		return 1;
 	}
@@ -456,6 +458,8 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		rc = transition(st, argc, argv, 0, 1, reason);
 	else if (strcmp(sub, "send") == 0 && argc == 0)
 		rc = send_now(cli, st);
+	else if (strcmp(sub, "close") == 0 && argc == 1)
+		rc = cmd_queue_close(st, argv[0], reason);
 	else {
 		store_close(st);
 		goto usage;

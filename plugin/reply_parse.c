@@ -65,6 +65,18 @@ copy_clean(char *dst, size_t len, const char *s)
 	return bad;
 }
 
+/* Runs of blanks (left by unfolding) become one space. */
+static void
+squeeze(char *s)
+{
+	char *w = s;
+
+	for (; *s != '\0'; s++)
+		if (*s != ' ' || w == s || w[-1] != ' ')
+			*w++ = *s;
+	*w = '\0';
+}
+
 static void
 note(struct reply *r, const char *what)
 {
@@ -275,6 +287,7 @@ dsn_group(struct reply *r, GMimeObject *o, int first)
 		x->status[strspn(x->status, "0123456789.")] = '\0';
 	}
 	copy_clean(x->diag, sizeof(x->diag), diag);
+	squeeze(x->diag);
 	if (strncasecmp(action, "failed", 6) == 0 &&
 	    (x->status[0] == '5' || x->status[0] == '\0')) {
 		r->kind = REPLY_BOUNCE;

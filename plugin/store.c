@@ -132,7 +132,9 @@ store_migrate(struct store *s, struct err *e)
 		for (i = 0; v1[i]; i++)
 			if (store_exec(s, v1[i], e) < 0)
 				goto fail;
-	/* Later migrations go here: if (v < 2) ... */
+	if (v < 2 && store_exec(s, store_sql_thread, e) < 0)
+		goto fail;
+	/* Later migrations go here: if (v < 3) ... */
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);
 	if (store_exec(s, pragma, e) < 0 || store_exec(s, "COMMIT", e) < 0)

@@ -14,7 +14,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 struct store;
 
@@ -54,5 +54,7 @@ extern const char store_sql_policy[];
 extern const char store_sql_block[];
 extern const char store_sql_contact[];
 extern const char store_sql_report[];
+/* Migration 2: report threads (store_thread.c). */
+extern const char store_sql_thread[];
 
 #endif

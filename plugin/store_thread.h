@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Report threads in the state store (store_thread.c): what came back for
+ * each sent report (replies, acknowledgements, feedback, bounces), its
+ * state, the desk's ticket number, and whether and why it was closed;
+ * and the recipients that bounced (the contact cache's "undeliverable").
+ * Rows are never deleted: a closed thread is kept for the record.
+ */
+#ifndef REDRESS_STORE_THREAD_H
+#define REDRESS_STORE_THREAD_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+/* open -> answered | acknowledged | bounced; any -> closed (closed_usec) */
+#define THREAD_OPEN		"open"
+#define THREAD_ANSWERED		"answered"
+#define THREAD_ACKED		"acknowledged"
+#define THREAD_BOUNCED		"bounced"
+
+struct thread_row {
+	int64_t	 report_id;
+	char	 state[16];
+	char	 ticket[64];		/* the desk's, e.g. "Ticket#123" */
+	int	 messages;		/* received in the thread */
+	int64_t	 opened_usec, updated_usec;
+	int64_t	 closed_usec;		/* 0: open */
+	char	 close_reason[256];
+	int64_t	 rerouted_to;		/* draft to the next candidate */
+	int64_t	 followup_id;		/* newest follow-up draft */
+};
+
+struct thread_msg {
+	int64_t	 id, report_id;
+	char	 msg_key[256];		/* its Message-ID, or "file:NAME" */
+	char	 kind[12];		/* reply_kind_name() */
+	char	 sender[256];
+	int64_t	 date_usec, received_usec;
+	char	 ticket[64];
+	char	 subject[256];
+	char	 detail[512];		/* bounce: "addr status diag" ... */
+	char	 file[256];		/* the Maildir file name */
+};
+
+/* A thread row for every sent report that has none; returns how many. */
+int	store_thread_open_sent(struct store *, int64_t now_usec,
+	    struct err *);
+/* 1 found, 0 none, -1 error. */
+int	store_thread_get(struct store *, int64_t report_id,
+	    struct thread_row *, struct err *);
+/* Inserts or rewrites row->report_id. */
+int	store_thread_put(struct store *, const struct thread_row *,
+	    struct err *);
+/* 1 recorded, 0 already recorded (same msg_key), -1 error. */
+int	store_thread_msg_add(struct store *, struct thread_msg *,
+	    struct err *);
+typedef int (*thread_msg_cb)(void *, const struct thread_msg *);
+/* Oldest first. */
+int	store_thread_msgs(struct store *, int64_t report_id, thread_msg_cb,
+	    void *, struct err *);
+/*
+ * The report a Message-ID ("<...>") belongs to: a report's own, or that
+ * of a message already recorded in its thread. Returns the report id, 0
+ * none, -1 error.
+ */
+int64_t	store_thread_find(struct store *, const char *message_id,
+	    struct err *);
+/* The newest sent first report with exactly this subject; 0 none. */
+int64_t	store_thread_find_subject(struct store *, const char *subject,
+	    struct err *);
+/* cb(report_id) for every report that covers incident_id. */
+int	store_thread_incident_reports(struct store *, int64_t incident_id,
+	    int (*cb)(void *, int64_t), void *, struct err *);
+/* Closes report_id's thread: 1 closed, 0 no such or already closed. */
+int	store_thread_close(struct store *, int64_t report_id,
+	    const char *reason, int64_t now_usec, struct err *);
+typedef int (*thread_cb)(void *, const struct thread_row *);
+/*
+ * Open threads whose report was last updated and whose incidents were
+ * last seen before before_usec (the source stayed quiet).
+ */
+int	store_thread_quiet(struct store *, int64_t before_usec, thread_cb,
+	    void *, struct err *);
+/* Threads of sent reports: open without answer, answered, closed. */
+int	store_thread_counts(struct store *, long long *open,
+	    long long *answered, long long *closed, struct err *);
+
+/* Recipient addresses that bounced permanently. */
+int	store_bounce_mark(struct store *, const char *email,
+	    const char *status, const char *reason, int64_t report_id,
+	    int64_t now_usec, struct err *);
+/* 1 the address bounced (reason copied if non-NULL), 0 no, -1 error. */
+int	store_bounce_get(struct store *, const char *email, char *reason,
+	    size_t reasonlen, struct err *);
+
+#endif
