@@ -97,6 +97,31 @@ check_header(struct reply *r, GMimeObject *o, const char *name)
 	}
 }
 
+/*
+ * The header block as received: a CR not followed by LF (a header split
+ * in two for one reader and not for another) or a NUL byte.
+ */
+static void
+raw_header_check(struct reply *r, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n' && (i + 1 == len || buf[i + 1] == '\n' ||
+		    (buf[i + 1] == '\r' && i + 2 < len &&
+		    buf[i + 2] == '\n')))
+			return;		/* end of the header */
+		if (buf[i] == '\r' && (i + 1 == len || buf[i + 1] != '\n')) {
+			note(r, "a bare CR in the header (header injection?)");
+			return;
+		}
+		if (buf[i] == '\0') {
+			note(r, "a NUL byte in the header");
+			return;
+		}
+	}
+}
+
 /* A mailbox "local@domain", lowercased, into out; 0, -1 not valid. */
 static int
 mailbox(const char *s, char *out, size_t len)
@@ -604,6 +629,7 @@ reply_parse(const char *buf, size_t len, struct reply *r, struct err *e)
 		g_object_unref(m);
 		return err_set(e, "no From or Message-ID header");
 	}
+	raw_header_check(r, buf, len);
 	check_header(r, o, "From");
 	check_header(r, o, "Subject");
 	check_header(r, o, "In-Reply-To");

@@ -200,6 +200,7 @@ test_reply_parse_hostile(void **state)
 	(void)state;
 	assert_int_equal(reply_parse(crlf, sizeof(crlf) - 1, &r, &e), 0);
 	assert_null(strpbrk(r.subject, "\r\n"));
+	assert_non_null(strstr(r.anomaly, "bare CR"));
 	assert_string_equal(r.refs[0], "<x@y>");
 	assert_int_equal(reply_parse(broken, sizeof(broken) - 1, &r, &e), 0);
 	assert_int_equal(r.nrcpts, 0);
