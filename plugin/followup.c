@@ -188,8 +188,21 @@ pick_report(struct pass *p, const char *path, const struct reply *r,
 			return -1;
 		if (rc == 0)
 			continue;
-		if (followup_sender_ok(r, rr))
-			return 1;
+		if (followup_sender_ok(r, rr)) {
+			int64_t root;
+
+			/* A reply to a follow-up belongs to the first
+			 * report's thread (the same desk). */
+			if (rr->in_reply_to[0] == '\0')
+				return 1;
+			if ((root = store_thread_root(p->st, id, p->e)) < 0 ||
+			    (rc = store_report_get(p->st, root, rr,
+			    p->e)) < 0)
+				return -1;
+			if (rc == 1 && followup_sender_ok(r, rr))
+				return 1;
+			continue;
+		}
 		log_warnx("followup: %s: %s from %s refers to report %" PRId64
 		    " but is not from its recipients' domains (%s); not "
 		    "attached", path, reply_kind_name(r->kind),

@@ -19,7 +19,6 @@
 struct followup_conf {
 	struct conf_strlist	 maildirs;	/* where replies arrive */
 	int64_t			 close_after_s;	/* quiet source: close */
-	int64_t			 repeat_after_s;	/* follow-up draft after */
 };
 
 struct config;
@@ -50,6 +49,21 @@ int	followup_pass(struct executor *ex, struct store *st, int64_t now,
  * bounce or DSN only through a failed recipient that is one of them.
  */
 int	followup_sender_ok(const struct reply *r, const struct report_row *rr);
+/*
+ * The reporter's calls (followup_reporter.c). followup_reopen: 1 with
+ * prev when src was reported to rcpt in a thread still open and not
+ * bounced (new evidence follows up in it), 0 none, -1 error.
+ * followup_contact: drops bounced addresses from c->address (all
+ * bounced: kept, low-confidence). followup_annotate: a follow-up's
+ * subject gets the desk's ticket number and its text an opening naming
+ * the first report.
+ */
+struct report_contact;
+int	followup_reopen(struct store *, const char *rcpt, const char *src,
+	    struct report_row *prev, struct err *e);
+void	followup_contact(struct store *, struct report_contact *c);
+void	followup_annotate(struct store *, const struct report_row *r,
+	    char **subject, char **body);
 /* Prints report_id's thread ("Thread:" and one line a message). */
 int	followup_print(FILE *, struct store *, int64_t report_id,
 	    struct err *);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The "followup:" section of redress.yaml: the reply Maildirs, after how
- * long a quiet source closes its thread, and after how long a source
- * that attacks again gets a follow-up in the same thread. Each Maildir
- * must exist with its cur/ and new/ at check-config time.
+ * The "followup:" section of redress.yaml: the reply Maildirs and after
+ * how long a quiet source closes its thread (until then a source that
+ * attacks again after reports.repeat_after is followed up in the same
+ * thread). Each Maildir must exist with its cur/ and new/ at
+ * check-config time.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -19,8 +20,6 @@
 static const struct conf_field followup_fields[] = {
 	{ "maildirs", CK_STRLIST, F(maildirs), NULL, 0, 0, NULL, 0 },
 	{ "close_after", CK_SECONDS, F(close_after_s), "30d", 0, 0, NULL, 0 },
-	{ "repeat_after", CK_SECONDS, F(repeat_after_s), "7d", 0, 0, NULL,
-	    0 },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
 #undef F
@@ -56,9 +55,6 @@ followup_conf_load(struct config *cfg, const struct conf_node *n,
 			conf_error(d, conf_get(n, "maildirs"), "%s: not a "
 			    "Maildir (needs new/ and cur/)",
 			    fc->maildirs.v[i]);
-	if (fc->close_after_s > 0 && fc->repeat_after_s >= fc->close_after_s)
-		conf_error(d, conf_get(n, "repeat_after"), "not shorter than "
-		    "close_after: a thread would close before its follow-up");
 }
 
 void

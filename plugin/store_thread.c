@@ -88,8 +88,8 @@ store_thread_open_sent(struct store *s, int64_t now, struct err *e)
 	static const char sql[] =
 	    "INSERT OR IGNORE INTO thread (report_id, state, opened_usec,"
 	    " updated_usec) SELECT id, 'open', updated_usec, ? FROM report"
-	    " WHERE state = 'sent' AND id NOT IN (SELECT report_id FROM"
-	    " thread)";
+	    " WHERE state = 'sent' AND in_reply_to = '' AND id NOT IN"
+	    " (SELECT report_id FROM thread)";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 
 	if (st == NULL)
@@ -401,5 +401,85 @@ store_thread_incident_reports(struct store *s, int64_t incident_id,
 	for (i = 0; i < n && cb(arg, ids[i]) == 0; i++)
 		;
 	free(ids);
+	return 0;
+}
+
+int64_t
+store_thread_root(struct store *s, int64_t id, struct err *e)
+{
+	static const char sql[] =
+	    "WITH RECURSIVE up(id, irt, depth) AS ("
+	    " SELECT id, in_reply_to, 0 FROM report WHERE id = ?1"
+	    " UNION ALL SELECT r.id, r.in_reply_to, up.depth + 1 FROM report r"
+	    " JOIN up ON r.message_id = up.irt"
+	    " WHERE up.irt <> '' AND up.depth < 32)"
+	    " SELECT id FROM up ORDER BY depth DESC LIMIT 1";
+	sqlite3_stmt	*st = store_stmt(s, sql, e);
+	int64_t		 root = 0;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		root = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		return fail(s, st, "thread root", e);
+	sqlite3_reset(st);
+	return root;
+}
+
+int64_t
+store_thread_reopen(struct store *s, const char *rcpt, const char *src,
+    struct err *e)
+{
+	static const char sql[] =
+	    "SELECT r.id FROM report r LEFT JOIN thread t ON t.report_id = r.id"
+	    " WHERE r.rcpt = ?1 AND r.state = 'sent' AND r.in_reply_to = ''"
+	    " AND (t.report_id IS NULL OR (t.closed_usec = 0 AND"
+	    " t.state <> 'bounced')) AND EXISTS (SELECT 1 FROM"
+	    " report_incident i WHERE i.report_id = r.id AND i.src = ?2)"
+	    " ORDER BY r.id DESC LIMIT 1";
+	sqlite3_stmt	*st = store_stmt(s, sql, e);
+	int64_t		 id = 0;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, rcpt, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, src, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		return fail(s, st, "thread reopen", e);
+	sqlite3_reset(st);
+	return id;
+}
+
+int
+store_thread_rerouted_rcpt(struct store *s, const char *rcpt, char *out,
+    size_t len, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT r2.rcpt FROM thread t JOIN report r1 ON r1.id = t.report_id"
+	    " JOIN report r2 ON r2.id = t.rerouted_to WHERE r1.rcpt = ?"
+	    " AND r2.state <> 'rejected' ORDER BY t.report_id DESC LIMIT 1";
+	sqlite3_stmt	*st = store_stmt(s, sql, e);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, rcpt, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, out, len);
+		sqlite3_reset(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE)
+		return fail(s, st, "thread rerouted", e);
+	sqlite3_reset(st);
 	return 0;
 }

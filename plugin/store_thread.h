@@ -72,6 +72,17 @@ int64_t	store_thread_find_subject(struct store *, const char *subject,
 /* cb(report_id) for every report that covers incident_id. */
 int	store_thread_incident_reports(struct store *, int64_t incident_id,
 	    int (*cb)(void *, int64_t), void *, struct err *);
+/* The first report of id's chain of In-Reply-To (id itself if none). */
+int64_t	store_thread_root(struct store *, int64_t id, struct err *);
+/*
+ * The newest sent first report to rcpt naming src whose thread is open
+ * and did not bounce (no thread row yet counts as open); 0 none.
+ */
+int64_t	store_thread_reopen(struct store *, const char *rcpt,
+	    const char *src, struct err *);
+/* The recipients of the draft a bounced report to rcpt went to; 1. */
+int	store_thread_rerouted_rcpt(struct store *, const char *rcpt,
+	    char *out, size_t len, struct err *);
 /* Closes report_id's thread: 1 closed, 0 no such or already closed. */
 int	store_thread_close(struct store *, int64_t report_id,
 	    const char *reason, int64_t now_usec, struct err *);

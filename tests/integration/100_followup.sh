@@ -16,14 +16,14 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 "$PY" -c "import aiosmtpd" 2>/dev/null || skip_all "no python3-aiosmtpd"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 37
+plan 45
 T=$(mktemp -d /tmp/redress-t100.XXXXXX)
 SINK=
 cleanup() {
 	[ -n "$SINK" ] && kill "$SINK" 2>/dev/null && wait "$SINK" 2>/dev/null
 	[ -f "$T/registry/registry.pids" ] &&
 	    kill $(cat "$T/registry/registry.pids") 2>/dev/null
-	rm -rf "$T"
+	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -40,7 +40,7 @@ SINK=$!
 wait_for 10 test -f "$T/mail/ready"
 ok $? "loopback SMTP relay"
 cp "$REPO/demo/data/eve.json" "$T/eve.json"
-conf() {	# conf CLOSE_AFTER REPEAT_AFTER
+conf() {	# conf CLOSE_AFTER REPEAT_AFTER (reports.repeat_after)
 	cat <<EOF
 general:
   state_dir: $T/state
@@ -64,6 +64,7 @@ reports:
   templates: $REPO/templates
   outbox: $T/outbox
   timezone: UTC
+  repeat_after: $2
 smtp:
   relay: 127.0.0.1
   port: $PORT
@@ -73,12 +74,12 @@ smtp:
 followup:
   maildirs: [$T/replies]
   close_after: $1
-  repeat_after: $2
 EOF
 	cat "$T/registry/resolver.yaml"
 }
 conf 30d 7d >"$T/redress.yaml"
-conf 3s 1s >"$T/quick.yaml"
+conf 3s 7d >"$T/quick.yaml"
+conf 30d 1s >"$T/later.yaml"
 DB="$T/state/state.db"
 q() { sqlite3 "$DB" "$1" 2>/dev/null; }
 R() { "$REDRESS" -c "$T/redress.yaml" "$@"; }
@@ -168,6 +169,47 @@ deliver human-reply.eml "$BTID" zzdnsr@bt.com bt.com
 R followup scan >/dev/null 2>&1
 is "$(q "select messages from thread where report_id = $BT")" 3 \
     "the same reply twice is recorded once"
+
+# The attackers come back ten days later, after reports.repeat_after
+# (1s in later.yaml): BT's desk answered, so the new evidence is a
+# follow-up in its thread; Triara's address bounced, so its new report
+# goes to the next candidate and not to the bounced address.
+"$PY" - "$T/eve.json" >"$T/again.json" <<'PYEOF'
+import json, sys, datetime
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    if j.get("src_ip") not in ("62.239.237.1", "200.57.141.161"):
+        continue
+    for k in ("timestamp",):
+        t = datetime.datetime.strptime(j[k], "%Y-%m-%dT%H:%M:%S.%f%z")
+        j[k] = (t + datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%S.%f%z")
+    j.get("flow", {}).pop("start", None)
+    print(json.dumps(j))
+PYEOF
+sleep 2
+cat "$T/again.json" >>"$T/eve.json"
+before=$(q "select max(id) from report")
+timeout 120 "$REDRESS" -c "$T/later.yaml" run --once >"$T/out2" 2>"$T/err2"
+is "$?" 0 "run --once over the returning sources"
+FU=$(q "select id from report where id > $before and rcpt like 'zzdnsr@bt.com%'")
+[ -n "$FU" ]; ok $? "a new draft to BT's desk ($FU)"
+is "$(q "select state || ' ' || in_reply_to from report where id = '$FU'")" \
+    "draft $BTID" "it is a follow-up In-Reply-To the first report, waiting for review"
+fm=$(q "select path from report where id = '$FU'")
+check "its subject carries the desk's ticket number" \
+    grep -q '^Subject: \[Ticket#2024120210000087\] ' "$fm"
+check "it has In-Reply-To and References of the first report" \
+    sh -c "grep -qi '^In-Reply-To: $BTID' '$fm' && grep -qi '^References: $BTID' '$fm'"
+R queue show "$FU" >"$T/show.fu"
+check "its text says what it follows, with the new log lines" \
+    sh -c "grep -q '^This follows our report of .*your ticket Ticket#2024120210000087' '$T/show.fu' &&
+    grep -q '^  2026-11-30 .* 62\.239\.237\.1:' '$T/show.fu' &&
+    ! grep -q '^  2026-11-20 ' '$T/show.fu'"
+R queue show "$BT" >"$T/show.bt2"
+check "the thread names the follow-up" grep -q "^Follow-up: *report $FU" "$T/show.bt2"
+MX2=$(q "select id from report where id > $before and rcpt not like 'zzdnsr@bt.com%' and kind <> 'compromise' and exists (select 1 from report_incident where report_id = report.id and src = '200.57.141.161')")
+is "$(q "select rcpt || ' ' || low_confidence || ' ' || in_reply_to from report where id = '$MX2'")" \
+    "abuse@triara.com 1 " "the bounced desk gets no follow-up: a new draft to the next candidate"
 
 # Closing by hand.
 R queue close "$BT" >/dev/null 2>&1
