@@ -108,6 +108,9 @@ print_human(json_t *o)
 	printf("mail queue: %lld to send, %lld sent, %lld failed\n",
 	    geti(o, "reports.mail_queue"), geti(o, "reports.sent"),
 	    geti(o, "reports.failed"));
+	printf("threads: %lld open, %lld answered, %lld bounced, %lld "
+	    "closed\n", geti(o, "threads.open"), geti(o, "threads.answered"),
+	    geti(o, "threads.bounced"), geti(o, "threads.closed"));
 	hr = json_object_get(json_object_get(o, "resolver"), "cache_hit_rate");
 	printf("resolver: %lld contacts cached, ",
 	    geti(o, "resolver.contacts_cached"));

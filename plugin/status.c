@@ -123,6 +123,7 @@ status_update(struct daemon_status *s, const struct config *cfg,
 	s->mail_sent = c.mail_sent;
 	s->mail_failed = c.mail_failed;
 	s->contacts_cached = c.contacts_cached;
+	s->threads = c.threads;
 }
 
 static json_t *
@@ -179,6 +180,11 @@ status_json(const struct daemon_status *s, int64_t now_usec)
 	    "errors", errs);
 	if (o == NULL)
 		return xstrdup("{}");
+	json_object_set_new(o, "threads", json_pack("{s:I, s:I, s:I, s:I}",
+	    "open", (json_int_t)s->threads.open,
+	    "answered", (json_int_t)s->threads.answered,
+	    "bounced", (json_int_t)s->threads.bounced,
+	    "closed", (json_int_t)s->threads.closed));
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (out == NULL)

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "input.h"
 #include "store.h"
+#include "store_thread.h"
 
 #define STATUS_MAX_INPUTS	32
 #define STATUS_RATE_SLOTS	60
@@ -48,6 +49,7 @@ struct daemon_status {
 						   sending */
 	int64_t			 mail_sent, mail_failed;
 	int64_t			 contacts_cached;
+	struct thread_counts	 threads;	/* store_thread.h */
 	uint64_t		 resolver_hits, resolver_misses;
 	/* The last warnings logged, oldest first (log_last_errors). */
 	char			 errors[STATUS_ERRORS][256];

@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "store.h"
+#include "store_thread.h"
 
 struct store_counts {
 	int64_t	incidents_open;		/* state not closed */
@@ -21,6 +22,7 @@ struct store_counts {
 	int64_t	mail_sent;
 	int64_t	mail_failed;
 	int64_t	contacts_cached;	/* fresh contact cache entries */
+	struct thread_counts threads;	/* sent reports' threads */
 };
 
 /* Fills c from the store at wall-clock now_usec. 0 or -1 (e set). */

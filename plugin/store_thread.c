@@ -284,13 +284,14 @@ store_thread_quiet(struct store *s, int64_t before, thread_cb cb, void *arg,
 }
 
 int
-store_thread_counts(struct store *s, long long *open, long long *answered,
-    long long *closed, struct err *e)
+store_thread_counts(struct store *s, struct thread_counts *c, struct err *e)
 {
 	static const char sql[] =
-	    "SELECT COALESCE(SUM(closed_usec = 0 AND messages = 0), 0),"
-	    " COALESCE(SUM(closed_usec = 0 AND messages > 0), 0),"
-	    " COALESCE(SUM(closed_usec != 0), 0) FROM thread";
+	    "SELECT COALESCE(SUM(closed_usec = 0 AND state = 'open'), 0),"
+	    " COALESCE(SUM(closed_usec = 0 AND state IN ('answered',"
+	    " 'acknowledged')), 0),"
+	    " COALESCE(SUM(closed_usec = 0 AND state = 'bounced'), 0),"
+	    " COALESCE(SUM(closed_usec <> 0), 0) FROM thread";
 	sqlite3_stmt	*st = store_stmt(s, sql, e);
 	int		 rc;
 
@@ -298,9 +299,10 @@ store_thread_counts(struct store *s, long long *open, long long *answered,
 		return -1;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return fail(s, st, "thread counts", e);
-	*open = sqlite3_column_int64(st, 0);
-	*answered = sqlite3_column_int64(st, 1);
-	*closed = sqlite3_column_int64(st, 2);
+	c->open = sqlite3_column_int64(st, 0);
+	c->answered = sqlite3_column_int64(st, 1);
+	c->bounced = sqlite3_column_int64(st, 2);
+	c->closed = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	return 0;
 }

@@ -93,9 +93,15 @@ typedef int (*thread_cb)(void *, const struct thread_row *);
  */
 int	store_thread_quiet(struct store *, int64_t before_usec, thread_cb,
 	    void *, struct err *);
-/* Threads of sent reports: open without answer, answered, closed. */
-int	store_thread_counts(struct store *, long long *open,
-	    long long *answered, long long *closed, struct err *);
+/* Threads of sent reports by state; closed ones apart. */
+struct thread_counts {
+	int64_t	open;		/* no answer yet */
+	int64_t	answered;	/* answered or acknowledged */
+	int64_t	bounced;
+	int64_t	closed;
+};
+int	store_thread_counts(struct store *, struct thread_counts *,
+	    struct err *);
 
 /* Recipient addresses that bounced permanently. */
 int	store_bounce_mark(struct store *, const char *email,

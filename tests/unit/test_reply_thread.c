@@ -19,6 +19,7 @@
 #include "executor.h"
 #include "followup.h"
 #include "reply.h"
+#include "status.h"
 #include "store_report.h"
 #include "store_thread.h"
 #include "xmalloc.h"
@@ -313,6 +314,30 @@ test_thread_close_quiet(void **state)
 	    "the source stayed quiet for 30d");
 }
 
+/* `redress status` counts threads: open, answered, bounced, closed. */
+static void
+test_thread_status_counts(void **state)
+{
+	struct fx		*f = *state;
+	struct followup_stats	 fs;
+	struct daemon_status	 s;
+	struct err		 e = { "", 0 };
+	char			*j;
+
+	add_report(f->st, "abuse@four.example", MID(4));
+	deliver(f, "autoack-otrs.eml", NULL, "11.M1.h");
+	deliver(f, "exchange-ndr.eml", NULL, "12.M1.h");
+	pass(f, store_now_usec(), &fs);
+	assert_int_equal(store_thread_close(f->st, 3, "by hand",
+	    store_now_usec(), &e), 1);
+	status_init(&s);
+	status_update(&s, NULL, f->st, 1);
+	j = status_json(&s, store_now_usec());
+	assert_non_null(strstr(j, "\"threads\":{\"open\":1,\"answered\":1,"
+	    "\"bounced\":1,\"closed\":1}"));
+	free(j);
+}
+
 int
 main(void)
 {
@@ -326,6 +351,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_thread_bounces,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_close_quiet,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_status_counts,
 		    setup, teardown),
 	};
 
