@@ -16,7 +16,7 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 "$PY" -c "import aiosmtpd" 2>/dev/null || skip_all "no python3-aiosmtpd"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 45
+plan 46
 T=$(mktemp -d /tmp/redress-t100.XXXXXX)
 SINK=
 cleanup() {
@@ -233,4 +233,6 @@ check "scan with close_after 3s closes it" grep -q 'closed 1$' "$T/scan2"
 is "$(q "select close_reason from thread where report_id = $MX")" \
     "the source stayed quiet for 3s" "the reason is recorded"
 is "$(q "select count(*) from thread")" 2 "closed threads are kept"
+R followup list >"$T/list" 2>&1
+is "$(grep -c '^Thread: ' "$T/list")" 2 "followup list prints both threads"
 tap_done

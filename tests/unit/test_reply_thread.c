@@ -312,6 +312,13 @@ test_thread_close_quiet(void **state)
 	assert_true(t.closed_usec != 0);
 	assert_string_equal(t.close_reason,
 	    "the source stayed quiet for 30d");
+	/* A reply after closing is kept; the thread stays closed. */
+	deliver(f, "autoack-otrs.eml", NULL, "13.M1.h");
+	pass(f, now + 32LL * 86400 * 1000000, &fs);
+	assert_int_equal(fs.threaded, 1);
+	thread(f, 1, &t);
+	assert_int_equal(t.messages, 1);
+	assert_true(t.closed_usec != 0);
 }
 
 /* `redress status` counts threads: open, answered, bounced, closed. */
