@@ -37,23 +37,23 @@ struct reply_rcpt {
 
 struct reply {
 	enum reply_kind	 kind;
-	char		 from[256];	/* sender mailbox, lowercased; "" bad */
+	char		 from[256];	/* lowercased; "" not a mailbox */
 	char		 message_id[256];	/* "<...>", or "" */
-	char		 subject[256];	/* decoded; control bytes as '?' */
-	char		 ticket[64];	/* desk's ticket, e.g. "Ticket#123" */
+	char		 subject[256];	/* decoded, control bytes '?' */
+	char		 ticket[64];	/* e.g. "Ticket#123" */
 	char		 feedback_type[32];	/* ARF Feedback-Type */
-	int64_t		 date_usec;	/* Date:, 0 when missing or bad */
+	int64_t		 date_usec;	/* Date:, 0 missing or bad */
 	/* "<id>" referred to: In-Reply-To, References (newest first), then
 	 * the returned original's Message-ID (bounce, feedback). */
 	char		 refs[REPLY_MAX_REFS][256];
 	size_t		 nrefs;
-	size_t		 orig_ref;	/* refs[orig_ref..] are of the original */
+	size_t		 orig_ref;	/* refs[orig_ref..]: the original */
 	/* Bounce/delay: failed recipients (DSN), or every mailbox named in
 	 * a non-standard bounce's notice (followup.c keeps the report's). */
 	struct reply_rcpt rcpts[REPLY_MAX_RCPTS];
 	size_t		 nrcpts;
-	int		 dsn;		/* 1: RFC 3464 report, 0: MTA text */
-	char		 anomaly[256];	/* what was odd (CR/LF in a header) */
+	int		 dsn;		/* 1: RFC 3464, 0: MTA text */
+	char		 anomaly[256];	/* what was odd (a bare CR) */
 };
 
 /*

@@ -489,6 +489,7 @@ text_bounce(struct reply *r, const char *subject, char *text)
 	    "couldn't be delivered", "Your message did not reach",
 	    "The following addresses had permanent fatal errors",
 	    "permanent error", NULL };
+	static const char *const *permanent = body + 5;	/* the last two */
 	static const char *const cut[] = {
 	    "--- Below this line is a copy of the message",
 	    "------ This is a copy of the message",
@@ -568,7 +569,7 @@ text_bounce(struct reply *r, const char *subject, char *text)
 			for (i = 0; i < r->nrcpts; i++)
 				if (n < sizeof(r->rcpts[i].status))
 					memcpy(r->rcpts[i].status, p, n);
-			if (*p == '4' && !has_word(text, body + 6))
+			if (*p == '4' && !has_word(text, permanent))
 				r->kind = REPLY_DELAY;
 			break;
 		}

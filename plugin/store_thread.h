@@ -22,24 +22,24 @@
 struct thread_row {
 	int64_t	 report_id;
 	char	 state[16];
-	char	 ticket[64];		/* the desk's, e.g. "Ticket#123" */
+	char	 ticket[64];		/* e.g. "Ticket#123" */
 	int	 messages;		/* received in the thread */
 	int64_t	 opened_usec, updated_usec;
 	int64_t	 closed_usec;		/* 0: open */
 	char	 close_reason[256];
-	int64_t	 rerouted_to;		/* draft to the next candidate */
-	int64_t	 followup_id;		/* newest follow-up draft */
+	int64_t	 rerouted_to;		/* draft to the next one */
+	int64_t	 followup_id;		/* newest follow-up */
 };
 
 struct thread_msg {
 	int64_t	 id, report_id;
-	char	 msg_key[256];		/* its Message-ID, or "file:NAME" */
+	char	 msg_key[256];		/* Message-ID, or "file:NAME" */
 	char	 kind[12];		/* reply_kind_name() */
 	char	 sender[256];
 	int64_t	 date_usec, received_usec;
 	char	 ticket[64];
 	char	 subject[256];
-	char	 detail[512];		/* bounce: "addr status diag" ... */
+	char	 detail[512];		/* bounce: "addr status diag" */
 	char	 file[256];		/* the Maildir file name */
 };
 
