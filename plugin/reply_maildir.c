@@ -122,7 +122,8 @@ scan_sub(const char *dir, const char *sub, size_t max_bytes, size_t *left,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n; i++) {
 		size_t	 len = 0;
 		int	 toobig, flag;
