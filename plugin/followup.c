@@ -204,9 +204,12 @@ pick_report(struct pass *p, const char *path, const struct reply *r,
 			continue;
 		}
 		log_warnx("followup: %s: %s from %s refers to report %" PRId64
-		    " but is not from its recipients' domains (%s); not "
-		    "attached", path, reply_kind_name(r->kind),
-		    log_esc(r->from, strlen(r->from), a, sizeof(a)), id,
+		    " but %s (%s); not attached", path,
+		    reply_kind_name(r->kind), log_esc(r->from,
+		    strlen(r->from), a, sizeof(a)), id, r->kind ==
+		    REPLY_HUMAN || r->kind == REPLY_ACK || r->kind ==
+		    REPLY_FEEDBACK ? "is not from its recipients' domains" :
+		    "names none of its recipients as failed",
 		    log_esc(rr->rcpt, strlen(rr->rcpt), b, sizeof(b)));
 	}
 	if (nt == 0)

@@ -16,7 +16,7 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 "$PY" -c "import aiosmtpd" 2>/dev/null || skip_all "no python3-aiosmtpd"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 46
+plan 47
 T=$(mktemp -d /tmp/redress-t100.XXXXXX)
 SINK=
 cleanup() {
@@ -188,9 +188,13 @@ for line in open(sys.argv[1]):
 PYEOF
 sleep 2
 cat "$T/again.json" >>"$T/eve.json"
+# The daemon reads the reply Maildir too: an ARF report from BT waits there.
+deliver arf-feedback.eml "$BTID" zzdnsr@bt.com bt.com
 before=$(q "select max(id) from report")
 timeout 120 "$REDRESS" -c "$T/later.yaml" run --once >"$T/out2" 2>"$T/err2"
 is "$?" 0 "run --once over the returning sources"
+is "$(q "select count(*) from thread_msg where report_id = $BT and kind = 'feedback'")" 1 \
+    "the daemon's follow-up executor filed the ARF report in the thread"
 FU=$(q "select id from report where id > $before and rcpt like 'zzdnsr@bt.com%'")
 [ -n "$FU" ]; ok $? "a new draft to BT's desk ($FU)"
 is "$(q "select state || ' ' || in_reply_to from report where id = '$FU'")" \

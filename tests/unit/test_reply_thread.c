@@ -233,10 +233,21 @@ test_thread_hostile(void **state)
 		    fp);
 	fclose(fp);
 	deliver(f, NULL, "\x01\x02 not mail at all", "8.M1.h");
+	/* broken MIME: no closing boundary, a Final-Recipient that is no
+	 * mailbox; it names report 1 but bounces none of its recipients */
+	deliver(f, NULL, "From: MAILER-DAEMON@mx.one.example\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"b\"\n\n--b\nContent-Type: message/delivery-status"
+	    "\n\nFinal-Recipient: rfc822; abuse@one.example\r@x\n"
+	    "Action: failed\nStatus: 5.1.1\n\n--b\nContent-Type: "
+	    "text/rfc822-headers\n\nMessage-ID: " MID(1) "\n--b", "14.M1.h");
 	pass(f, store_now_usec(), &fs);
-	assert_int_equal(fs.read, 3);
+	assert_int_equal(fs.read, 4);
 	assert_int_equal(fs.threaded, 1);
 	assert_int_equal(fs.bad, 2);
+	assert_int_equal(fs.unmatched, 1);
+	assert_true(in_cur(f, "14.M1.h:2,F"));
 	assert_true(in_cur(f, "7.M1.h:2,F"));
 	assert_true(in_cur(f, "8.M1.h:2,F"));
 	thread(f, 1, &t);
