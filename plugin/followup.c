@@ -71,6 +71,30 @@ reg_domain(const char *addr, char *out, size_t len)
 	strlcpy_r(out, rd != NULL ? rd : dom, len);
 }
 
+/*
+ * Mailbox providers where anyone can have an address: a shared domain
+ * says nothing there, only the very address counts.
+ */
+static int
+shared_mail_domain(const char *rd)
+{
+	static const char *const open_mail[] = { "gmail.com",
+	    "googlemail.com", "outlook.com", "hotmail.com", "live.com",
+	    "msn.com", "yahoo.com", "ymail.com", "aol.com", "icloud.com",
+	    "me.com", "mail.com", "gmx.com", "gmx.net", "gmx.de", "web.de",
+	    "mail.ru", "yandex.ru", "yandex.com", "qq.com", "163.com",
+	    "126.com", "sina.com", "protonmail.com", "proton.me", "zoho.com",
+	    "tutanota.com", "fastmail.com", "rediffmail.com", NULL };
+	size_t i;
+
+	for (i = 0; open_mail[i] != NULL; i++)
+		if (strcmp(rd, open_mail[i]) == 0)
+			return 1;
+	/* hotmail.co.uk, yahoo.co.jp, ...: the provider's other suffixes */
+	return strncmp(rd, "hotmail.", 8) == 0 ||
+	    strncmp(rd, "yahoo.", 6) == 0 || strncmp(rd, "outlook.", 8) == 0;
+}
+
 int
 followup_sender_ok(const struct reply *r, const struct report_row *rr)
 {
@@ -102,7 +126,8 @@ followup_sender_ok(const struct reply *r, const struct report_row *rr)
 		if (strcasecmp(tok, r->from) == 0)
 			return 1;
 		reg_domain(tok, theirs, sizeof(theirs));
-		if (strchr(tok, '@') != NULL && strcmp(mine, theirs) == 0)
+		if (strchr(tok, '@') != NULL && strcmp(mine, theirs) == 0 &&
+		    !shared_mail_domain(theirs))
 			return 1;
 	}
 	return 0;

@@ -45,8 +45,10 @@ int	followup_pass(struct executor *ex, struct store *st, int64_t now,
 	    struct followup_stats *, struct err *e);
 /*
  * May the sender of r attach to report rr? Yes when the sender is one of
- * its recipients or shares the registrable domain of one (libpsl); a
- * bounce or DSN only through a failed recipient that is one of them.
+ * its recipients or shares the registrable domain of one (libpsl; not
+ * for public mailbox providers such as gmail.com, where only the very
+ * address counts); a bounce or DSN only through a failed recipient that
+ * is one of them.
  */
 int	followup_sender_ok(const struct reply *r, const struct report_row *rr);
 /*

@@ -209,6 +209,33 @@ test_thread_forged_references(void **state)
 	assert_int_equal(t.messages, 0);
 }
 
+/* At a public mailbox provider the domain proves nothing. */
+static void
+test_thread_shared_mail_domain(void **state)
+{
+	static const char other[] = "From: someone.else@gmail.com\n"
+	    "Subject: Re: x\nMessage-ID: <g1@gmail.com>\n"
+	    "In-Reply-To: " MID(4) "\n\nclose it\n";
+	static const char same[] = "From: NetAdmin@gmail.com\n"
+	    "Subject: Re: x\nMessage-ID: <g2@gmail.com>\n"
+	    "In-Reply-To: " MID(4) "\n\nwe are on it\n";
+	struct fx		*f = *state;
+	struct followup_stats	 fs;
+	struct thread_row	 t;
+
+	add_report(f->st, "netadmin@gmail.com", MID(4));
+	deliver(f, NULL, other, "15.M1.h");
+	pass(f, store_now_usec(), &fs);
+	assert_int_equal(fs.unmatched, 1);
+	thread(f, 4, &t);
+	assert_int_equal(t.messages, 0);
+	deliver(f, NULL, same, "16.M1.h");
+	pass(f, store_now_usec(), &fs);
+	assert_int_equal(fs.threaded, 1);
+	thread(f, 4, &t);
+	assert_string_equal(t.state, THREAD_ANSWERED);
+}
+
 static void
 test_thread_hostile(void **state)
 {
@@ -363,6 +390,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_thread_ack_then_reply,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_forged_references,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_shared_mail_domain,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_hostile_fields,
 		    setup, teardown),
