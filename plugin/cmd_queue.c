@@ -468,6 +468,7 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	return rc;
 usage:
 	cli_error("usage: redress queue [--store DB] list [--state STATE] | "
-	    "show [--raw] ID | edit ID | approve ID...|--all | reject ID... [--reason TEXT] | send");
+	    "show [--raw] ID | edit ID | approve ID...|--all | reject ID... [--reason TEXT] | send | "
+	    "close ID --reason TEXT");
 	return 2;
 }
