@@ -110,7 +110,7 @@ as_sent() {	# as_sent FIXTURE MID ADDR DOMAIN FILE
 n=0
 deliver() { n=$((n + 1)); as_sent "$1" "$2" "$3" "$4" "1733100000.M${n}P1.mx"; }
 
-deliver postfix-dsn.eml "$MXID" operacion.redes@triara.com triara.com
+deliver postfix-dsn-real.eml "$MXID" operacion.redes@triara.com triara.com
 deliver autoack-otrs.eml "$BTID" zzdnsr@bt.com bt.com
 deliver human-reply.eml "$BTID" zzdnsr@bt.com bt.com
 # Forged: someone who saw the report answers in its name.

@@ -79,6 +79,26 @@ test_reply_parse_postfix_dsn(void **state)
 	assert_true(has_ref(&r, ORIG));
 }
 
+/* Written by Debian's Postfix 3.7 itself; the returned original is one
+ * of our reports (X-XARF: PLAIN inside must not make it feedback). */
+static void
+test_reply_parse_postfix_real(void **state)
+{
+	struct reply r;
+
+	(void)state;
+	parse_file("postfix-dsn-real.eml", &r);
+	assert_int_equal(r.kind, REPLY_BOUNCE);
+	assert_int_equal(r.dsn, 1);
+	assert_int_equal(r.nrcpts, 1);
+	assert_string_equal(r.rcpts[0].addr, "abuse@one.example");
+	assert_string_equal(r.rcpts[0].status, "5.1.1");
+	assert_string_equal(r.rcpts[0].diag, "550 5.1.1 refused by test");
+	assert_int_equal(r.nrefs, 1);
+	assert_string_equal(r.refs[0], ORIG);
+	assert_string_equal(r.anomaly, "");
+}
+
 static void
 test_reply_parse_exchange_ndr(void **state)
 {
@@ -222,6 +242,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reply_parse_postfix_dsn),
+		cmocka_unit_test(test_reply_parse_postfix_real),
 		cmocka_unit_test(test_reply_parse_exchange_ndr),
 		cmocka_unit_test(test_reply_parse_qmail_text),
 		cmocka_unit_test(test_reply_parse_autoack_ticket),
