@@ -47,7 +47,10 @@ followup_conf_load(struct config *cfg, const struct conf_node *n,
 		    "...)");
 		n = NULL;
 	}
-	if (conf_apply(n, followup_fields, fc, d) != 0 || n == NULL)
+	/* Every problem in one run: the Maildirs are checked even when
+	 * another key was wrong. */
+	conf_apply(n, followup_fields, fc, d);
+	if (n == NULL)
 		return;
 	for (i = 0; i < fc->maildirs.n; i++)
 		if (!is_dir(fc->maildirs.v[i], "new") ||

@@ -16,7 +16,7 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 "$PY" -c "import aiosmtpd" 2>/dev/null || skip_all "no python3-aiosmtpd"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 47
+plan 48
 T=$(mktemp -d /tmp/redress-t100.XXXXXX)
 SINK=
 cleanup() {
@@ -86,6 +86,12 @@ R() { "$REDRESS" -c "$T/redress.yaml" "$@"; }
 R check-config >"$T/err" 2>&1
 rc=$?; [ $rc -eq 0 ] || sed 's/^/# /' "$T/err"
 is "$rc" 0 "configuration with a followup section checks"
+printf 'reports:\n  from: a@example.org\nfollowup:\n  maildirs: [%s/none]\n  close_after: soon\n' \
+    "$T" >"$T/bad.yaml"
+"$REDRESS" -c "$T/bad.yaml" check-config >"$T/bad.err" 2>&1
+check "a missing Maildir and a bad duration are both named with file:line:col" \
+    sh -c "grep -q 'bad.yaml:4:[0-9]*: .*none: not a Maildir' '$T/bad.err' &&
+    grep -q 'bad.yaml:5:16: followup.close_after' '$T/bad.err'"
 timeout 120 "$REDRESS" -c "$T/redress.yaml" run --once >"$T/out" 2>"$T/err"
 is "$?" 0 "run --once drafts the sample's reports"
 
