@@ -383,6 +383,27 @@ test_thread_status_counts(void **state)
 	free(j);
 }
 
+/* A store of schema 1 (before threads) is migrated on open. */
+static void
+test_thread_migration_from_v1(void **state)
+{
+	struct fx		*f = *state;
+	struct thread_counts	 c;
+	struct err		 e = { "", 0 };
+	char			 p[256];
+
+	assert_int_equal(store_exec(f->st, "DROP TABLE thread;"
+	    "DROP TABLE thread_msg; DROP TABLE contact_bounce;"
+	    "PRAGMA user_version = 1", &e), 0);
+	store_close(f->st);
+	snprintf(p, sizeof(p), "%s/state.db", f->dir);
+	assert_int_equal(store_open(p, &f->st, &e), 0);
+	assert_int_equal(store_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_thread_counts(f->st, &c, &e), 0);
+	assert_int_equal(store_thread_open_sent(f->st, store_now_usec(), &e),
+	    3);
+}
+
 int
 main(void)
 {
@@ -400,6 +421,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_thread_close_quiet,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_status_counts,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_migration_from_v1,
 		    setup, teardown),
 	};
 
