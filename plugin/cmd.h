@@ -35,6 +35,7 @@ int	cmd_blocks(struct cli *, int, char **);
 int	cmd_check_config(struct cli *, int, char **);
 int	cmd_incident(struct cli *, int, char **);
 int	cmd_incidents(struct cli *, int, char **);
+int	cmd_followup(struct cli *, int, char **);
 int	cmd_queue(struct cli *, int, char **);
 int	cmd_replay(struct cli *, int, char **);
 int	cmd_run(struct cli *, int, char **);
@@ -43,5 +44,9 @@ int	cmd_unblock(struct cli *, int, char **);
 int	cmd_unlock(struct cli *, int, char **);
 int	cmd_update_bootstrap(struct cli *, int, char **);
 int	cmd_whois(struct cli *, int, char **);
+
+/* cmd_thread.c: `queue close ID --reason TEXT`; an incident's threads. */
+int	cmd_queue_close(struct store *, const char *id, const char *reason);
+int	cmd_thread_incident(struct store *, int64_t incident_id);
 
 #endif

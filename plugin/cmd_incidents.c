@@ -365,8 +365,9 @@ cmd_incident(struct cli *cli, int argc, char **argv)
 	c.n = 0;
 	if (store_evidence_list(st, id, 0, print_evidence, &c, &e) < 0)
 		goto fail;
+	rc = cmd_thread_incident(st, id);
 	store_close(st);
-	return 0;
+	return rc < 0;
 fail:
 	cli_error("%s", e.msg);
 	store_close(st);

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "outbox_sync.h"
+#include "followup.h"
 #include "report.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -282,7 +283,8 @@ show(struct store *st, int64_t id, int raw)
 		printf("Reason:    %s\n", r.reason);
 	printf("File:      %s\n", r.path[0] ? r.path : "-");
 	if (store_report_incidents(st, id, print_incident, NULL, &e) == -1 ||
-	    store_report_rcpts(st, id, print_rcpt, NULL, &e) == -1) {
+	    store_report_rcpts(st, id, print_rcpt, NULL, &e) == -1 ||
+	    followup_print(stdout, st, id, &e) == -1) {
 		cli_error("%s", e.msg);
 		return 1;
 	}
@@ -626,6 +628,8 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 		rc = send_now(cli, st);
 	else if (strcmp(sub, "retry") == 0 && argc > 0)
 		rc = retry(st, argc, argv);
+	else if (strcmp(sub, "close") == 0 && argc == 1)
+		rc = cmd_queue_close(st, argv[0], reason);
 	else {
 		store_close(st);
 		goto usage;
@@ -635,6 +639,7 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 usage:
 	cli_error("usage: redress queue [--store DB] list [--state STATE] "
 	    "[--json] | show [--raw] ID | edit ID | approve ID...|--all | "
-	    "reject ID... [--reason TEXT] | send | retry ID...");
+	    "reject ID... [--reason TEXT] | send | retry ID... | "
+	    "close ID --reason TEXT");
 	return 2;
 }

@@ -125,6 +125,9 @@ print_human(json_t *o)
 		    sizeof(n1)), gets_(o, "reports.next_attempt"),
 		    geti(o, "reports.deferred_report"),
 		    gets_(o, "reports.last_error"));
+	printf("threads: %lld open, %lld answered, %lld bounced, %lld "
+	    "closed\n", geti(o, "threads.open"), geti(o, "threads.answered"),
+	    geti(o, "threads.bounced"), geti(o, "threads.closed"));
 	hr = json_object_get(json_object_get(o, "resolver"), "cache_hit_rate");
 	printf("resolver: %s cached, ", cli_fmt_count(
 	    geti(o, "resolver.contacts_cached"), "contact", "contacts", n1,

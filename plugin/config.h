@@ -41,6 +41,7 @@ struct resolver_conf;
 struct report_conf;
 struct smtp_conf;
 struct metrics_conf;
+struct followup_conf;
 
 struct config {
 	char			*path;
@@ -53,6 +54,7 @@ struct config {
 	struct report_conf	*reports;
 	struct smtp_conf	*smtp;
 	struct metrics_conf	*metrics;
+	struct followup_conf	*followup;
 };
 
 /* A top-level section: its key and loader. Loaders add errors to d. */

@@ -23,6 +23,7 @@ SECTION_DECL(resolver)
 SECTION_DECL(report)
 SECTION_DECL(smtp)
 SECTION_DECL(metrics)
+SECTION_DECL(followup)
 
 #define CONFIG_MODULE_SECTIONS						\
 	{ "inputs", input_conf_load, input_conf_free },			\
@@ -31,6 +32,7 @@ SECTION_DECL(metrics)
 	{ "resolver", resolver_conf_load, resolver_conf_free },	\
 	{ "reports", report_conf_load, report_conf_free },	\
 	{ "smtp", smtp_conf_load, smtp_conf_free },			\
-	{ "metrics", metrics_conf_load, metrics_conf_free },
+	{ "metrics", metrics_conf_load, metrics_conf_free },		\
+	{ "followup", followup_conf_load, followup_conf_free },
 
 #endif

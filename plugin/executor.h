@@ -54,5 +54,6 @@ extern const struct executor_ops executor_containment;
 extern const struct executor_ops executor_resolver;
 extern const struct executor_ops executor_reporter;
 extern const struct executor_ops executor_mailer;
+extern const struct executor_ops executor_followup;
 
 #endif

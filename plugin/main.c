@@ -48,11 +48,12 @@ static const struct command commands[] = {
 	    "--reason TEXT" },
 	{ "blocks", cmd_blocks, "blocks [--store DB] [--all] [--json]" },
 	{ "check-config", cmd_check_config, "check-config" },
+	{ "followup", cmd_followup, "followup [--store DB] scan|list" },
 	{ "incident", cmd_incident, "incident [--store DB] [--json] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
 	    "[--since TIME] [--json]" },
 	{ "queue", cmd_queue, "queue [--store DB] list|show [--raw] ID|edit ID|approve ID...|--all|"
-	    "reject ID... [--reason TEXT]|send" },
+	    "reject ID... [--reason TEXT]|send|close ID --reason TEXT" },
 	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] FILE..." },
 	{ "run", cmd_run, "run [-d] [--once]" },
 	{ "status", cmd_status, "status [--json] [--socket PATH]" },

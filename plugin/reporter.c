@@ -24,6 +24,7 @@
 #include "executor.h"
 #include "log.h"
 #include "contact.h"
+#include "followup.h"
 #include "outbox.h"
 #include "outbox_sync.h"
 #include "report.h"
@@ -374,6 +375,7 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 	rep.message_id = xstrdup(r->message_id);
 	free(rep.in_reply_to);
 	rep.in_reply_to = xstrdup(r->in_reply_to);
+	followup_annotate(st, r, &rep.subject, &rep.body);
 	if (report_mime(rc, &rep, now, &msg, &len, e) == -1) {
 		report_free(&rep);
 		goto out;
@@ -520,12 +522,16 @@ handle(struct executor *ex, struct store *st, const struct decision_row *d,
 		return store_decision_set_state(st, d->id, DECISION_FAILED,
 		    e) == -1 ? -1 : 1;
 	}
+	followup_contact(st, &c);	/* bounced addresses left out */
 	if (store_begin(st, e) == -1)
 		goto fail;
 	memset(&r, 0, sizeof(r));
 	/* Same source, same desk, within repeat_after? */
 	found = store_report_find(st, c.address, in.src, 0,
 	    now - rc->repeat_s * 1000000, &prev, e);
+	/* Later, but the desk's thread is still open: follow up in it. */
+	if (found == 0)
+		found = followup_reopen(st, c.address, in.src, &prev, e);
 	if (found == -1)
 		goto rollback;
 	if (found && strcmp(prev.state, REPORT_DRAFT) == 0)

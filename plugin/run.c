@@ -49,6 +49,7 @@
 #define RUN_RETRY_SEC	5
 #define RUN_FLUSH_MS	1000
 #define RUN_MAX_FDS	64
+#define RUN_NBG		4	/* background executors (bg_ops) */
 
 struct bg_exec {
 	struct executor		 ex;
@@ -74,7 +75,7 @@ struct run {
 	size_t			 ninputs;
 	struct executor		 contain;
 	int			 contain_ok;
-	struct bg_exec		 bg[3];
+	struct bg_exec		 bg[RUN_NBG];
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
 	int			 bg_stop;
@@ -91,8 +92,9 @@ struct run {
 	int64_t			 status_at;	/* monotonic ms */
 };
 
-static const struct executor_ops *const bg_ops[] = {
+static const struct executor_ops *const bg_ops[RUN_NBG] = {
 	&executor_resolver, &executor_reporter, &executor_mailer,
+	&executor_followup,
 };
 
 static void
@@ -178,7 +180,7 @@ bg_start(struct run *r)
 	size_t i;
 
 	r->bg_stop = 0;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < RUN_NBG; i++) {
 		struct bg_exec *b = &r->bg[i];
 
 		executor_init(&b->ex, bg_ops[i], r->cfg);
@@ -194,13 +196,13 @@ bg_stop_all(struct run *r)
 {
 	size_t i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < RUN_NBG; i++)
 		__atomic_store_n(&r->bg[i].ex.stopping, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&r->mtx);
 	r->bg_stop = 1;
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mtx);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < RUN_NBG; i++) {
 		if (r->bg[i].started)
 			pthread_join(r->bg[i].th, NULL);
 		r->bg[i].started = 0;
@@ -628,14 +630,14 @@ once_watch(void *arg)
 static int
 run_once_executors(struct run *r)
 {
-	struct executor ex[3];
+	struct executor ex[RUN_NBG];
 	struct store *st = r->st;
 	struct err e;
 	struct once_watch watch = { 0 };
 	pthread_t wt;
-	int round, i, total, started[3] = { 0, 0, 0 }, watching;
+	int round, i, total, started[RUN_NBG] = { 0 }, watching;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < RUN_NBG; i++) {
 		executor_init(&ex[i], bg_ops[i], r->cfg);
 		err_clear(&e);
 		if (bg_ops[i]->start(&ex[i], st, &e) < 0)
@@ -645,7 +647,7 @@ run_once_executors(struct run *r)
 	}
 	watch.r = r;
 	watch.ex = ex;
-	watch.nex = 3;
+	watch.nex = RUN_NBG;
 	watching = pthread_create(&wt, NULL, once_watch, &watch) == 0;
 	for (round = 0; round < 50; round++) {
 		if (__atomic_load_n(&r->signalled, __ATOMIC_ACQUIRE))
@@ -660,7 +662,7 @@ run_once_executors(struct run *r)
 			else
 				total += i;
 		}
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < RUN_NBG; i++) {
 			int n;
 
 			if (!started[i])
@@ -679,7 +681,7 @@ run_once_executors(struct run *r)
 		__atomic_store_n(&watch.done, 1, __ATOMIC_RELEASE);
 		pthread_join(wt, NULL);
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < RUN_NBG; i++) {
 		if (started[i] && bg_ops[i]->stop)
 			bg_ops[i]->stop(&ex[i]);
 		executor_fini(&ex[i]);

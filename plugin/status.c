@@ -128,6 +128,7 @@ status_update(struct daemon_status *s, const struct config *cfg,
 	s->deferred_next_usec = c.deferred_next_usec;
 	memcpy(s->deferred_error, c.deferred_error, sizeof(s->deferred_error));
 	s->contacts_cached = c.contacts_cached;
+	s->threads = c.threads;
 }
 
 static json_t *
@@ -195,6 +196,11 @@ status_json(const struct daemon_status *s, int64_t now_usec)
 		json_object_set_new(rep, "last_error",
 		    json_string(s->deferred_error));
 	}
+	json_object_set_new(o, "threads", json_pack("{s:I, s:I, s:I, s:I}",
+	    "open", (json_int_t)s->threads.open,
+	    "answered", (json_int_t)s->threads.answered,
+	    "bounced", (json_int_t)s->threads.bounced,
+	    "closed", (json_int_t)s->threads.closed));
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (out == NULL)

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "input.h"
 #include "store.h"
+#include "store_thread.h"
 
 #define STATUS_MAX_INPUTS	32
 #define STATUS_RATE_SLOTS	60
@@ -51,6 +52,7 @@ struct daemon_status {
 	int64_t			 deferred_id, deferred_next_usec;
 	char			 deferred_error[256];
 	int64_t			 contacts_cached;
+	struct thread_counts	 threads;	/* store_thread.h */
 	uint64_t		 resolver_hits, resolver_misses;
 	/* The last warnings logged, oldest first (log_last_errors). */
 	char			 errors[STATUS_ERRORS][256];

@@ -137,7 +137,9 @@ store_migrate(struct store *s, struct err *e)
 		goto fail;
 	if (v < 3 && store_exec(s, store_sql_note, e) < 0)
 		goto fail;
-	/* Later migrations go here: if (v < 4) ... */
+	if (v < 4 && store_exec(s, store_sql_thread, e) < 0)
+		goto fail;
+	/* Later migrations go here: if (v < 5) ... */
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);
 	if (store_exec(s, pragma, e) < 0 || store_exec(s, "COMMIT", e) < 0)

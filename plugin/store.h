@@ -14,7 +14,7 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store;
 
@@ -55,5 +55,7 @@ extern const char store_sql_block[];
 extern const char store_sql_contact[];
 extern const char store_sql_report[];
 extern const char store_sql_report_v2[];
+/* Migration 2: report threads (store_thread.c). */
+extern const char store_sql_thread[];
 
 #endif

@@ -127,7 +127,8 @@ store_status_counts(struct store *s, int64_t now_usec, struct store_counts *c,
 	    count(s, sql_contact, now_usec, &c->contacts_cached, e) < 0 ||
 	    by_state(s, sql_dec, dec_names, dec_outs, e) < 0 ||
 	    by_state(s, sql_rep, rep_names, rep_outs, e) < 0 ||
-	    deferred(s, c, e) < 0)
+	    deferred(s, c, e) < 0 ||
+	    store_thread_counts(s, &c->threads, e) < 0)
 		return -1;
 	return 0;
 }

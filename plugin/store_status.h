@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "store.h"
+#include "store_thread.h"
 
 struct store_counts {
 	int64_t	incidents_open;		/* state not closed */
@@ -26,6 +27,7 @@ struct store_counts {
 	int64_t	deferred_id;		/* the latest deferred report */
 	int64_t	deferred_next_usec;	/* its next attempt */
 	char	deferred_error[256];	/* its last error */
+	struct thread_counts threads;	/* sent reports' threads */
 };
 
 /* Fills c from the store at wall-clock now_usec. 0 or -1 (e set). */
