@@ -97,7 +97,7 @@ is "$?" 0 "run --once drafts the sample's reports"
 
 rid() { q "select id from report where rcpt like '$1%' order by id limit 1"; }
 MX=$(rid operacion.redes@triara.com)   # one recipient: will bounce
-BT=$(rid zzdnsr@bt.com)                # will acknowledge and answer
+BT=$(rid protect@bt.com)                # will acknowledge and answer
 [ -n "$MX" ] && [ -n "$BT" ]; ok $? "reports to Triara ($MX) and BT ($BT)"
 R queue approve "$MX" "$BT" >/dev/null 2>&1
 "$ONCE" "$T/redress.yaml" "$DB" >"$T/once" 2>&1
@@ -201,7 +201,7 @@ timeout 120 "$REDRESS" -c "$T/later.yaml" run --once >"$T/out2" 2>"$T/err2"
 is "$?" 0 "run --once over the returning sources"
 is "$(q "select count(*) from thread_msg where report_id = $BT and kind = 'feedback'")" 1 \
     "the daemon's follow-up executor filed the ARF report in the thread"
-FU=$(q "select id from report where id > $before and rcpt like 'zzdnsr@bt.com%'")
+FU=$(q "select id from report where id > $before and rcpt like 'protect@bt.com%'")
 [ -n "$FU" ]; ok $? "a new draft to BT's desk ($FU)"
 is "$(q "select state || ' ' || in_reply_to from report where id = '$FU'")" \
     "draft $BTID" "it is a follow-up In-Reply-To the first report, waiting for review"
@@ -217,7 +217,7 @@ check "its text says what it follows, with the new log lines" \
     ! grep -q '^  2026-11-20 ' '$T/show.fu'"
 R queue show "$BT" >"$T/show.bt2"
 check "the thread names the follow-up" grep -q "^Follow-up: *report $FU" "$T/show.bt2"
-MX2=$(q "select id from report where id > $before and rcpt not like 'zzdnsr@bt.com%' and kind <> 'compromise' and exists (select 1 from report_incident where report_id = report.id and src = '200.57.141.161')")
+MX2=$(q "select id from report where id > $before and rcpt not like 'protect@bt.com%' and kind <> 'compromise' and exists (select 1 from report_incident where report_id = report.id and src = '200.57.141.161')")
 is "$(q "select rcpt || ' ' || low_confidence || ' ' || in_reply_to from report where id = '$MX2'")" \
     "abuse@triara.com 1 " "the bounced desk gets no follow-up: a new draft to the next candidate"
 

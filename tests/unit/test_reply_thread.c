@@ -383,9 +383,9 @@ test_thread_status_counts(void **state)
 	free(j);
 }
 
-/* A store of schema 1 (before threads) is migrated on open. */
+/* A store of schema 3 (before threads) is migrated on open. */
 static void
-test_thread_migration_from_v1(void **state)
+test_thread_migration_from_v3(void **state)
 {
 	struct fx		*f = *state;
 	struct thread_counts	 c;
@@ -394,7 +394,7 @@ test_thread_migration_from_v1(void **state)
 
 	assert_int_equal(store_exec(f->st, "DROP TABLE thread;"
 	    "DROP TABLE thread_msg; DROP TABLE contact_bounce;"
-	    "PRAGMA user_version = 1", &e), 0);
+	    "PRAGMA user_version = 3", &e), 0);
 	store_close(f->st);
 	snprintf(p, sizeof(p), "%s/state.db", f->dir);
 	assert_int_equal(store_open(p, &f->st, &e), 0);
@@ -422,7 +422,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_status_counts,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_thread_migration_from_v1,
+		cmocka_unit_test_setup_teardown(test_thread_migration_from_v3,
 		    setup, teardown),
 	};
 
