@@ -49,6 +49,8 @@ policy:
   contain_private: true
   incident_timeout: 10m
   upstream: abuse@our-isp.example
+resolver:
+  enabled: false
 responders:
   cap_per_minute: 1000000
 reports:
