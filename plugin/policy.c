@@ -487,7 +487,7 @@ policy_feed(struct policy *p, const struct alert *a,
 		return 0;
 	if (a->ts_usec > p->clock) {
 		p->clock = a->ts_usec;
-		p->clock_wall = store_now_usec();
+		p->clock_wall = 0;	/* read now: policy_clock_idle says when */
 		p->clock_moved = 1;
 	}
 	classtype = incident_classtype(a->category);
@@ -812,14 +812,23 @@ policy_clock(const struct policy *p)
 /*
  * Every input is caught up: event time goes on with wall time from the
  * last event read (never backwards), so that a quiet sensor's incidents
- * still close on time. Nothing moves before the first event.
+ * still close on time. The first call after events were read notes when
+ * (the daemon calls this each second: no clock read per alert). Nothing
+ * moves before the first event.
  */
 void
 policy_clock_idle(struct policy *p, int64_t wall_usec)
 {
 	int64_t t;
 
-	if (p->clock == 0 || p->clock_wall == 0 || wall_usec <= p->clock_wall)
+	if (p->clock == 0)
+		return;
+	if (p->clock_wall == 0) {
+		p->clock_wall = wall_usec;
+		p->clock_moved = 1;
+		return;
+	}
+	if (wall_usec <= p->clock_wall)
 		return;
 	t = p->clock + (wall_usec - p->clock_wall);
 	if (t > p->clock) {

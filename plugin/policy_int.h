@@ -71,8 +71,9 @@ struct policy {
 	int			 no_evidence;	/* nothing would read it */
 	/*
 	 * The event clock: the latest event time fed (clock), the wall
-	 * time it was read at (clock_wall), and whether it moved since the
-	 * last checkpoint saved it.
+	 * time it stood for (clock_wall; 0 after events read since the
+	 * last policy_clock_idle), and whether it moved since the last
+	 * checkpoint saved it.
 	 */
 	int64_t			 clock, clock_wall;
 	int			 clock_moved;

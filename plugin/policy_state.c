@@ -162,7 +162,9 @@ save_one(void *arg, const void *key, size_t keylen, void *value)
 static int
 save_clock(struct policy *p, struct err *e)
 {
-	struct saved_clock c = { p->clock, p->clock_wall };
+	/* Events read since the last idle call were read about now. */
+	struct saved_clock c = { p->clock, p->clock_wall ? p->clock_wall :
+	    store_now_usec() };
 
 	p->clock_moved = 0;
 	return store_window_save(p->st, clock_key, sizeof(clock_key), &c,
