@@ -180,78 +180,6 @@ decide(struct policy *p, struct inc_state *s, const char *action,
 	return 0;
 }
 
-/* ----------------------------------------------------------- selection */
-
-/*
- * The sensor's own threshold.config, when configured: suppress, then the
- * first local gid:sid filter, else a global one (Snort's precedence).
- * Returns 1 when the alert passes.
- */
-static int
-sensor_filter(struct policy *p, const struct alert *a)
-{
-	const struct thr_set *s = &p->pc->sensor_rules;
-	const struct thr_rule *r, *local = NULL, *global = NULL;
-	struct win_val *w;
-	uint8_t key[TRACKER_KEY_MAX];
-	size_t i, li = 0, gi = 0, n;
-	int fresh;
-
-	for (i = 0; i < s->n; i++) {
-		r = &s->v[i];
-		if (r->sel != THR_SEL_SID ||
-		    !thr_selects_sid(r, a->gid, a->sid))
-			continue;
-		if (r->dir == THR_SUPPRESS) {
-			if (thr_suppressed(r, &a->src, &a->dst))
-				return 0;
-			continue;
-		}
-		if (r->dir != THR_THRESHOLD && r->dir != THR_EVENT_FILTER)
-			continue;
-		if (r->gid != 0 && r->sid != 0) {
-			if (local == NULL) {
-				local = r;
-				li = i;
-			}
-		} else if (global == NULL) {
-			global = r;
-			gi = i;
-		}
-	}
-	if (local == NULL) {
-		local = global;
-		li = gi;
-	}
-	if (local != NULL) {
-		n = policy_track_key(local, 'X', li, a, key);
-		w = tracker_get(p->win, key, n, &fresh);
-		if (fresh)
-			w->rule_fp = p->sensor_fp[li];
-		policy_list_changed(p, 'W', key, n, &w->listed);
-		if (!thr_filter(local, p->eng, &w->st, fresh, a->ts_usec))
-			return 0;
-	}
-	/* The first applicable rate_filter; new_action pass drops the
-	 * alert (the sensor would not have logged it). */
-	for (i = 0; i < s->n; i++) {
-		r = &s->v[i];
-		if (r->dir != THR_RATE_FILTER || r->sel != THR_SEL_SID ||
-		    !thr_selects_sid(r, a->gid, a->sid))
-			continue;
-		n = policy_track_key(r, 'X', i, a, key);
-		w = tracker_get(p->win, key, n, &fresh);
-		if (fresh)
-			w->rule_fp = p->sensor_fp[i];
-		policy_list_changed(p, 'W', key, n, &w->listed);
-		if (thr_rate(r, p->eng, &w->st, fresh, a->ts_usec) &&
-		    r->new_action == THR_ACT_PASS)
-			return 0;
-		break;
-	}
-	return 1;
-}
-
 /* --------------------------------------------------------------- gates */
 
 static int
@@ -502,7 +430,7 @@ policy_feed(struct policy *p, const struct alert *a,
 			return 0;
 	}
 	if (pc->apply_sensor_thresholds && pc->sensor_rules.n &&
-	    !sensor_filter(p, a))
+	    !policy_sensor_filter(p, a))
 		return 0;
 	if (ak != INCIDENT_DOS && whitelist_contains(pc->wl, &a->src))
 		return 0;

@@ -138,6 +138,7 @@ const char *policy_inc_state_name(const struct inc_state *, int closing);
 size_t	policy_track_key(const struct thr_rule *, char tag, size_t idx,
 	    const struct alert *, uint8_t *key);
 void	policy_rules_build(struct policy *);
+int	policy_sensor_filter(struct policy *, const struct alert *);
 void	policy_rules_free(struct policy *);
 int	policy_rules_place(const struct policy *, uint8_t *key, size_t len,
 	    uint32_t fp);

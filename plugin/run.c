@@ -3,6 +3,7 @@
  * `redress run`: the daemon. Opens the store and the configured inputs
  * (resuming from their bookmarks), feeds every alert to the policy, and
  * commits decisions together with the input bookmarks in group commits.
+ * Idle incidents close on the policy's event clock, as in replay.
  * After each commit the containment executor runs inline (blocks land in
  * milliseconds); the resolver, reporter and mailer run in threads of their
  * own with their own store connections. SIGTERM commits and stops, SIGHUP
