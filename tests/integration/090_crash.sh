@@ -16,7 +16,7 @@ command -v python3 >/dev/null 2>&1 || skip_all "no python3"
 N=${CRASH_EVENTS:-20000}
 KILLS=${CRASH_KILLS:-20}
 RATE=${CRASH_RATE:-1000}
-plan 11
+plan 12
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t090.XXXXXX)}
 mkdir -p "$T"
 PID= WPID= NS=
@@ -191,11 +191,14 @@ def drafts(d, c):
             m = email.parser.BytesHeaderParser().parse(fh)
         ids[m.get("Message-ID", f)] += 1
     rows = c.execute("select count(*) from report").fetchone()[0]
+    known = set(r[0].strip("<>") for r in
+                c.execute("select message_id from report"))
+    orphans = sum(n for m, n in ids.items() if m.strip("<>") not in known)
     twice = c.execute("select count(*) from (select incident_id from "
                       "report_incident group by incident_id having count(*) > 1)"
                       ).fetchone()[0]
     tmp = len(glob.glob(os.path.join(d, "outbox", "tmp", "*")))
-    return ids, rows, twice, tmp
+    return ids, rows, twice, tmp, orphans
 b, k = db(base), db(kill)
 bi, ki = incidents(b), incidents(k)
 missing = sum(max(0, sum(v) - sum(ki.get(s, []))) for s, v in bi.items())
@@ -208,8 +211,8 @@ bextra = sum(1 for a in kb if a not in bb)
 bd, kd = decisions(b), decisions(k)
 dmiss = sum(max(0, n - kd.get(x, 0)) for x, n in bd.items())
 dtwice = sum(max(0, n - bd.get(x, 0)) for x, n in kd.items())
-bids, brows, _, _ = drafts(base, b)
-ids, rows, twice, tmp = drafts(kill, k)
+bids = drafts(base, b)[0]
+ids, rows, twice, tmp, orphans = drafts(kill, k)
 dup = sum(n - 1 for n in ids.values() if n > 1)
 files = sum(ids.values())
 alerts = sum(sum(v) for v in bi.values())
@@ -224,7 +227,7 @@ if el is not None:
 print("decisions %d missing %d more %d" % (sum(bd.values()), dmiss, dtwice))
 print("drafts %d (uninterrupted %d) report_rows %d duplicate_files %d "
       "incidents_in_two_reports %d files_without_row %d stale_tmp %d" %
-      (files, sum(bids.values()), rows, dup, twice, max(0, files - rows), tmp))
+      (files, sum(bids.values()), rows, dup, twice, orphans, tmp))
 EOP
 sed 's/^/# /' "$T/figures"
 [ -n "${CRASH_FIGURES:-}" ] && cp "$T/figures" "$CRASH_FIGURES"
@@ -243,4 +246,12 @@ is "$(awk '/^decisions/ { print $4, $6 }' "$T/figures")" "0 0" \
     "no contain or report decision missing or taken once more"
 is "$(awk '/^drafts/ { print $8, $10 }' "$T/figures")" "0 0" \
     "no report drafted twice (one file per Message-ID, one report per incident)"
+# A draft written just before a kill, whose report row was not committed,
+# is left next to the one written again after the restart, as are files
+# in outbox/tmp: the outbox and the store are not reconciled at start yet.
+_tap_n=$((_tap_n + 1))
+got=$(awk '/^drafts/ { print $12, $14 }' "$T/figures")
+[ "$got" = "0 0" ] && r=ok || r="not ok"
+echo "$r $_tap_n - no draft file without its committed report row, no stale" \
+    "outbox/tmp file (got $got) # TODO outbox reconciliation at start"
 tap_done
