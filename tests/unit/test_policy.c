@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "config.h"
 #include "policy.h"
 #include "store.h"
@@ -959,6 +961,72 @@ test_policy_checkpoint_lone_alert_survives_kill(void **state)
 	assert_int_equal(g.nids, 1);
 }
 
+static int
+count_cb(void *arg, int n, char **v, char **cols)
+{
+	(void)n;
+	(void)cols;
+	*(long *)arg = v[0] ? strtol(v[0], NULL, 10) : 0;
+	return 0;
+}
+
+/* Saved rows of one tag ('I', 'W', 'P'). */
+static long
+saved_rows(struct env *v, char tag)
+{
+	char sql[128];
+	long n = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM policy_window "
+	    "WHERE hex(substr(key, 2, 1)) = '%02X'", (unsigned)tag);
+	assert_int_equal(sqlite3_exec(store_db(v->st), sql, count_cb, &n,
+	    NULL), SQLITE_OK);
+	return n;
+}
+
+/*
+ * Under a flood at the memory cap, with every key saved at each commit,
+ * the saved state stays what memory holds: windows and incidents evicted
+ * leave the store in the same commit.
+ */
+static void
+test_policy_checkpoint_evicted_leave_store(void **state)
+{
+	static const char yaml[] = "policy:\n  memcap: 1M\n  thresholds:\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 4, "
+	    "seconds 60, new_action contain, timeout 600\n";
+	char db[] = "/tmp/redress-test-policy-XXXXXX";
+	struct tracker_stats inc, win;
+	struct env v;
+	struct alert a;
+	struct err e = { "", 0 };
+	char src[32];
+	int i;
+
+	(void)state;
+	temp_db(db);
+	env_open(&v, yaml, db);
+	policy_save_changes(v.pol, 1);
+	for (i = 0; i < 20000; i++) {
+		snprintf(src, sizeof(src), "100.%d.%d.%d", 64 + (i >> 16),
+		    (i >> 8) & 255, i & 255);
+		mk(&a, i / 100, src, "10.0.0.5", 6, 443, 1000, "Misc activity",
+		    ALERT_EST_YES);
+		feed(&v, &a);
+		if (i % 500 == 499) {
+			assert_int_equal(policy_checkpoint(v.pol, &e), 0);
+			assert_int_equal(store_commit(v.st, &e), 0);
+			assert_int_equal(store_begin(v.st, &e), 0);
+		}
+	}
+	policy_stats(v.pol, &inc, &win);
+	assert_true(win.evictions > 0 && inc.evictions > 0);
+	assert_true(saved_rows(&v, 'W') <= (long)win.entries);
+	assert_true(saved_rows(&v, 'I') <= (long)inc.entries);
+	env_close(&v);
+	remove_db(db);
+}
+
 /*
  * Incidents close on event time: a source back after more than
  * incident_timeout starts a new incident whether or not a flush ran in
@@ -1188,6 +1256,7 @@ main(void)
 		cmocka_unit_test(test_policy_checkpoint_forgets_closed),
 		cmocka_unit_test(test_policy_checkpoint_lone_alert_survives_kill),
 		cmocka_unit_test(test_policy_feed_closes_on_event_time),
+		cmocka_unit_test(test_policy_checkpoint_evicted_leave_store),
 		cmocka_unit_test(test_policy_new_window_follows_rule),
 		cmocka_unit_test(test_policy_flush_probes_of_dos_target),
 		cmocka_unit_test(test_policy_conf_whitelist_file),
