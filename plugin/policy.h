@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The decision engine: turns normalized alerts into incidents and into
- * contain/report decisions (policy.c). The run loop and `redress replay`
- * feed it inside their own store transaction, so decisions commit together
- * with the input bookmark that produced them.
+ * contain/report decisions (policy.c; rule lists in policy_rules.c, saved
+ * state in policy_state.c). The run loop and `redress replay` feed it
+ * inside their own store transaction, so decisions commit together with
+ * the input bookmark that produced them.
  */
 #ifndef REDRESS_POLICY_H
 #define REDRESS_POLICY_H
@@ -59,20 +60,31 @@ void		 policy_keep_evidence(struct policy *, int keep);
  * Writes the incidents alerts changed since the last call (counts, last
  * seen) inside the caller's transaction; called before each commit so
  * the stored counts match the committed bookmark. With
- * policy_save_changes on, also the threshold state those alerts changed
- * (incidents without a row yet, rule windows, widening counts), so that
- * a kill -9 does not reset a threshold half reached. 0 or -1.
+ * policy_save_changes on, also all the state those alerts changed
+ * (incidents without a row yet, one-alert sources included, rule
+ * windows, widening counts, the event clock), so that after a kill -9
+ * the policy resumes exactly at the committed bookmark. 0 or -1.
  */
 int		 policy_checkpoint(struct policy *, struct err *);
 /* on 1: policy_checkpoint saves changed state too (the daemon). */
 void		 policy_save_changes(struct policy *, int on);
 /*
- * Event-time housekeeping: closes incidents idle longer than their window
- * at now_usec and emits decisions that depend on the whole incident.
- * final=1 at the end of a replay (close everything).
+ * Event-time housekeeping: closes incidents idle longer than
+ * incident_timeout at now_usec (the daemon passes policy_clock) and
+ * emits decisions that depend on the whole incident. final=1 at the end
+ * of a replay (close everything). An alert of a source idle that long
+ * closes its incident itself, so when flush runs changes no incident.
  */
 int		 policy_flush(struct policy *, int64_t now_usec, int final,
 		    const struct policy_sink *, struct err *);
+/*
+ * The event clock: the latest event time fed (usec, 0 before the first
+ * event), saved with the state. policy_clock_idle: all inputs are caught
+ * up at wall time wall_usec; the clock goes on with wall time from the
+ * last event read, never backwards.
+ */
+int64_t		 policy_clock(const struct policy *);
+void		 policy_clock_idle(struct policy *, int64_t wall_usec);
 /* The whitelist (with defaults) built from the config. Never NULL. */
 const struct whitelist *policy_whitelist(const struct config *cfg);
 

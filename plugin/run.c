@@ -3,6 +3,7 @@
  * `redress run`: the daemon. Opens the store and the configured inputs
  * (resuming from their bookmarks), feeds every alert to the policy, and
  * commits decisions together with the input bookmarks in group commits.
+ * Idle incidents close on the policy's event clock, as in replay.
  * After each commit the containment executor runs inline (blocks land in
  * milliseconds); the resolver, reporter and mailer run in threads of their
  * own with their own store connections. SIGTERM commits and stops, SIGHUP
@@ -401,6 +402,23 @@ run_drain(struct run *r, struct run_input *ri)
 	return n;
 }
 
+/* Has every open input said it has nothing more for now? */
+static int
+run_caught_up(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ninputs; i++)
+		if (r->inputs[i].open && !r->inputs[i].idle)
+			return 0;
+	return 1;
+}
+
+/*
+ * Closes idle incidents on the event clock, as replay does: a backlog
+ * read at any speed makes replay's incidents. Caught up, the clock goes
+ * on with wall time, so a quiet sensor's incidents still close.
+ */
 static int
 run_flush_policy(struct run *r, int final)
 {
@@ -408,7 +426,9 @@ run_flush_policy(struct run *r, int final)
 
 	if (run_begin(r) < 0)
 		return -1;
-	if (policy_flush(r->pol, store_now_usec(), final, NULL, &e) < 0)
+	if (!final && run_caught_up(r))
+		policy_clock_idle(r->pol, store_now_usec());
+	if (policy_flush(r->pol, policy_clock(r->pol), final, NULL, &e) < 0)
 		log_warnx("policy: %s", e.msg);
 	r->last_flush = monotime_ms();
 	return 0;

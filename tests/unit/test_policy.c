@@ -2,8 +2,9 @@
 /*
  * Unit tests of the decision engine: default policies, each
  * classification rule, whitelist and private sources, suppress, own
- * thresholds per track, widening, restart in the middle of a window, and
- * bounded state under a spoofed flood with an exact heavy hitter.
+ * thresholds per track, widening, restart in the middle of a window or
+ * after a kill -9, closing on event time, and bounded state under a
+ * spoofed flood with an exact heavy hitter.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <sqlite3.h>
 
 #include "config.h"
 #include "policy.h"
@@ -28,6 +31,8 @@ struct got {
 	char	lines[64][160];
 	int	n;
 	int	incidents;
+	int64_t	ids[64];	/* distinct incident ids seen */
+	int	nids;
 };
 
 static void
@@ -35,9 +40,15 @@ on_incident(void *arg, const struct incident_row *r, const char *json)
 {
 	struct got *g = arg;
 
-	(void)r;
+	int i;
+
 	assert_non_null(strstr(json, "\"type\":\"incident\""));
 	g->incidents++;
+	for (i = 0; i < g->nids; i++)
+		if (g->ids[i] == r->id)
+			return;
+	if (g->nids < 64)
+		g->ids[g->nids++] = r->id;
 }
 
 static void
@@ -851,8 +862,8 @@ test_policy_new_restart_keeps_incident(void **state)
  * alerts on a policy started from that copy. Returns its decisions.
  */
 static struct got
-crash_between(const char *yaml, int save, const struct alert *al,
-    int before, int after)
+crash_between_flush(const char *yaml, int save, const struct alert *al,
+    int before, int after, int final)
 {
 	char db[] = "/tmp/redress-test-policy-XXXXXX";
 	char db2[64];
@@ -871,11 +882,20 @@ crash_between(const char *yaml, int save, const struct alert *al,
 	env_open(&v, yaml, db2);
 	for (i = before; i < before + after; i++)
 		feed(&v, &al[i]);
+	if (final)
+		env_flush(&v, 1, 0);
 	g = v.got;
 	env_close(&v);
 	remove_db(db);
 	remove_db(db2);
 	return g;
+}
+
+static struct got
+crash_between(const char *yaml, int save, const struct alert *al,
+    int before, int after)
+{
+	return crash_between_flush(yaml, save, al, before, after, 0);
 }
 
 /*
@@ -912,6 +932,156 @@ test_policy_checkpoint_survives_kill(void **state)
 	assert_true(has(&g, "report 203.0.113.70 source"));
 	g = crash_between("", 0, al, 3, 2);
 	assert_false(has(&g, "contain 203.0.113.70"));
+}
+
+/*
+ * kill -9 after the commit of a source's only alert: it is counted, its
+ * incident goes on and it is not contained or reported a second time.
+ */
+static void
+test_policy_checkpoint_lone_alert_survives_kill(void **state)
+{
+	struct alert al[2];
+	struct got g;
+	int i;
+
+	(void)state;
+	/* An exploit is contained and reported from its first alert. */
+	for (i = 0; i < 2; i++)
+		mk(&al[i], i * 10, "203.0.113.90", "10.0.0.5", 6, 80,
+		    2010001 + (uint32_t)i, "Web Application Attack",
+		    ALERT_EST_YES);
+	g = crash_between("", 1, al, 1, 1);
+	assert_int_equal(g.n, 0);
+	/* One alert, kill, one more: one incident of two alerts. */
+	for (i = 0; i < 2; i++)
+		mk(&al[i], i * 10, "203.0.113.91", "10.0.0.5", 6, 8080, 1000,
+		    "Misc activity", ALERT_EST_YES);
+	g = crash_between_flush("", 1, al, 1, 1, 1);
+	assert_int_equal(g.nids, 1);
+}
+
+static int
+count_cb(void *arg, int n, char **v, char **cols)
+{
+	(void)n;
+	(void)cols;
+	*(long *)arg = v[0] ? strtol(v[0], NULL, 10) : 0;
+	return 0;
+}
+
+/* Saved rows of one tag ('I', 'W', 'P'). */
+static long
+saved_rows(struct env *v, char tag)
+{
+	char sql[128];
+	long n = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM policy_window "
+	    "WHERE hex(substr(key, 2, 1)) = '%02X'", (unsigned)tag);
+	assert_int_equal(sqlite3_exec(store_db(v->st), sql, count_cb, &n,
+	    NULL), SQLITE_OK);
+	return n;
+}
+
+/*
+ * Under a flood at the memory cap, with every key saved at each commit,
+ * the saved state stays what memory holds: windows and incidents evicted
+ * leave the store in the same commit.
+ */
+static void
+test_policy_checkpoint_evicted_leave_store(void **state)
+{
+	static const char yaml[] = "policy:\n  memcap: 1M\n  thresholds:\n"
+	    "    - rate_filter gen_id 1, sig_id 1000, track by_src, count 4, "
+	    "seconds 60, new_action contain, timeout 600\n";
+	char db[] = "/tmp/redress-test-policy-XXXXXX";
+	struct tracker_stats inc, win;
+	struct env v;
+	struct alert a;
+	struct err e = { "", 0 };
+	char src[32];
+	int i;
+
+	(void)state;
+	temp_db(db);
+	env_open(&v, yaml, db);
+	policy_save_changes(v.pol, 1);
+	for (i = 0; i < 20000; i++) {
+		snprintf(src, sizeof(src), "100.%d.%d.%d", 64 + (i >> 16),
+		    (i >> 8) & 255, i & 255);
+		mk(&a, i / 100, src, "10.0.0.5", 6, 443, 1000, "Misc activity",
+		    ALERT_EST_YES);
+		feed(&v, &a);
+		if (i % 500 == 499) {
+			assert_int_equal(policy_checkpoint(v.pol, &e), 0);
+			assert_int_equal(store_commit(v.st, &e), 0);
+			assert_int_equal(store_begin(v.st, &e), 0);
+		}
+	}
+	policy_stats(v.pol, &inc, &win);
+	assert_true(win.evictions > 0 && inc.evictions > 0);
+	assert_true(saved_rows(&v, 'W') <= (long)win.entries);
+	assert_true(saved_rows(&v, 'I') <= (long)inc.entries);
+	env_close(&v);
+	remove_db(db);
+}
+
+/*
+ * Incidents close on event time: a source back after more than
+ * incident_timeout starts a new incident whether or not a flush ran in
+ * between; alerts 10 s apart stay one incident however old they are. The
+ * clock is the latest event time, goes on with wall time when the inputs
+ * are idle, and is saved with the state.
+ */
+static void
+test_policy_feed_closes_on_event_time(void **state)
+{
+	static const int sec[] = { 0, 10, 20, 7200, 7210 };
+	char db[] = "/tmp/redress-test-policy-XXXXXX", db2[64];
+	struct env v;
+	struct alert a;
+	int64_t c;
+	size_t i;
+
+	(void)state;
+	env_open(&v, "", NULL);
+	for (i = 0; i < sizeof(sec) / sizeof(sec[0]); i++) {
+		mk(&a, sec[i], "203.0.113.95", "10.0.0.5", 6, 8080, 1000,
+		    "Misc activity", ALERT_EST_YES);
+		feed(&v, &a);
+	}
+	assert_int_equal(v.got.nids, 1);	/* the first one closed */
+	assert_true(policy_clock(v.pol) == T0 + 7210LL * 1000000);
+	env_flush(&v, 0, policy_clock(v.pol));
+	assert_int_equal(v.got.nids, 1);	/* the second is open */
+	/* An hour and more of quiet on the wall clock closes it. */
+	policy_clock_idle(v.pol, store_now_usec());	/* caught up */
+	assert_true(policy_clock(v.pol) == T0 + 7210LL * 1000000);
+	policy_clock_idle(v.pol, store_now_usec() + 3601LL * 1000000);
+	assert_true(policy_clock(v.pol) > T0 + (7210LL + 3600) * 1000000);
+	c = policy_clock(v.pol);
+	policy_clock_idle(v.pol, store_now_usec() - 10LL * 1000000);
+	assert_true(policy_clock(v.pol) == c);	/* never backwards */
+	env_flush(&v, 0, policy_clock(v.pol));
+	assert_int_equal(v.got.nids, 2);
+	env_close(&v);
+
+	/* The clock survives a kill -9 after a commit. */
+	temp_db(db);
+	snprintf(db2, sizeof(db2), "%s-crash", db);
+	env_open(&v, "", db);
+	policy_save_changes(v.pol, 1);
+	mk(&a, 42, "203.0.113.96", "10.0.0.5", 6, 8080, 1000,
+	    "Misc activity", ALERT_EST_YES);
+	feed(&v, &a);
+	commit_and_snapshot(&v, db, db2);
+	env_close(&v);
+	env_open(&v, "", db2);
+	assert_true(policy_clock(v.pol) == T0 + 42LL * 1000000);
+	env_close(&v);
+	remove_db(db);
+	remove_db(db2);
 }
 
 /*
@@ -1084,6 +1254,9 @@ main(void)
 		cmocka_unit_test(test_policy_new_restart_keeps_incident),
 		cmocka_unit_test(test_policy_checkpoint_survives_kill),
 		cmocka_unit_test(test_policy_checkpoint_forgets_closed),
+		cmocka_unit_test(test_policy_checkpoint_lone_alert_survives_kill),
+		cmocka_unit_test(test_policy_feed_closes_on_event_time),
+		cmocka_unit_test(test_policy_checkpoint_evicted_leave_store),
 		cmocka_unit_test(test_policy_new_window_follows_rule),
 		cmocka_unit_test(test_policy_flush_probes_of_dos_target),
 		cmocka_unit_test(test_policy_conf_whitelist_file),
