@@ -89,6 +89,7 @@ cwatch_decide(const struct cwatch *w, struct protect *guard,
 	struct decision_row	 d;
 	struct cidr		 net;
 	char			 a[CIDR_STRLEN], why[PROTECT_WHY_LEN], t[512];
+	char			 ad[ADDR_STRLEN];
 	size_t			 i;
 	int			 act;
 
@@ -100,14 +101,15 @@ cwatch_decide(const struct cwatch *w, struct protect *guard,
 		net.net = b->from;
 		net.len = addr_maxlen(&b->from);
 		cidr_format(&net, a, sizeof(a));
+		addr_format(&b->from, ad, sizeof(ad));
 		why[0] = '\0';
 		if (guard != NULL && protect_check(guard, &net, why,
 		    sizeof(why))) {
 			log_warnx("block refused addr=%s reason=whitelisted "
-			    "incident=%lld why=\"%s\" (%s came back)", a,
+			    "incident=%lld why=\"%s\" (%s came back)", ad,
 			    (long long)b->incident_id, why, b->user);
 			snprintf(t, sizeof(t), "%s not blocked: our own side "
-			    "(%s)", a, why);
+			    "(%s)", ad, why);
 			if (store_note_add(st, b->incident_id, b->source,
 			    b->user, t, e) < 0)
 				return -1;
@@ -120,14 +122,14 @@ cwatch_decide(const struct cwatch *w, struct protect *guard,
 		memset(&d, 0, sizeof(d));
 		d.incident_id = b->incident_id;
 		strlcpy_r(d.action, DECISION_CONTAIN, sizeof(d.action));
-		strlcpy_r(d.target, a, sizeof(d.target));
+		strlcpy_r(d.target, ad, sizeof(d.target));
 		snprintf(d.reason, sizeof(d.reason), "%s came back from %s",
-		    b->user, a);
+		    b->user, ad);
 		d.event_usec = now;
 		if (store_decision_insert(st, &d, e) < 0)
 			return -1;
 		log_info("containment: %s came back from %s incident=%lld: "
-		    "contained", b->user, a, (long long)b->incident_id);
+		    "contained", b->user, ad, (long long)b->incident_id);
 	}
 	return 0;
 }

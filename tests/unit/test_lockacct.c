@@ -477,6 +477,7 @@ test_lockacct_watch_comes_back(void **state)
 	sigemptyset(&sa.sa_mask);
 	assert_int_equal(sigaction(SIGCHLD, &sa, NULL), 0);
 	if ((child = fork()) == 0) {
+		alarm(30);	/* gone even if the test fails before it */
 		if (setgid(pw->pw_gid) == 0 && setuid(pw->pw_uid) == 0)
 			pause();
 		_exit(1);
