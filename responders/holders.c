@@ -241,8 +241,8 @@ inode_in(const struct inodes *in, unsigned long ino)
 
 /* The real uid of a process, from /proc/PID/status; -1 when gone or a
  * zombie (it holds nothing and only waits for its parent). */
-static long long
-proc_uid(const char *proc, pid_t pid)
+long long
+holders_proc_uid(const char *proc, pid_t pid)
 {
 	char		path[PATH_MAX], line[256];
 	FILE		*fp;
@@ -297,7 +297,7 @@ holders_procs(struct holders *hs, const struct inodes *in, const char *proc)
 			if (sscanf(link, "socket:[%lu]", &ino) != 1 ||
 			    !inode_in(in, ino))
 				continue;
-			if ((uid = proc_uid(proc, pid)) < 0 ||
+			if ((uid = holders_proc_uid(proc, pid)) < 0 ||
 			    (h = holder_of(hs, (uid_t)uid)) == NULL)
 				break;
 			h->sockets++;
@@ -390,7 +390,8 @@ back_procs(struct holders_back *b, struct inodes *in, uid_t uid,
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]) ||
-		    proc_uid(proc, (pid_t)strtol(de->d_name, NULL, 10)) !=
+		    holders_proc_uid(proc, (pid_t)strtol(de->d_name, NULL,
+		    10)) !=
 		    (long long)uid)
 			continue;
 		b->nprocs++;

@@ -57,5 +57,7 @@ int	holders_back_find(const char *user, uid_t uid,
 	    const struct holders_where *, struct holders_back *out,
 	    struct err *e);
 void	holders_back_free(struct holders_back *);
+/* The real uid of process pid under proc ("/proc"); -1 gone or a zombie. */
+long long holders_proc_uid(const char *proc, pid_t pid);
 
 #endif

@@ -277,11 +277,15 @@ lockacct_signal(const struct lockacct *p, uid_t uid, int sig)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", p->c.proc, de->d_name);
-		/* /proc/PID is owned by the process's effective uid. */
-		if (stat(path, &sb) == -1 || sb.st_uid != uid ||
-		    lockacct_zombie(path))
-			continue;	/* a zombie has ended already */
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		/* A zombie has ended already. */
+		if (stat(path, &sb) == -1 || lockacct_zombie(path))
+			continue;
+		/* /proc/PID is owned by the effective uid; a set-uid program
+		 * the account started (su, sudo) has it as its real uid. */
+		if (sb.st_uid != uid && holders_proc_uid(p->c.proc, pid) !=
+		    (long long)uid)
+			continue;
 		if (pid == getpid())
 			continue;
 		if (kill(pid, sig) == 0)
