@@ -375,6 +375,16 @@ back_add(struct holders_back *b, const struct addr *a, int session)
 	b->from_session[b->nfrom++] = session;
 }
 
+/* A pid spread over 64 bits (splitmix64), for an order-free sum. */
+static uint64_t
+pid_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 /* The socket inodes every process of uid holds; counts the processes. */
 static void
 back_procs(struct holders_back *b, struct inodes *in, uid_t uid,
@@ -395,6 +405,8 @@ back_procs(struct holders_back *b, struct inodes *in, uid_t uid,
 		    (long long)uid)
 			continue;
 		b->nprocs++;
+		b->procs_hash += pid_mix((uint64_t)strtoull(de->d_name, NULL,
+		    10));
 		snprintf(path, sizeof(path), "%s/%s/fd", proc, de->d_name);
 		if ((fd = opendir(path)) == NULL)
 			continue;

@@ -8,6 +8,7 @@
 #define REDRESS_HOLDERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "addr.h"
@@ -47,6 +48,7 @@ void	holders_free(struct holders *);
 struct holders_back {
 	int		 sessions;	/* live utmp login sessions */
 	size_t		 nprocs;	/* processes running as the uid */
+	uint64_t	 procs_hash;	/* of their pids, in any order */
 	struct addr	*from;		/* unique remote addresses */
 	int		*from_session;	/* 1: from[i] is a session's host */
 	size_t		 nfrom, capfrom;

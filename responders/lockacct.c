@@ -64,8 +64,20 @@ static const struct conf_field lockacct_fields[] = {
 };
 #undef L
 
+/* An account last found coming back: the same processes soon after are
+ * not news (one that outlives SIGKILL is tried again after a while). */
+struct lockacct_seen {
+	char		 user[64];
+	uint64_t	 procs;		/* holders_back's procs_hash */
+	int64_t		 at_ms;		/* monotonic */
+};
+
+#define LOCKACCT_SEEN		64
+#define LOCKACCT_SEEN_MS	60000
+
 struct lockacct {
 	struct lockacct_conf	 c;
+	struct lockacct_seen	 seen[LOCKACCT_SEEN];
 };
 
 static int
@@ -446,6 +458,35 @@ lockacct_revert(struct responder *r, const struct resp_block *v, size_t n,
 }
 
 /*
+ * Whether what user holds now is news: not the very processes it was
+ * found with less than LOCKACCT_SEEN_MS ago. Remembers it.
+ */
+static int
+lockacct_news(struct lockacct *p, const char *user,
+    const struct holders_back *hb)
+{
+	struct lockacct_seen	*s = NULL, *old = &p->seen[0];
+	int64_t			 now = monotime_ms();
+	size_t			 i;
+
+	for (i = 0; i < LOCKACCT_SEEN && s == NULL; i++)
+		if (strcmp(p->seen[i].user, user) == 0)
+			s = &p->seen[i];
+		else if (p->seen[i].at_ms < old->at_ms)
+			old = &p->seen[i];
+	if (s != NULL && s->procs == hb->procs_hash &&
+	    now - s->at_ms < LOCKACCT_SEEN_MS)
+		return 0;
+	if (s == NULL) {
+		s = old;
+		strlcpy_r(s->user, user, sizeof(s->user));
+	}
+	s->procs = hb->procs_hash;
+	s->at_ms = now;
+	return 1;
+}
+
+/*
  * The accounts it locked, coming back: an intruder with a backdoor
  * unlocks the account (or never needed the password), and a session or
  * a process of it appears, from the old address or another. Each is
@@ -479,7 +520,8 @@ lockacct_watch(struct responder *r, const struct resp_watch *v, size_t n,
 			rc = -1;
 			continue;
 		}
-		if (hb.sessions == 0 && hb.nprocs == 0) {
+		if ((hb.sessions == 0 && hb.nprocs == 0) ||
+		    !lockacct_news(p, v[i].user, &hb)) {
 			holders_back_free(&hb);
 			continue;
 		}

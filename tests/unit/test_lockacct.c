@@ -453,8 +453,8 @@ on_chld(int sig)
  * connection from 198.51.100.4 (a /proc made by the test, the process a
  * real child running as nobody, its /proc entry owned by root as a
  * set-uid program's is). Both addresses are reported, the
- * account is locked again and the process ended; once it is gone,
- * nothing more; an account on the never list is not looked at.
+ * account is locked again and the process ended; the same process
+ * again soon after is not noted again; once it is gone, nothing more; an account on the never list is not looked at.
  */
 static void
 test_lockacct_watch_comes_back(void **state)
@@ -542,6 +542,13 @@ test_lockacct_watch_comes_back(void **state)
 	assert_true(WIFSIGNALED(reaped_status) &&
 	    WTERMSIG(reaped_status) == SIGTERM);
 	signal(SIGCHLD, SIG_DFL);
+
+	/* A process that outlives its signals (here: its /proc entry stays)
+	 * is not news on the next pass: not noted again every 2 s. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(f.r.ops->watch(&f.r, w, 2, seen_back, &s, &f.e), 0);
+	assert_string_equal(s.backs, "");
+	assert_string_equal(s.notes, "");
 
 	/* The kernel drops the dead process: nothing comes back now. */
 	snprintf(p, sizeof(p), "rm -rf '%s/%d'", dir, (int)child);
