@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "containment.h"
+#include "containment_watch.h"
 #include "executor.h"
 #include "log.h"
 #include "policy.h"
@@ -236,6 +237,75 @@ apply_all(struct containment *c, struct item *it, size_t n)
 	free(idx);
 }
 
+/*
+ * Writes the pending steps (in the caller's transaction), and asks for
+ * a report to our own team for each incident an account was locked or
+ * came back for.
+ */
+static int
+notes_flush(struct containment *c, struct store *st, struct err *e)
+{
+	int64_t	*ids = xcalloc(c->nnotes + 1, sizeof(*ids));
+	size_t	 i, n = 0;
+	int	 rc = 0;
+
+	for (i = 0; i < c->nnotes && rc == 0; i++) {
+		if (store_note_add(st, c->notes[i].incident_id,
+		    c->notes[i].source, c->notes[i].subject, c->notes[i].text,
+		    e) < 0)
+			rc = -1;
+		if (strncmp(c->notes[i].text, "locked ", 7) == 0 ||
+		    strstr(c->notes[i].text, " came back: ") != NULL)
+			ids[n++] = c->notes[i].incident_id;
+	}
+	if (rc == 0)
+		rc = cwatch_team_reports(c->cfg, st, ids, n, e);
+	free(ids);
+	if (rc == 0)
+		c->nnotes = 0;
+	return rc;
+}
+
+/*
+ * The accounts locked, checked for the intruder coming back: notes, a
+ * contain decision for each new address (applied by the next decisions
+ * pass), and the team's report, in one transaction.
+ */
+static int
+containment_watch(struct containment *c, struct store *st, int64_t now,
+    struct err *e)
+{
+	struct cwatch	w = { NULL, 0, 0 };
+	struct err	e2 = { "", 0 };
+	size_t		k;
+
+	if (c->dry_run)
+		return 0;
+	for (k = 0; k < c->n; k++)
+		if (cwatch_run(c->v[k], st, &w, &e2) < 0) {
+			log_warnx("containment: watch responder=%s error=%s",
+			    c->v[k]->name, e2.msg);
+			err_clear(&e2);
+		}
+	if (w.n == 0 && c->nnotes == 0) {
+		cwatch_free(&w);
+		return 0;
+	}
+	if (store_begin(st, e) < 0)
+		goto fail;
+	if (cwatch_decide(&w, c->guard, st, now, e) < 0 ||
+	    notes_flush(c, st, e) < 0 || store_commit(st, e) < 0) {
+		store_rollback(st);
+		goto fail;
+	}
+	k = w.n;
+	cwatch_free(&w);
+	return (int)k;
+fail:
+	cwatch_free(&w);
+	return -1;
+}
+
 /* Writes the rows of applied items and the decision states. */
 static int
 record(struct containment *c, struct store *st, struct item *it, size_t n,
@@ -272,12 +342,8 @@ record(struct containment *c, struct store *st, struct item *it, size_t n,
 		    dstate[x->state], e) < 0)
 			goto fail;
 	}
-	for (i = 0; i < c->nnotes; i++)
-		if (store_note_add(st, c->notes[i].incident_id,
-		    c->notes[i].source, c->notes[i].subject, c->notes[i].text,
-		    e) < 0)
-			goto fail;
-	c->nnotes = 0;
+	if (notes_flush(c, st, e) < 0)
+		goto fail;
 	return store_commit(st, e);
 fail:
 	store_rollback(st);
@@ -817,7 +883,10 @@ containment_reconcile(struct containment *c, struct store *st, int64_t now,
 struct contain_exec {
 	struct containment	*c;
 	int64_t			 next_expire, next_reconcile;	/* µs */
+	int64_t			 next_watch;
 };
+
+#define WATCH_INTERVAL_US	(2 * 1000000LL)	/* locked accounts */
 
 static int
 cx_start(struct executor *ex, struct store *st, struct err *e)
@@ -849,6 +918,12 @@ cx_run(struct executor *ex, struct store *st, int64_t now, struct err *e)
 
 	if (x == NULL || x->c == NULL)
 		return 0;
+	/* First: an address an account came back from is blocked below. */
+	if (now >= x->next_watch) {
+		x->next_watch = now + WATCH_INTERVAL_US;
+		if (containment_watch(x->c, st, now, e) < 0)
+			return -1;
+	}
 	if ((total = containment_decisions(x->c, st, now, e)) < 0)
 		return -1;
 	if (now >= x->next_expire) {

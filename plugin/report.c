@@ -201,14 +201,24 @@ report_template_path(const struct report_conf *rc, enum incident_kind k)
 }
 
 static struct tmpl *
-load_template(const struct report_conf *rc, enum incident_kind k,
+load_template(const struct report_conf *rc, enum incident_kind k, int team,
     struct err *e)
 {
 	struct tmpl	*t;
 	char		*path;
 	int		 rc2;
 
-	path = report_template_path(rc, k);
+	/* Our own team hears what was done on our host (not the kind's
+	 * text, which is written to the attacker's network). */
+	if (team && k != INCIDENT_COMPROMISE) {
+		path = xasprintf("%s/local-containment.tmpl",
+		    rc->template_dir);
+		if (access(path, F_OK) != 0) {
+			free(path);
+			path = report_template_path(rc, k);
+		}
+	} else
+		path = report_template_path(rc, k);
 	rc2 = tmpl_load(path, &t, e);
 	free(path);
 	return rc2 == -1 ? NULL : t;
@@ -250,13 +260,14 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 	char		*p;
 	const char	*service;
 	size_t		 i, j;
+	char		 names[256], host[256];
 	int		 port, compromise = 0, pcaps = 0, contained = 0;
 	long long	 alerts = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (n == 0)
 		return err_set(e, "report: no incidents");
-	if ((t = load_template(rc, inc[0].row->kind, e)) == NULL)
+	if ((t = load_template(rc, inc[0].row->kind, c->team, e)) == NULL)
 		return -1;
 	port = first_port(&inc[0], proto, sizeof(proto));
 	service = report_service_name(port, proto);
@@ -278,6 +289,12 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 	tmpl_ctx_set(ctx, "date", buf);
 	tmpl_ctx_set(ctx, "src", inc[0].row->src);
 	tmpl_ctx_set(ctx, "dst", inc[0].row->dst);
+	if (c->team) {
+		if (gethostname(host, sizeof(host)) != 0)
+			strlcpy_r(host, "?", sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		tmpl_ctx_set(ctx, "host", host);
+	}
 	tmpl_ctx_list(ctx, "incidents");
 	for (i = 0; i < n; i++) {
 		const struct incident_row *in = inc[i].row;
@@ -290,7 +307,16 @@ report_build(const struct report_conf *rc, const struct report_incident *inc,
 		local_time(in->last_usec, buf, sizeof(buf));
 		tmpl_ctx_set(ic, "last", buf);
 		tmpl_ctx_setf(ic, "alerts", "%lld", (long long)in->alerts);
+		tmpl_ctx_set(ic, "what", kind_phrase[in->kind]);
 		alerts += in->alerts;
+		/* Local account names: for our own team only. */
+		if (c->team) {
+			report_team_ctx(ic, &inc[i], names, sizeof(names));
+			tmpl_ctx_set(ic, "locked", names);
+			if (tmpl_ctx_get(ctx, "locked") == NULL ||
+			    *tmpl_ctx_get(ctx, "locked") == '\0')
+				tmpl_ctx_set(ctx, "locked", names);
+		}
 		if (in->kind == INCIDENT_COMPROMISE)
 			compromise = 1;
 		tmpl_ctx_list(ic, "evidence");

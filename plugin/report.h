@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "err.h"
 #include "store.h"
+#include "store_note.h"
 #include "store_policy.h"
 
 struct config;
@@ -74,6 +75,8 @@ struct report_contact {
 	char	source[16];	/* "rdap", "whois", "ptr", "config" */
 	int	low_confidence;	/* guessed: always waits for review */
 	char	cc[512];	/* the national CERT: Cc (with copy_to) */
+	int	team;		/* our own team ("internal"): may read the
+				 * incident's notes, local account names */
 };
 
 struct report_part {
@@ -108,12 +111,18 @@ struct report_incident {
 	size_t				  pcap_len;
 	int64_t				  contained_until; /* µs: blocked
 					   * (not dry-run) until, 0: not */
+	const struct note_row		 *notes; /* the incident's record;
+					   * only for a team report */
+	size_t				  nnotes;
 };
 
 /*
  * Builds the report for incidents inc[0..n) (all to one desk) with
  * template `<kind>.tmpl` (else default.tmpl) of rc->template_dir, kind
- * being that of inc[0]. `now` is wall-clock µs (the Date of the report).
+ * being that of inc[0]; for our own team (c->team) and a kind other than
+ * compromise, `local-containment.tmpl`, with the accounts the notes say
+ * were locked (notes are read for team reports only). `now` is
+ * wall-clock µs (the Date of the report).
  */
 int	report_build(const struct report_conf *,
 	    const struct report_incident *inc, size_t n,
@@ -140,6 +149,16 @@ char	*report_xarf_id(const struct report_conf *,
 /* The X-ARF 0.2 Report-Type / XARF JSON ReportType of a kind, or NULL. */
 const char *report_xarf02_type(enum incident_kind);
 const char *report_xarf3_type(enum incident_kind);
+
+/*
+ * report_team.c: sets an incident's "accounts" (user, expired, held,
+ * term, kill, unlocked), "refused", "back" and "notes" lists from
+ * ri->notes; names gets the accounts locked, ", "-separated. Returns
+ * how many accounts were locked.
+ */
+struct tmpl_ctx;
+size_t	 report_team_ctx(struct tmpl_ctx *ic, const struct report_incident *ri,
+	    char *names, size_t nameslen);
 
 /* One evidence alert (EVE JSON) as a readable log line in our zone. */
 int	report_evidence_line(const char *alert_json, const char *tz,

@@ -6,7 +6,8 @@
  * new complaint about the same source to the same desk within
  * reports.repeat_after: later events join that report while it is still
  * a draft, else become a follow-up (In-Reply-To/References). "internal"
- * reports go to reports.team_address only, "upstream" to
+ * reports go to reports.team_address only (with what lockacct did on
+ * our host: the incident's notes), "upstream" to
  * reports.upstream_address; "source" waits until the resolver has stored
  * a contact. Kinds in reports.skip_review are approved at once unless the
  * contact is low-confidence. An evidence capture of the incident
@@ -30,6 +31,7 @@
 #include "report.h"
 #include "resolver.h"
 #include "store_block.h"
+#include "store_note.h"
 #include "store_policy.h"
 #include "store_report.h"
 #include "xmalloc.h"
@@ -58,6 +60,18 @@ struct inc_set {
 	struct err		*e;
 	int			 failed;
 };
+
+static int
+collect_note(void *arg, const struct note_row *nr)
+{
+	struct report_incident *ri = arg;
+	struct note_row *v = (struct note_row *)ri->notes;
+
+	v = xreallocarray(v, ri->nnotes + 1, sizeof(*v));
+	v[ri->nnotes++] = *nr;
+	ri->notes = v;
+	return 0;
+}
 
 static int
 collect_evidence(void *arg, const struct evidence_row *ev)
@@ -116,6 +130,7 @@ inc_set_free(struct inc_set *s)
 			free(s->ri[i].evidence[j]);
 		free(s->ri[i].evidence);
 		free((void *)s->ri[i].pcap);
+		free((void *)s->ri[i].notes);
 		incident_row_clear(&s->rows[i]);
 	}
 	free(s->rows);
@@ -362,6 +377,10 @@ render_row(struct executor *ex, struct store *st, struct report_row *r,
 		if (store_block_list(st, BLOCK_LIST_ACTIVE, now,
 		    block_of_incident, &s.ri[i], e) < 0)
 			goto out;
+		/* What was done on our host: for our own team only. */
+		if (c->team && store_note_list(st, s.rows[i].id, collect_note,
+		    &s.ri[i], e) < 0)
+			goto out;
 	}
 	if (report_build(rc, s.ri, s.n, c, now, &rep, e) == -1)
 		goto out;
@@ -423,6 +442,7 @@ contact_for(struct executor *ex, struct store *st,
 		    rc->organisation[0] ? rc->organisation : a,
 		    sizeof(c->network));
 		strlcpy_r(c->source, "config", sizeof(c->source));
+		c->team = strcmp(d->recipient, RECIPIENT_INTERNAL) == 0;
 		return 1;
 	}
 	/*

@@ -49,6 +49,19 @@ col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
 	strlcpy_r(buf, t ? (const char *)t : "", len);
 }
 
+/* A row of "SELECT id, incident_id, at_usec, source, subject, text". */
+static void
+note_read(sqlite3_stmt *st, struct note_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->incident_id = sqlite3_column_int64(st, 1);
+	r->at_usec = sqlite3_column_int64(st, 2);
+	col_copy(st, 3, r->source, sizeof(r->source));
+	col_copy(st, 4, r->subject, sizeof(r->subject));
+	col_copy(st, 5, r->text, sizeof(r->text));
+}
+
 int
 store_note_list(struct store *s, int64_t incident_id, store_note_cb cb,
     void *arg, struct err *e)
@@ -63,13 +76,7 @@ store_note_list(struct store *s, int64_t incident_id, store_note_cb cb,
 		return -1;
 	sqlite3_bind_int64(st, 1, incident_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		r.id = sqlite3_column_int64(st, 0);
-		r.incident_id = sqlite3_column_int64(st, 1);
-		r.at_usec = sqlite3_column_int64(st, 2);
-		col_copy(st, 3, r.source, sizeof(r.source));
-		col_copy(st, 4, r.subject, sizeof(r.subject));
-		col_copy(st, 5, r.text, sizeof(r.text));
+		note_read(st, &r);
 		if (cb(arg, &r) != 0) {
 			sqlite3_reset(st);
 			return 0;
@@ -103,4 +110,33 @@ store_note_last_incident(struct store *s, const char *source,
 		return err_set(e, "store: notes: %s",
 		    sqlite3_errmsg(store_db(s)));
 	return id;
+}
+
+int
+store_note_locked(struct store *s, const char *source, store_note_cb cb,
+    void *arg, struct err *e)
+{
+	/* Per subject, the latest lock or unlock; those that are a lock. */
+	static const char sql[] = "SELECT n.id, n.incident_id, n.at_usec, "
+	    "n.source, n.subject, n.text FROM note n WHERE n.source = ?1 AND "
+	    "n.text LIKE 'locked %' AND n.id = (SELECT MAX(m.id) FROM note m "
+	    "WHERE m.source = ?1 AND m.subject = n.subject AND (m.text LIKE "
+	    "'locked %' OR m.text LIKE 'unlocked %')) ORDER BY n.id";
+	sqlite3_stmt *st;
+	struct note_row r;
+	int rc;
+
+	if ((st = store_stmt(s, sql, e)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		note_read(st, &r);
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return err_set(e, "store: notes: %s",
+		    sqlite3_errmsg(store_db(s)));
+	return 0;
 }

@@ -34,6 +34,14 @@ int	 store_note_list(struct store *, int64_t incident_id, store_note_cb,
 int64_t	 store_note_last_incident(struct store *, const char *source,
 	    const char *subject, struct err *);
 
+/*
+ * The accounts source holds locked now: per subject, its latest "locked
+ * USER" note when no "unlocked USER" note came after it (so a restart
+ * keeps watching them). 0 or -1.
+ */
+int	 store_note_locked(struct store *, const char *source, store_note_cb,
+	    void *arg, struct err *);
+
 extern const char store_sql_note[];
 
 #endif

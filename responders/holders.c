@@ -63,6 +63,30 @@ holder_of(struct holders *hs, uid_t uid)
 
 /* ---------------------------------------------------------------- utmp */
 
+/* The remote address of a utmp record (address field, else host); 0 none. */
+static int
+utmp_addr(const struct utmpx *u, struct addr *a)
+{
+	char		host[sizeof(u->ut_host) + 1];
+	size_t		l;
+
+	if (u->ut_addr_v6[1] == 0 && u->ut_addr_v6[2] == 0 &&
+	    u->ut_addr_v6[3] == 0 && u->ut_addr_v6[0] != 0) {
+		addr_from_v4(a, &u->ut_addr_v6[0]);
+		return 1;
+	}
+	if (u->ut_addr_v6[0] | u->ut_addr_v6[1] | u->ut_addr_v6[2] |
+	    u->ut_addr_v6[3]) {
+		addr_from_v6(a, u->ut_addr_v6);
+		return 1;
+	}
+	memcpy(host, u->ut_host, sizeof(u->ut_host));
+	host[sizeof(u->ut_host)] = '\0';
+	l = strcspn(host, " ");
+	host[l] = '\0';
+	return addr_parse(host, a) == 0;
+}
+
 /* Whether a utmp record's remote host is src (address field or host). */
 static int
 utmp_from(const struct utmpx *u, const struct addr *src)
@@ -71,22 +95,22 @@ utmp_from(const struct utmpx *u, const struct addr *src)
 	char		host[sizeof(u->ut_host) + 1];
 	size_t		l;
 
-	if (u->ut_addr_v6[1] == 0 && u->ut_addr_v6[2] == 0 &&
-	    u->ut_addr_v6[3] == 0 && u->ut_addr_v6[0] != 0) {
-		addr_from_v4(&a, &u->ut_addr_v6[0]);
-		if (addr_cmp(&a, src) == 0)
-			return 1;
-	} else if (u->ut_addr_v6[0] | u->ut_addr_v6[1] | u->ut_addr_v6[2] |
-	    u->ut_addr_v6[3]) {
-		addr_from_v6(&a, u->ut_addr_v6);
-		if (addr_cmp(&a, src) == 0)
-			return 1;
-	}
+	if (utmp_addr(u, &a) && addr_cmp(&a, src) == 0)
+		return 1;
+	/* The address field may differ from a host naming src. */
 	memcpy(host, u->ut_host, sizeof(u->ut_host));
 	host[sizeof(u->ut_host)] = '\0';
 	l = strcspn(host, " ");
 	host[l] = '\0';
 	return addr_parse(host, &a) == 0 && addr_cmp(&a, src) == 0;
+}
+
+/* A USER_PROCESS record whose session leader still runs. */
+static int
+utmp_live(const struct utmpx *u)
+{
+	return u->ut_type == USER_PROCESS && !(u->ut_pid > 0 &&
+	    kill(u->ut_pid, 0) == -1 && errno == ESRCH);
 }
 
 static int
@@ -101,11 +125,9 @@ holders_utmp(struct holders *hs, const struct addr *src, const char *path)
 		return -1;
 	setutxent();
 	while ((u = getutxent()) != NULL) {
-		if (u->ut_type != USER_PROCESS || !utmp_from(u, src))
+		/* A stale record (its leader gone): nobody is there. */
+		if (!utmp_live(u) || !utmp_from(u, src))
 			continue;
-		if (u->ut_pid > 0 && kill(u->ut_pid, 0) == -1 &&
-		    errno == ESRCH)
-			continue;	/* a stale record: nobody is there */
 		memcpy(name, u->ut_user, sizeof(u->ut_user));
 		name[sizeof(u->ut_user)] = '\0';
 		res = NULL;
@@ -130,6 +152,16 @@ struct inodes {
 	unsigned long	*v;
 	size_t		 n, cap;
 };
+
+static void
+inodes_add(struct inodes *in, unsigned long ino)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 8;
+		in->v = xreallocarray(in->v, in->cap, sizeof(*in->v));
+	}
+	in->v[in->n++] = ino;
+}
 
 /* Parses /proc/net/tcp's hex address ("0100007F" or 32 hex digits). */
 static int
@@ -157,15 +189,29 @@ hex_addr(const char *s, size_t len, struct addr *a)
 	return 0;
 }
 
+/* One line of /proc/net/tcp: the peer and inode of an established socket. */
+static int
+tcp_line(const char *line, struct addr *a, unsigned long *ino)
+{
+	char		 rem[64], *colon;
+	unsigned	 st;
+
+	/* sl local rem st tx:rx tr:when retr uid timeout inode */
+	if (sscanf(line, "%*s %*s %63s %x %*s %*s %*s %*s %*s %lu", rem, &st,
+	    ino) != 3 || st != 1 || *ino == 0)	/* TCP_ESTABLISHED */
+		return -1;
+	if ((colon = strchr(rem, ':')) == NULL)
+		return -1;
+	return hex_addr(rem, (size_t)(colon - rem), a);
+}
+
 static int
 inodes_scan(struct inodes *in, const char *path, const struct addr *src)
 {
 	FILE		*fp;
-	char		 line[512], rem[64];
+	char		 line[512];
 	unsigned long	 ino;
-	unsigned	 st;
 	struct addr	 a;
-	char		*colon;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? 0 : -1;
@@ -174,21 +220,9 @@ inodes_scan(struct inodes *in, const char *path, const struct addr *src)
 		return 0;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		/* sl local rem st tx:rx tr:when retr uid timeout inode */
-		if (sscanf(line, "%*s %*s %63s %x %*s %*s %*s %*s %*s %lu",
-		    rem, &st, &ino) != 3)
+		if (tcp_line(line, &a, &ino) == -1 || addr_cmp(&a, src) != 0)
 			continue;
-		if (st != 1 || ino == 0)	/* TCP_ESTABLISHED */
-			continue;
-		if ((colon = strchr(rem, ':')) == NULL ||
-		    hex_addr(rem, (size_t)(colon - rem), &a) == -1 ||
-		    addr_cmp(&a, src) != 0)
-			continue;
-		if (in->n == in->cap) {
-			in->cap = in->cap ? in->cap * 2 : 8;
-			in->v = xreallocarray(in->v, in->cap, sizeof(*in->v));
-		}
-		in->v[in->n++] = ino;
+		inodes_add(in, ino);
 	}
 	fclose(fp);
 	return 0;
@@ -205,9 +239,10 @@ inode_in(const struct inodes *in, unsigned long ino)
 	return 0;
 }
 
-/* The real uid of a process, from /proc/PID/status; -1 when gone. */
-static long long
-proc_uid(const char *proc, pid_t pid)
+/* The real uid of a process, from /proc/PID/status; -1 when gone or a
+ * zombie (it holds nothing and only waits for its parent). */
+long long
+holders_proc_uid(const char *proc, pid_t pid)
 {
 	char		path[PATH_MAX], line[256];
 	FILE		*fp;
@@ -216,11 +251,15 @@ proc_uid(const char *proc, pid_t pid)
 	snprintf(path, sizeof(path), "%s/%d/status", proc, (int)pid);
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL)
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strncmp(line, "State:", 6) == 0 &&
+		    line[6 + strspn(line + 6, " \t")] == 'Z')
+			break;
 		if (strncmp(line, "Uid:", 4) == 0) {
 			uid = strtoll(line + 4, NULL, 10);
 			break;
 		}
+	}
 	fclose(fp);
 	return uid;
 }
@@ -258,7 +297,7 @@ holders_procs(struct holders *hs, const struct inodes *in, const char *proc)
 			if (sscanf(link, "socket:[%lu]", &ino) != 1 ||
 			    !inode_in(in, ino))
 				continue;
-			if ((uid = proc_uid(proc, pid)) < 0 ||
+			if ((uid = holders_proc_uid(proc, pid)) < 0 ||
 			    (h = holder_of(hs, (uid_t)uid)) == NULL)
 				break;
 			h->sockets++;
@@ -311,4 +350,146 @@ holders_free(struct holders *hs)
 		free(hs->v[i].pids);
 	free(hs->v);
 	memset(hs, 0, sizeof(*hs));
+}
+
+/* --------------------------------------------------------- coming back */
+
+static void
+back_add(struct holders_back *b, const struct addr *a, int session)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nfrom; i++)
+		if (addr_cmp(&b->from[i], a) == 0) {
+			b->from_session[i] |= session;
+			return;
+		}
+	if (b->nfrom == b->capfrom) {
+		b->capfrom = b->capfrom ? b->capfrom * 2 : 4;
+		b->from = xreallocarray(b->from, b->capfrom,
+		    sizeof(*b->from));
+		b->from_session = xreallocarray(b->from_session, b->capfrom,
+		    sizeof(*b->from_session));
+	}
+	b->from[b->nfrom] = *a;
+	b->from_session[b->nfrom++] = session;
+}
+
+/* A pid spread over 64 bits (splitmix64), for an order-free sum. */
+static uint64_t
+pid_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The socket inodes every process of uid holds; counts the processes. */
+static void
+back_procs(struct holders_back *b, struct inodes *in, uid_t uid,
+    const char *proc)
+{
+	DIR		*d, *fd;
+	struct dirent	*de, *fe;
+	char		 path[PATH_MAX], link[64];
+	unsigned long	 ino;
+	ssize_t		 l;
+
+	if ((d = opendir(proc)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    holders_proc_uid(proc, (pid_t)strtol(de->d_name, NULL,
+		    10)) !=
+		    (long long)uid)
+			continue;
+		b->nprocs++;
+		b->procs_hash += pid_mix((uint64_t)strtoull(de->d_name, NULL,
+		    10));
+		snprintf(path, sizeof(path), "%s/%s/fd", proc, de->d_name);
+		if ((fd = opendir(path)) == NULL)
+			continue;
+		while ((fe = readdir(fd)) != NULL) {
+			snprintf(path, sizeof(path), "%s/%s/fd/%s", proc,
+			    de->d_name, fe->d_name);
+			if (fe->d_name[0] == '.' || (l = readlink(path, link,
+			    sizeof(link) - 1)) <= 0)
+				continue;
+			link[l] = '\0';
+			if (sscanf(link, "socket:[%lu]", &ino) == 1 &&
+			    !inode_in(in, ino))
+				inodes_add(in, ino);
+		}
+		closedir(fd);
+	}
+	closedir(d);
+}
+
+/* Adds the peers of the established connections among the inodes. */
+static int
+back_peers(struct holders_back *b, const struct inodes *in, const char *path)
+{
+	FILE		*fp;
+	char		 line[512];
+	unsigned long	 ino;
+	struct addr	 a;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (tcp_line(line, &a, &ino) == 0 && inode_in(in, ino))
+			back_add(b, &a, 0);
+	fclose(fp);
+	return 0;
+}
+
+int
+holders_back_find(const char *user, uid_t uid, const struct holders_where *w,
+    struct holders_back *out, struct err *e)
+{
+	struct inodes	 in = { NULL, 0, 0 };
+	struct utmpx	*u;
+	struct addr	 a;
+	char		 path[PATH_MAX];
+	const char	*proc = w != NULL && w->proc != NULL ? w->proc : "/proc";
+	const char	*utmp = w != NULL ? w->utmp : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (utmp != NULL && utmpxname(utmp) == -1)
+		return err_set(e, "%s: %s", utmp, strerror(errno));
+	setutxent();
+	while ((u = getutxent()) != NULL) {
+		if (!utmp_live(u) || strncmp(u->ut_user, user,
+		    sizeof(u->ut_user)) != 0)
+			continue;
+		out->sessions++;
+		if (utmp_addr(u, &a))
+			back_add(out, &a, 1);
+	}
+	endutxent();
+	back_procs(out, &in, uid, proc);
+	if (in.n > 0) {
+		snprintf(path, sizeof(path), "%s/net/tcp", proc);
+		if (back_peers(out, &in, path) == -1)
+			goto fail;
+		snprintf(path, sizeof(path), "%s/net/tcp6", proc);
+		if (back_peers(out, &in, path) == -1)
+			goto fail;
+	}
+	free(in.v);
+	return 0;
+fail:
+	err_set(e, "%s: %s", path, strerror(errno));
+	free(in.v);
+	holders_back_free(out);
+	return -1;
+}
+
+void
+holders_back_free(struct holders_back *b)
+{
+	free(b->from);
+	free(b->from_session);
+	memset(b, 0, sizeof(*b));
 }

@@ -9,7 +9,8 @@
  * found that way: `redress unlock USER` does. Never root, never a uid
  * under min_uid, never a name on the `never` list, never the account
  * redress runs as, and only names on `users_allowed` when that list is
- * given. Programs run as argv vectors, never through a shell.
+ * given. Programs run as argv vectors, never through a shell. watch()
+ * looks at the accounts still locked for the intruder coming back.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -63,8 +64,20 @@ static const struct conf_field lockacct_fields[] = {
 };
 #undef L
 
+/* An account last found coming back: the same processes soon after are
+ * not news (one that outlives SIGKILL is tried again after a while). */
+struct lockacct_seen {
+	char		 user[64];
+	uint64_t	 procs;		/* holders_back's procs_hash */
+	int64_t		 at_ms;		/* monotonic */
+};
+
+#define LOCKACCT_SEEN		64
+#define LOCKACCT_SEEN_MS	60000
+
 struct lockacct {
 	struct lockacct_conf	 c;
+	struct lockacct_seen	 seen[LOCKACCT_SEEN];
 };
 
 static int
@@ -239,6 +252,26 @@ lockacct_note(struct responder *r, int64_t incident, const char *user,
 		r->note(r->note_arg, r, incident, user, text);
 }
 
+/* Whether /proc/PID says the process is a zombie (ended, not reaped). */
+static int
+lockacct_zombie(const char *dir)
+{
+	char	 path[600], line[128];
+	FILE	*fp;
+	int	 z = 0;
+
+	snprintf(path, sizeof(path), "%s/status", dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, "State:", 6) == 0) {
+			z = line[6 + strspn(line + 6, " \t")] == 'Z';
+			break;
+		}
+	fclose(fp);
+	return z;
+}
+
 /* Sends sig to every process of uid; returns how many it reached. */
 static size_t
 lockacct_signal(const struct lockacct *p, uid_t uid, int sig)
@@ -256,10 +289,15 @@ lockacct_signal(const struct lockacct *p, uid_t uid, int sig)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", p->c.proc, de->d_name);
-		/* /proc/PID is owned by the process's effective uid. */
-		if (stat(path, &sb) == -1 || sb.st_uid != uid)
-			continue;
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		/* A zombie has ended already. */
+		if (stat(path, &sb) == -1 || lockacct_zombie(path))
+			continue;
+		/* /proc/PID is owned by the effective uid; a set-uid program
+		 * the account started (su, sudo) has it as its real uid. */
+		if (sb.st_uid != uid && holders_proc_uid(p->c.proc, pid) !=
+		    (long long)uid)
+			continue;
 		if (pid == getpid())
 			continue;
 		if (kill(pid, sig) == 0)
@@ -419,6 +457,99 @@ lockacct_revert(struct responder *r, const struct resp_block *v, size_t n,
 	return rc;
 }
 
+/*
+ * Whether what user holds now is news: not the very processes it was
+ * found with less than LOCKACCT_SEEN_MS ago. Remembers it.
+ */
+static int
+lockacct_news(struct lockacct *p, const char *user,
+    const struct holders_back *hb)
+{
+	struct lockacct_seen	*s = NULL, *old = &p->seen[0];
+	int64_t			 now = monotime_ms();
+	size_t			 i;
+
+	for (i = 0; i < LOCKACCT_SEEN && s == NULL; i++)
+		if (strcmp(p->seen[i].user, user) == 0)
+			s = &p->seen[i];
+		else if (p->seen[i].at_ms < old->at_ms)
+			old = &p->seen[i];
+	if (s != NULL && s->procs == hb->procs_hash &&
+	    now - s->at_ms < LOCKACCT_SEEN_MS)
+		return 0;
+	if (s == NULL) {
+		s = old;
+		strlcpy_r(s->user, user, sizeof(s->user));
+	}
+	s->procs = hb->procs_hash;
+	s->at_ms = now;
+	return 1;
+}
+
+/*
+ * The accounts it locked, coming back: an intruder with a backdoor
+ * unlocks the account (or never needed the password), and a session or
+ * a process of it appears, from the old address or another. Each is
+ * noted, locked again and its processes ended; back hears every remote
+ * address it came from, for the containment executor to block.
+ */
+static int
+lockacct_watch(struct responder *r, const struct resp_watch *v, size_t n,
+    resp_back_fn back, void *arg, struct err *e)
+{
+	struct lockacct		*p = r->priv;
+	struct holders_where	 w = { p->c.utmp, p->c.proc };
+	struct holders_back	 hb;
+	struct passwd		*pw;
+	struct err		 e1 = { "", 0 };
+	char			 a[ADDR_STRLEN];
+	size_t			 i, k;
+	int			 rc = 0;
+
+	if (r->dry_run)
+		return 0;
+	for (i = 0; i < n; i++) {
+		err_clear(&e1);
+		/* Refused now (the never list grew): not ours to touch. */
+		if (lockacct_check(p, v[i].user, &e1) == -1 ||
+		    (pw = getpwnam(v[i].user)) == NULL)
+			continue;
+		if (holders_back_find(v[i].user, pw->pw_uid, &w, &hb,
+		    &e1) == -1) {
+			err_set(e, "%s", e1.msg);
+			rc = -1;
+			continue;
+		}
+		if ((hb.sessions == 0 && hb.nprocs == 0) ||
+		    !lockacct_news(p, v[i].user, &hb)) {
+			holders_back_free(&hb);
+			continue;
+		}
+		for (k = 0; k < hb.nfrom; k++)
+			lockacct_note(r, v[i].incident_id, v[i].user, "%s came "
+			    "back: %s from %s", v[i].user, hb.from_session[k] ?
+			    "session" : "connection", addr_format(&hb.from[k],
+			    a, sizeof(a)));
+		if (hb.nfrom == 0)
+			lockacct_note(r, v[i].incident_id, v[i].user, "%s came "
+			    "back: %zu process%s running", v[i].user,
+			    hb.nprocs, hb.nprocs == 1 ? "" : "es");
+		if (back != NULL)
+			for (k = 0; k < hb.nfrom || (k == 0 && hb.nfrom == 0);
+			    k++)
+				back(arg, r, v[i].incident_id, v[i].user,
+				    hb.nfrom ? &hb.from[k] : NULL);
+		holders_back_free(&hb);
+		/* Locked again (a backdoor may have unlocked it), then ended. */
+		if (lockacct_one(r, v[i].user, 1, v[i].incident_id,
+		    &e1) == -1) {
+			err_set(e, "%s", e1.msg);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 static void
 lockacct_close(struct responder *r)
 {
@@ -435,4 +566,5 @@ const struct responder_ops resp_lockacct = {
 	.list = NULL,
 	.close = lockacct_close,
 	.release = lockacct_release,
+	.watch = lockacct_watch,
 };

@@ -41,6 +41,20 @@ typedef int (*resp_list_cb)(void *arg, const struct cidr *net,
 struct responder;
 struct protect;
 
+/* An account a backend acted on and still holds so (lockacct: locked). */
+struct resp_watch {
+	int64_t	 incident_id;	/* the incident that locked it */
+	char	 user[64];
+};
+
+/*
+ * Called by watch() for an account found coming back: from is the remote
+ * address of a session or connection it holds now (NULL: processes of it
+ * run, from nowhere remote).
+ */
+typedef void (*resp_back_fn)(void *arg, const struct responder *,
+    int64_t incident_id, const char *user, const struct addr *from);
+
 struct responder_ops {
 	const char	*name;		/* "type:" in YAML */
 	size_t		 priv_size;	/* core callocs r->priv */
@@ -60,6 +74,13 @@ struct responder_ops {
 	int	(*list)(struct responder *, resp_list_cb, void *, struct err *);
 	void	(*close)(struct responder *);
 	void	(*release)(struct responder *);	/* frees what configure kept */
+	/*
+	 * The accounts v[0..n) it acted on, checked again (may be NULL):
+	 * each one found with a session or processes is acted on again and
+	 * reported through back. Not called in dry-run.
+	 */
+	int	(*watch)(struct responder *, const struct resp_watch *v,
+		    size_t n, resp_back_fn back, void *arg, struct err *);
 };
 
 /*

@@ -6,13 +6,20 @@
 # the address holds (found by its connection, not named by any alert) and
 # end its processes: the session is gone and a new login is refused.
 # `redress unlock` lets the user in again. root and an account on the
-# `never` list, logged in from the same address, are untouched.
+# `never` list, logged in from the same address, are untouched. Our own
+# team's report names the account locked and how to undo it. Then the
+# user is locked again for a second address, and the intruder comes back:
+# unlocked by hand outside redress (a backdoor), a login from a third
+# address; the running daemon notes it, ends the session and blocks that
+# address too.
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 for c in ip nft sshd ssh ssh-keygen useradd userdel passwd chage pgrep; do
 	command -v $c >/dev/null 2>&1 || skip_all "no $c"
 done
 SSHD=$(command -v sshd)
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+XS="${SHARED:-$REPO/../shared}/reference/xarf"
 N=$$
 X=$((N % 200 + 20))
 NSS=srv$N
@@ -74,7 +81,7 @@ CONF
 ip netns exec $NSS "$SSHD" -f "$T/sshd_config" -E "$T/sshd.log" ||
 	skip_all "sshd does not start"
 
-plan 17
+plan 33
 
 SSHOPT="-i $T/userkey -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=3 -o LogLevel=ERROR"
 login() { ip netns exec $NSA ssh $SSHOPT "$1@$S" "$2"; }
@@ -114,6 +121,14 @@ responders:
       enabled: true
       never: [root, $U2]
       grace: 2s
+reports:
+  name: "Jane Doe"
+  organisation: "Example Org"
+  from: "abuse-reports@example.org"
+  team_address: "security@example.org"
+  templates: $REPO/templates
+  outbox: $T/$1/outbox
+  timezone: UTC
 CONF
 }
 R() { _n=$1; shift; ip netns exec $NSS "$REDRESS" -c "$T/$_n/redress.yaml" "$@"; }
@@ -167,3 +182,74 @@ check "the unlock and who ran it are on the incident's record" \
     grep -q "lockacct: unlocked $U1 by hand: alice (through sudo)" "$T/live/inc1"
 wait_for 5 sh -c "ip netns exec $NSA ssh $SSHOPT -b 10.251.$X.3 $U1@$S true"
 ok $? "$U1 logs in again after unlock"
+
+# The report to our own team: the account, the host, what ended, the undo.
+team_draft() { grep -l '^To: security@example.org' "$T/live/outbox/new/"* \
+    "$T/live/outbox/cur/"* 2>/dev/null | head -n 1; }
+D=$(team_draft)
+check "a report to our own team was drafted for incident 1" test -n "$D"
+check "it says which account was locked on which host, what ended, how to undo" \
+    sh -c "grep -q 'We locked the account $U1 on $(hostname)' '$D' &&
+    grep -q 'because $A, the address that attacked us, held a connection of it' '$D' &&
+    grep -q 'Processes ended: [1-9][0-9]* sent SIGTERM' '$D' &&
+    grep -q 'redress unlock $U1' '$D' && grep -q 'Not locked: $U2 is on the never list' '$D'"
+if [ -d "$XS" ]; then
+	python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" \
+	    "$T/live/outbox" >"$T/xarf" 2>&1
+	ok $? "every draft is valid X-ARF / XARF JSON ($(tail -n 1 "$T/xarf"))"
+else
+	ok 0 "# SKIP no X-ARF schemas in $XS"
+fi
+
+# Locked again: a session from a second address, and an alert for it.
+B=10.251.$X.3
+login3() { ip netns exec $NSA ssh $SSHOPT -b "$1" "$U1@$S" "$2"; }
+login3 $B "sleep 303" >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_for 5 sess $U1 3
+ok $? "$U1 holds a session from $B"
+printf '{"timestamp":"%s","flow_id":2,"event_type":"alert","src_ip":"%s","src_port":40002,"dest_ip":"%s","dest_port":2222,"proto":"TCP","flow":{"pkts_toserver":9,"pkts_toclient":8,"bytes_toserver":900,"bytes_toclient":800},"alert":{"action":"allowed","gid":1,"signature_id":2010002,"rev":1,"signature":"TEST exploit","category":"Attempted Administrator Privilege Gain","severity":1}}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.000000+0000)" $B $S >>"$T/eve.json"
+R live run --once >"$T/live/out2" 2>"$T/live/err2"
+ok $? "run --once with an exploit alert from $B"
+wait_for 5 sh -c "! pgrep -u $U1 >/dev/null"
+ok $? "$U1 is locked again and its session from $B gone"
+INC2=$(sed -n 's/.*lockacct: locked '$U1' (expired) incident=\([0-9]*\).*/\1/p' "$T/live/err2" | head -n 1)
+check "the second lock is on a new incident ($INC2)" test "${INC2:-1}" -gt 1
+
+# The intruder comes back: unlocked outside redress, from a third address.
+C=10.251.$X.4
+ip -n $NSA addr add $C/24 dev va$N
+usermod -U -e '' $U1
+wait_for 5 sh -c "ip netns exec $NSA ssh $SSHOPT -b $C $U1@$S true"
+ok $? "unlocked by hand outside redress, $U1 logs in from $C"
+login3 $C "sleep 304" >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_for 5 sess $U1 4
+ok $? "$U1 holds a session from $C"
+ip netns exec $NSS "$REDRESS" -c "$T/live/redress.yaml" run \
+    >"$T/live/out3" 2>"$T/live/err3" &
+RP=$!
+PIDS="$PIDS $RP"
+wait_for 15 grep -q "lockacct: $U1 came back: connection from $C incident=$INC2" "$T/live/err3"
+ok $? "the running daemon sees $U1 come back from $C"
+wait_for 5 sh -c "! pgrep -u $U1 >/dev/null"
+ok $? "the session from $C is ended"
+wait_for 5 sh -c "ip netns exec $NSS nft list ruleset | grep -q '$C'"
+ok $? "$C is blocked too"
+kill "$RP"; wait "$RP" 2>/dev/null
+check "$U1 is locked again" \
+    sh -c "passwd -S $U1 | awk '{ exit \$2 != \"L\" }'"
+R live incident "$INC2" >"$T/live/inc2" 2>&1
+check "redress incident $INC2 records the return and the new block" \
+    sh -c "grep -q 'lockacct: $U1 came back: connection from $C' '$T/live/inc2' &&
+    grep -q '$C' '$T/live/inc2'"
+check "the team's report of incident $INC2 says $U1 came back from $C" \
+    sh -c "grep -l 'came back: connection from $C' '$T/live/outbox/new/'* '$T/live/outbox/cur/'* | xargs grep -l '^To: security@example.org'"
+if [ -d "$XS" ]; then
+	python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" \
+	    "$T/live/outbox" >"$T/xarf" 2>&1
+	ok $? "every draft is still valid X-ARF / XARF JSON ($(tail -n 1 "$T/xarf"))"
+else
+	ok 0 "# SKIP no X-ARF schemas in $XS"
+fi

@@ -34,7 +34,7 @@ main(int argc, char *argv[])
 	char			*evs[] = { ev };
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, evs, 1, NULL, 0, 0 };
+	struct report_incident	 ri = { &in, evs, 1, NULL, 0, 0, NULL, 0 };
 	struct report_contact	 c;
 	struct report		 r;
 	struct err		 e = { "", 0 };

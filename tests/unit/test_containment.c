@@ -20,10 +20,15 @@
 
 #include "config.h"
 #include "containment.h"
+#include "containment_watch.h"
+#include "xmalloc.h"
 #include "executor.h"
 #include "store.h"
 #include "store_block.h"
+#include "store_note.h"
 #include "store_policy.h"
+#include "protect.h"
+#include "report.h"
 
 struct fx {
 	char		 dir[64];
@@ -405,6 +410,105 @@ test_executor(void **state)
 	free(ex.priv);
 }
 
+/* The incident's decisions as "action target recipient|reason" lines. */
+static int
+dec_line(void *arg, const struct decision_row *d)
+{
+	char	*buf = arg;
+	size_t	 l = strlen(buf);
+
+	snprintf(buf + l, 2048 - l, "%s %s %s|%s\n", d->action, d->target,
+	    d->recipient, d->reason);
+	return 0;
+}
+
+static int
+note_line(void *arg, const struct note_row *n)
+{
+	char	*buf = arg;
+	size_t	 l = strlen(buf);
+
+	snprintf(buf + l, 2048 - l, "%s %s: %s\n", n->source, n->subject,
+	    n->text);
+	return 0;
+}
+
+/*
+ * An account coming back from four places: our own side (whitelisted:
+ * noted, not contained), an address blocked already (left alone), a new
+ * one (a contain decision for the incident) and nowhere remote (nothing
+ * to block). Our own team is asked once per incident, and only with
+ * reports.team_address.
+ */
+static void
+test_watch_decide(void **state)
+{
+	struct fx		*x = *state;
+	struct err		 e = { "", 0 };
+	struct incident_row	 in;
+	struct cwatch		 w = { NULL, 0, 0 };
+	struct cwatch_back	 b[4];
+	struct protect		*g;
+	struct config		 cfg;
+	struct report_conf	 rc;
+	int64_t			 now = store_now_usec(), ids[3];
+	char			 got[2048] = "";
+	static const char *const from[] = { "192.0.2.7", "198.51.100.9",
+	    "198.51.100.4", NULL };
+	size_t			 i;
+
+	fx_config(x, "", "    - type: hostsdeny\n      path: /dev/null\n");
+	memset(&in, 0, sizeof(in));
+	in.kind = INCIDENT_EXPLOIT;
+	strlcpy_r(in.src, "203.0.113.5", sizeof(in.src));
+	strlcpy_r(in.dst, "192.0.2.10", sizeof(in.dst));
+	assert_int_equal(store_incident_insert(x->st, &in, &e), 0);
+	assert_true(store_block_add(x->st, "nftables", "198.51.100.9/32", 1,
+	    now + 3600000000LL, "", &e) > 0);
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < 4; i++) {
+		b[i].incident_id = in.id;
+		strlcpy_r(b[i].source, "lockacct", sizeof(b[i].source));
+		strlcpy_r(b[i].user, "alice", sizeof(b[i].user));
+		if (from[i] != NULL) {
+			assert_int_equal(addr_parse(from[i], &b[i].from), 0);
+			b[i].has_from = 1;
+		}
+	}
+	w.v = b;
+	w.n = 4;
+	g = protect_new(x->cfg);
+	assert_int_equal(cwatch_decide(&w, g, x->st, now, &e), 0);
+	protect_free(g);
+	assert_int_equal(store_decision_list_incident(x->st, in.id, dec_line,
+	    got, &e), 0);
+	assert_string_equal(got, "contain 198.51.100.4 |alice came back from "
+	    "198.51.100.4\n");
+	got[0] = '\0';
+	assert_int_equal(store_note_list(x->st, in.id, note_line, got, &e), 0);
+	assert_non_null(strstr(got, "lockacct alice: 192.0.2.7 not blocked: "
+	    "our own side ("));
+	assert_null(strstr(got, "198.51.100"));
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&rc, 0, sizeof(rc));
+	ids[0] = ids[1] = in.id;
+	ids[2] = 0;
+	assert_int_equal(cwatch_team_reports(&cfg, x->st, ids, 3, &e), 0);
+	cfg.reports = &rc;
+	assert_int_equal(cwatch_team_reports(&cfg, x->st, ids, 3, &e), 0);
+	rc.team_address = "security@example.org";
+	assert_int_equal(cwatch_team_reports(&cfg, x->st, ids, 3, &e), 0);
+	assert_int_equal(cwatch_team_reports(&cfg, x->st, ids, 1, &e), 0);
+	got[0] = '\0';
+	assert_int_equal(store_decision_list_incident(x->st, in.id, dec_line,
+	    got, &e), 0);
+	assert_string_equal(got, "contain 198.51.100.4 |alice came back from "
+	    "198.51.100.4\n"
+	    "report 203.0.113.5 internal|local accounts locked\n");
+	incident_row_clear(&in);
+}
+
 int
 main(void)
 {
@@ -416,6 +520,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconcile_hostsdeny,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_decide, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_executor, setup,
 		    teardown),
 	};

@@ -15,11 +15,15 @@
 #include <pwd.h>
 #include <unistd.h>
 #include <utmpx.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "holders.h"
 #include "responder.h"
+#include "store.h"
+#include "store_note.h"
 #include "xmalloc.h"
 
 struct fix {
@@ -390,6 +394,225 @@ test_lockacct_finds_holders(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* What the responder noted and reported coming back, as text lines. */
+struct seen;
+static int locked_cb(void *arg, const struct note_row *nr);
+
+struct seen {
+	char	notes[2048];
+	char	backs[512];
+};
+
+static void
+seen_note(void *arg, const struct responder *r, int64_t incident_id,
+    const char *subject, const char *text)
+{
+	struct seen	*s = arg;
+	size_t		 l = strlen(s->notes);
+
+	(void)r;
+	snprintf(s->notes + l, sizeof(s->notes) - l, "%lld %s: %s\n",
+	    (long long)incident_id, subject, text);
+}
+
+static void
+seen_back(void *arg, const struct responder *r, int64_t incident_id,
+    const char *user, const struct addr *from)
+{
+	struct seen	*s = arg;
+	size_t		 l = strlen(s->backs);
+	char		 a[ADDR_STRLEN] = "-";
+
+	(void)r;
+	if (from != NULL)
+		addr_format(from, a, sizeof(a));
+	snprintf(s->backs + l, sizeof(s->backs) - l, "%lld %s %s\n",
+	    (long long)incident_id, user, a);
+}
+
+static volatile sig_atomic_t	reaped;
+static int			reaped_status;
+static pid_t			reap_pid;
+
+/* Reaps the child as its parent would (a zombie still answers kill 0). */
+static void
+on_chld(int sig)
+{
+	int	ws;
+
+	(void)sig;
+	if (reap_pid > 0 && waitpid(reap_pid, &ws, WNOHANG) == reap_pid) {
+		reaped_status = ws;
+		reaped = 1;
+	}
+}
+
+/*
+ * The intruder coming back to a locked account: a live login session of
+ * it (utmp, from 203.0.113.9) and a process of its uid holding a
+ * connection from 198.51.100.4 (a /proc made by the test, the process a
+ * real child running as nobody, its /proc entry owned by root as a
+ * set-uid program's is). Both addresses are reported, the
+ * account is locked again and the process ended; the same process
+ * again soon after is not noted again; once it is gone, nothing more; an account on the never list is not looked at.
+ */
+static void
+test_lockacct_watch_comes_back(void **state)
+{
+	char			 dir[] = "/tmp/redress-watch-XXXXXX", p[700];
+	char			 utmp[700], status[160], yaml[1600];
+	struct passwd		*pw = getpwnam("nobody");
+	struct resp_watch	 w[2];
+	struct utmpx		 u;
+	struct seen		 s;
+	struct fix		 f;
+	struct sigaction	 sa;
+	pid_t			 child;
+
+	(void)state;
+	if (getuid() != 0 || pw == NULL || high_user() == NULL)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGCHLD, &sa, NULL), 0);
+	if ((child = fork()) == 0) {
+		alarm(30);	/* gone even if the test fails before it */
+		if (setgid(pw->pw_gid) == 0 && setuid(pw->pw_uid) == 0)
+			pause();
+		_exit(1);
+	}
+	assert_true(child > 0);
+	reap_pid = child;
+	snprintf(p, sizeof(p), "%s/net", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put(dir, "net/tcp", "  sl  local_address rem_address   st tx_queue "
+	    "rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+	    "   0: 010200C0:0016 046433C6:C738 01 00000000:00000000 "
+	    "00:00000000 00000000 65534        0 5151 1 0 20 4 0 0 0 0\n");
+	snprintf(p, sizeof(p), "%s/%d", dir, (int)child);
+	/* Owned by root, real uid nobody: a set-uid program (sudo) that
+	 * the account started is one of its processes too. */
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/%d/fd", dir, (int)child);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/%d/fd/3", dir, (int)child);
+	assert_int_equal(symlink("socket:[5151]", p), 0);
+	snprintf(status, sizeof(status), "Name:\tsh\nState:\tS (sleeping)\n"
+	    "Uid:\t%u\t%u\t%u\t%u\n", (unsigned)pw->pw_uid,
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_uid, (unsigned)pw->pw_uid);
+	snprintf(p, sizeof(p), "%d/status", (int)child);
+	put(dir, p, status);
+	snprintf(utmp, sizeof(utmp), "%s/utmp", dir);
+	put(dir, "utmp", "");
+	memset(&u, 0, sizeof(u));
+	u.ut_type = USER_PROCESS;
+	u.ut_pid = child;
+	strcpy(u.ut_line, "pts/8");
+	strcpy(u.ut_id, "ts/8");
+	strcpy(u.ut_user, "nobody");
+	strcpy(u.ut_host, "203.0.113.9");
+	assert_int_equal(utmpxname(utmp), 0);
+	setutxent();
+	assert_non_null(pututxline(&u));
+	endutxent();
+
+	snprintf(yaml, sizeof(yaml), "enabled: true\nusermod: /bin/true\n"
+	    "grace: 200ms\nutmp: %s\nproc: %s\n", utmp, dir);
+	assert_int_equal(fix_conf(&f, yaml, 0), 0);
+	assert_int_equal(f.r.ops->open(&f.r, &f.e), 0);
+	memset(&s, 0, sizeof(s));
+	f.r.note = seen_note;
+	f.r.note_arg = &s;
+	memset(w, 0, sizeof(w));
+	w[0].incident_id = 3;
+	strcpy(w[0].user, "root");
+	w[1].incident_id = 9;
+	strcpy(w[1].user, "nobody");
+	assert_int_equal(f.r.ops->watch(&f.r, w, 2, seen_back, &s, &f.e), 0);
+	assert_string_equal(s.backs, "9 nobody 203.0.113.9\n"
+	    "9 nobody 198.51.100.4\n");
+	assert_string_equal(s.notes,
+	    "9 nobody: nobody came back: session from 203.0.113.9\n"
+	    "9 nobody: nobody came back: connection from 198.51.100.4\n"
+	    "9 nobody: locked nobody (expired)\n"
+	    "9 nobody: SIGTERM to 1 process of nobody\n");
+	assert_true(reaped);
+	assert_true(WIFSIGNALED(reaped_status) &&
+	    WTERMSIG(reaped_status) == SIGTERM);
+	signal(SIGCHLD, SIG_DFL);
+
+	/* A process that outlives its signals (here: its /proc entry stays)
+	 * is not news on the next pass: not noted again every 2 s. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(f.r.ops->watch(&f.r, w, 2, seen_back, &s, &f.e), 0);
+	assert_string_equal(s.backs, "");
+	assert_string_equal(s.notes, "");
+
+	/* The kernel drops the dead process: nothing comes back now. */
+	snprintf(p, sizeof(p), "rm -rf '%s/%d'", dir, (int)child);
+	assert_int_equal(system(p), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(f.r.ops->watch(&f.r, w, 2, seen_back, &s, &f.e), 0);
+	assert_string_equal(s.backs, "");
+	assert_string_equal(s.notes, "");
+	/* Dry-run watches nothing. */
+	f.r.dry_run = 1;
+	assert_int_equal(f.r.ops->watch(&f.r, w, 2, seen_back, &s, &f.e), 0);
+	assert_string_equal(out(&f), "");
+	fix_free(&f);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
+static int
+locked_cb(void *arg, const struct note_row *nr)
+{
+	struct seen	*s = arg;
+	size_t		 l = strlen(s->notes);
+
+	snprintf(s->notes + l, sizeof(s->notes) - l, "%lld %s\n",
+	    (long long)nr->incident_id, nr->subject);
+	return 0;
+}
+
+/* Locked now: the latest lock or unlock of each account is a lock. */
+static void
+test_lockacct_locked_from_notes(void **state)
+{
+	struct store	*st;
+	struct err	 e = { "", 0 };
+	struct seen	 s;
+
+	(void)state;
+	assert_int_equal(store_open(":memory:", &st, &e), 0);
+	assert_true(store_note_add(st, 1, "lockacct", "alice",
+	    "locked alice (expired)", &e) > 0);
+	assert_true(store_note_add(st, 1, "lockacct", "alice",
+	    "SIGTERM to 1 process of alice", &e) > 0);
+	assert_true(store_note_add(st, 1, "lockacct", "bob",
+	    "locked bob (expired)", &e) > 0);
+	assert_true(store_note_add(st, 1, "lockacct", "bob",
+	    "unlocked bob by hand: carol", &e) > 0);
+	assert_true(store_note_add(st, 2, "lockacct", "carl",
+	    "locked carl", &e) > 0);
+	assert_true(store_note_add(st, 2, "lockacct", "carl",
+	    "unlocked carl by hand: carol", &e) > 0);
+	assert_true(store_note_add(st, 4, "lockacct", "carl",
+	    "locked carl (expired)", &e) > 0);
+	assert_true(store_note_add(st, 2, "lockacct", "dave",
+	    "refused: dave is on the never list (held by 192.0.2.1)",
+	    &e) > 0);
+	assert_true(store_note_add(st, 2, "other", "erin",
+	    "locked erin", &e) > 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_note_locked(st, "lockacct", locked_cb, &s,
+	    &e), 0);
+	assert_string_equal(s.notes, "1 alice\n4 carl\n");
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -401,6 +624,8 @@ main(void)
 		cmocka_unit_test(test_lockacct_lists_and_min_uid),
 		cmocka_unit_test(test_lockacct_exit_status),
 		cmocka_unit_test(test_lockacct_finds_holders),
+		cmocka_unit_test(test_lockacct_watch_comes_back),
+		cmocka_unit_test(test_lockacct_locked_from_notes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

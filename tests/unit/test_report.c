@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -81,9 +82,9 @@ test_report_build_exploit(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	char			*ev[] = { ev1, ev_bad };
-	struct report_incident	 ri = { &in, ev, 2, NULL, 0, 0 };
+	struct report_incident	 ri = { &in, ev, 2, NULL, 0, 0, NULL, 0 };
 	struct report_contact	 c = { "abuse@casema.net", "casema.net",
-				    "rdap", 0, "" };
+				    "rdap", 0, "", 0 };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 	size_t			 i;
@@ -244,8 +245,8 @@ test_report_addendum(void **state)
 {
 	struct incident_row	 in[2];
 	char			*ev[] = { ev1, ev_bad };
-	struct report_incident	 ri[2] = { { &in[0], ev, 2, NULL, 0, 0 },
-				    { &in[1], ev, 1, NULL, 0, 0 } };
+	struct report_incident	 ri[2] = { { &in[0], ev, 2, NULL, 0, 0, NULL, 0 },
+				    { &in[1], ev, 1, NULL, 0, 0, NULL, 0 } };
 	char			*ps;
 
 	(void)state;
@@ -284,9 +285,9 @@ test_report_build_hostile_contact(void **state)
 {
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0 };
+	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0, NULL, 0 };
 	struct report_contact	 c = { "abuse@evil.example",
-				    "evil\r\nBcc: x@y.example", "whois", 1, "" };
+				    "evil\r\nBcc: x@y.example", "whois", 1, "", 0 };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
@@ -308,8 +309,9 @@ test_report_build_compromise(void **state)
 {
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0 };
-	struct report_contact	 c = { "soc@example.org", "", "config", 0, "" };
+	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0, NULL, 0 };
+	struct report_contact	 c = { "soc@example.org", "", "config", 0, "",
+				    0 };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
@@ -337,6 +339,112 @@ test_report_build_compromise(void **state)
 	assert_non_null(strstr(r.body, "The host is blocked on our "
 	    "side"));
 	assert_null(strstr(r.body, "has not been blocked"));
+	report_free(&r);
+}
+
+/* Whether s occurs in r's subject, text or any part. */
+static int
+report_has(const struct report *r, const char *s)
+{
+	size_t i;
+
+	if (strstr(r->subject, s) != NULL || strstr(r->body, s) != NULL)
+		return 1;
+	for (i = 0; i < r->nparts; i++)
+		if (memmem(r->parts[i].data, r->parts[i].len, s,
+		    strlen(s)) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Our own team hears which accounts were locked and what ended, from the
+ * incident's notes; the attacker's abuse desk, given the same incident
+ * with its notes, never sees a local account name.
+ */
+static void
+test_report_build_team_local_containment(void **state)
+{
+	struct report_conf	 rc;
+	struct incident_row	 in;
+	struct note_row		 nv[6];
+	char			*ev[] = { ev1 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0, nv, 4 };
+	struct report_contact	 team = { "soc@example.org", "Example Org",
+				    "config", 0, "", 1 };
+	struct report_contact	 desk = { "abuse@casema.net", "casema.net",
+				    "rdap", 0, "", 0 };
+	struct report		 r;
+	struct err		 e = { "", 0 };
+	char			 host[256], want[512];
+	static const char *const nt[][2] = {
+		{ "mallory", "212.64.110.94 holds 0 sessions and 1 connection "
+		    "of mallory" },
+		{ "mallory", "locked mallory (expired)" },
+		{ "mallory", "SIGTERM to 2 processes of mallory" },
+		{ "wwwrun", "refused: wwwrun has uid 33, under min_uid 1000 "
+		    "(held by 212.64.110.94)" },
+		{ "mallory", "mallory came back: connection from 198.51.100.4" },
+		{ "mallory", "unlocked mallory by hand: alice (through sudo)" },
+	};
+	size_t			 i;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	conf_init(&rc);
+	incident_init(&in, INCIDENT_EXPLOIT);
+	in.id = 7;
+	memset(nv, 0, sizeof(nv));
+	for (i = 0; i < 6; i++) {
+		nv[i].id = (int64_t)i + 1;
+		nv[i].incident_id = 7;
+		nv[i].at_usec = 1709290000000000LL + (int64_t)i;
+		strlcpy_r(nv[i].source, "lockacct", sizeof(nv[i].source));
+		strlcpy_r(nv[i].subject, nt[i][0], sizeof(nv[i].subject));
+		strlcpy_r(nv[i].text, nt[i][1], sizeof(nv[i].text));
+	}
+	assert_int_equal(gethostname(host, sizeof(host)), 0);
+	host[sizeof(host) - 1] = '\0';
+
+	assert_int_equal(report_build(&rc, &ri, 1, &team, 1709290000000000LL,
+	    &r, &e), 0);
+	snprintf(want, sizeof(want), "[SECURITY] account mallory locked on "
+	    "%s (exploit attempt from 212.64.110.94)", host);
+	assert_string_equal(r.subject, want);
+	snprintf(want, sizeof(want), "We locked the account mallory on %s "
+	    "(password locked and account expired)\nbecause 212.64.110.94, "
+	    "the address that attacked us, held a connection of it.\n"
+	    "Processes ended: 2 sent SIGTERM.\nTo undo: redress unlock "
+	    "mallory\n", host);
+	assert_non_null(strstr(r.body, want));
+	assert_non_null(strstr(r.body, "Not locked: wwwrun has uid 33, under "
+	    "min_uid 1000 (held by 212.64.110.94).\n"));
+	assert_non_null(strstr(r.body, "  2024-03-01 10:46:40 UTC  lockacct: "
+	    "locked mallory (expired)\n"));
+	assert_null(strstr(r.body, "came back"));
+	assert_null(strstr(r.body, "SIGKILL"));
+	report_free(&r);
+
+	/* The same incident to the attacker's desk: no account named. */
+	assert_int_equal(report_build(&rc, &ri, 1, &desk, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.subject, "exploit attempt from casema.net"));
+	assert_int_equal(report_has(&r, "mallory"), 0);
+	assert_int_equal(report_has(&r, "wwwrun"), 0);
+	assert_int_equal(report_has(&r, "lockacct"), 0);
+	assert_int_equal(report_has(&r, host), 0);
+	report_free(&r);
+
+	/* Came back, then unlocked by hand: said, and no undo offered. */
+	ri.nnotes = 6;
+	assert_int_equal(report_build(&rc, &ri, 1, &team, 1709290000000000LL,
+	    &r, &e), 0);
+	assert_non_null(strstr(r.body, "mallory came back: connection from "
+	    "198.51.100.4.\n"));
+	assert_non_null(strstr(r.body, "Since then: unlocked mallory by hand: "
+	    "alice (through sudo).\n"));
+	assert_null(strstr(r.body, "To undo"));
 	report_free(&r);
 }
 
@@ -368,9 +476,9 @@ test_report_build_brute_force_xarf(void **state)
 	struct incident_row	 in;
 	char			*ev[] = { ev_ssh };
 	unsigned char		 pcap[24] = { 0xd4, 0xc3, 0xb2, 0xa1 };
-	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0, NULL, 0 };
 	struct report_contact	 c = { "abuse@casema.net", "casema.net",
-				    "rdap", 0, "" };
+				    "rdap", 0, "", 0 };
 	const struct report_part *p;
 	struct report		 r;
 	struct err		 e = { "", 0 };
@@ -465,9 +573,9 @@ test_report_build_xarf_per_kind(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	char			*ev[] = { ev_ssh };
-	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0, NULL, 0 };
 	struct report_contact	 c = { "abuse@casema.net", "casema.net",
-				    "rdap", 0, "" };
+				    "rdap", 0, "", 0 };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 	size_t			 i;
@@ -507,8 +615,8 @@ test_report_build_bad_template_dir(void **state)
 {
 	struct report_conf	 rc;
 	struct incident_row	 in;
-	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0 };
-	struct report_contact	 c = { "a@b.example", "b", "rdap", 0, "" };
+	struct report_incident	 ri = { &in, NULL, 0, NULL, 0, 0, NULL, 0 };
+	struct report_contact	 c = { "a@b.example", "b", "rdap", 0, "", 0 };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 
@@ -587,9 +695,9 @@ test_report_mime_cc(void **state)
 	struct report_conf	 rc;
 	struct incident_row	 in;
 	char			*ev[] = { ev1 };
-	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0 };
+	struct report_incident	 ri = { &in, ev, 1, NULL, 0, 0, NULL, 0 };
 	struct report_contact	 c = { "abuse@casema.net, noc@casema.net",
-				    "casema.net", "rdap", 0, "" };
+				    "casema.net", "rdap", 0, "", 0 };
 	struct report		 r;
 	struct err		 e = { "", 0 };
 	char			*msg, cc[256];
@@ -706,6 +814,7 @@ main(void)
 		cmocka_unit_test(test_report_build_hostile_evidence),
 		cmocka_unit_test(test_report_build_hostile_contact),
 		cmocka_unit_test(test_report_build_compromise),
+		cmocka_unit_test(test_report_build_team_local_containment),
 		cmocka_unit_test(test_report_build_brute_force_xarf),
 		cmocka_unit_test(test_report_build_xarf_per_kind),
 		cmocka_unit_test(test_report_build_bad_template_dir),
