@@ -13,7 +13,8 @@ UNITDIR		?= /lib/systemd/system
 
 CC		?= cc
 PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme libesmtp-1.0 \
-		   libcurl libpsl libnftables libipset libcap libpcap openssl
+		   libcurl libpsl libnftables libipset libcap libpcap openssl \
+		   hiredis
 WARN		:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter
 OPT		?= -O2 -g
@@ -60,6 +61,7 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev nftables ipset iptables iproute2 iputils-ping \
 	netcat-openbsd gnupg python3 python3-aiosmtpd python3-dnslib \
 	tcpdump scdoc time perl procps util-linux openssl
+DEB_PKGS += libhiredis-dev redis-server redis-tools exabgp bird2   # Redis input, BGP blackholes (tests)
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \

@@ -295,6 +295,10 @@ alert_json(const struct alert *al, char *buf, size_t len)
 		jb_puts(&b, ",\"in_iface\":");
 		jb_str(&b, al->iface);
 	}
+	if (al->sensor[0]) {		/* EVE's sensor-name */
+		jb_puts(&b, ",\"host\":");
+		jb_str(&b, al->sensor);
+	}
 	jb_puts(&b, ",\"alert\":{");
 	if (al->action[0]) {
 		jb_puts(&b, "\"action\":");

@@ -93,6 +93,9 @@ print_human(json_t *o)
 		    "%lld bad\n", *gets_(in, "bookmark") ?
 		    gets_(in, "bookmark") : "start", b1, b2,
 		    geti(in, "alerts"), geti(in, "bad"));
+		if (geti(in, "lag_records") || geti(in, "unacked"))
+			printf("    queued %lld, unacknowledged %lld\n",
+			    geti(in, "lag_records"), geti(in, "unacked"));
 	}
 	v = json_object_get(o, "alerts_per_sec");
 	printf("alerts: %.2f/s over the last minute, %lld since start\n",
