@@ -70,6 +70,7 @@ containment_open(const struct config *cfg, int dry_run, FILE *dry_out,
 		r = c->rc->v[i];
 		r->dry_run = dry_run;
 		r->dry_out = dry_out ? dry_out : stdout;
+		r->wl = c->wl;
 		memset(&e2, 0, sizeof(e2));
 		if (r->ops->open != NULL && r->ops->open(r, &e2) < 0) {
 			if (strict) {

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	    "--reason TEXT" },
 	{ "blocks", cmd_blocks, "blocks [--store DB] [--all] [--json]" },
 	{ "check-config", cmd_check_config, "check-config" },
+	{ "exabgp-helper", cmd_exabgp_helper, "exabgp-helper SOCKET" },
 	{ "incident", cmd_incident, "incident [--store DB] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
 	    "[--since TIME] [--json]" },

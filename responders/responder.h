@@ -39,6 +39,7 @@ typedef int (*resp_list_cb)(void *arg, const struct cidr *net,
     int64_t remaining_s);	/* -1: no kernel timeout / unknown */
 
 struct responder;
+struct whitelist;
 
 struct responder_ops {
 	const char	*name;		/* "type:" in YAML */
@@ -67,6 +68,8 @@ struct responder {
 	const struct conf_node		*conf;
 	int				 dry_run;
 	FILE				*dry_out;	/* dry-run: what it would do */
+	/* The whitelist, for backends that check it once more (exabgp). */
+	const struct whitelist		*wl;
 	void				*priv;
 };
 
@@ -77,6 +80,7 @@ extern const struct responder_ops resp_hostsdeny;
 extern const struct responder_ops resp_exec;
 extern const struct responder_ops resp_capture;
 extern const struct responder_ops resp_lockacct;
+extern const struct responder_ops resp_exabgp;
 
 const struct responder_ops	*responder_lookup(const char *name);
 /* The names of every backend, ", "-separated, for messages. */
