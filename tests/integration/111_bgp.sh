@@ -11,7 +11,7 @@
 need_root
 command -v exabgp >/dev/null 2>&1 || skip_all "no exabgp"
 command -v bird >/dev/null 2>&1 || skip_all "no bird"
-plan 17
+plan 18
 N=$$
 GW=rdgw$N; SPK=rdspk$N; ATT=rdatt$N; VIC=rdvic$N
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t111.XXXXXX)}
@@ -173,6 +173,12 @@ for a in $(cat "$T/many"); do
 done
 wait_for 15 sh -c "[ \$(ip -n $GW route show type blackhole | wc -l) -ge 61 ]"
 ok $? "60 more blocks are blackholed on the gateway"
+# The new speaker gets them grouped: 50 prefixes a line (batch).
+kill "$XPID"; wait "$XPID" 2>/dev/null; XPID=
+wait_for 10 sh -c "[ \$(ip -n $GW route show type blackhole | wc -l) -eq 0 ]"
+exabgp_up
+wait_for 30 sh -c "[ \$(ip -n $GW route show type blackhole | wc -l) -ge 61 ]"
+ok $? "after another ExaBGP restart all 61 come back in grouped updates"
 
 wait_for 20 sh -c "! ip -n $GW route show 198.51.100.2 | grep -q blackhole"
 ok $? "at expiry the route is withdrawn"
