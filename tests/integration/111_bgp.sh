@@ -11,7 +11,7 @@
 need_root
 command -v exabgp >/dev/null 2>&1 || skip_all "no exabgp"
 command -v bird >/dev/null 2>&1 || skip_all "no bird"
-plan 18
+plan 19
 N=$$
 GW=rdgw$N; SPK=rdspk$N; ATT=rdatt$N; VIC=rdvic$N
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t111.XXXXXX)}
@@ -55,11 +55,24 @@ protocol device { }
 protocol kernel {
 	ipv4 { export where source = RTS_BGP; };
 }
+protocol kernel {
+	ipv6 { export where source = RTS_BGP; };
+}
 protocol bgp rtbh {
 	local 10.98.0.1 as 65000;
 	neighbor 10.98.0.2 as 65001;
 	multihop 2;
 	ipv4 {
+		import filter {
+			if (65535, 666) ~ bgp_community then {
+				dest = RTD_BLACKHOLE;
+				accept;
+			}
+			reject;
+		};
+		export none;
+	};
+	ipv6 {
 		import filter {
 			if (65535, 666) ~ bgp_community then {
 				dest = RTD_BLACKHOLE;
@@ -124,7 +137,7 @@ neighbor 10.98.0.1 {
 	local-address 10.98.0.2;
 	local-as 65001;
 	peer-as 65000;
-	family { ipv4 unicast; }
+	family { ipv4 unicast; ipv6 unicast; }
 	api { processes [ redress ]; }
 }
 EOF
@@ -147,6 +160,7 @@ ok $? "the helper connected to redress"
 
 R() { "$REDRESS" -c "$T/redress.yaml" "$@"; }
 bh() { ip -n $GW route show "$1" | grep -q "^blackhole $1"; }
+bh6() { ip -6 -n $GW route show "$1" | grep -q "^blackhole $1"; }
 R block 198.51.100.2 --for 12s --reason "test" >"$T/out" 2>&1
 ok $? "redress block 198.51.100.2 through the running daemon"
 wait_for 10 bh 198.51.100.2
