@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "eve_parse.h"
+#include "snort_json_parse.h"
 #include "input_redis.h"
 #include "log.h"
 #include "monotime.h"
@@ -35,6 +37,9 @@ static const char *const redis_modes[] = { "list", "lpush", "rpush",
 	"channel", "publish", "stream", NULL };
 static const enum redis_mode mode_kind[] = { RM_LIST, RM_LIST, RM_RPUSH,
 	RM_CHANNEL, RM_CHANNEL, RM_STREAM };
+
+/* What the values are: EVE JSON, or Snort 3 alert_json (rsyslog). */
+static const char *const redis_formats[] = { "eve", "snort_json", NULL };
 
 #define OFF(f)	offsetof(struct redis_priv, c.f)
 static const struct conf_field redis_fields[] = {
@@ -50,6 +55,7 @@ static const struct conf_field redis_fields[] = {
 	    86400000, NULL, 0 },
 	{ "fetch", CK_INT, OFF(fetch), "256", 1, 10000, NULL, 0 },
 	{ "max_line", CK_SIZE, OFF(max_line), "1M", 256, 64 << 20, NULL, 0 },
+	{ "format", CK_ENUM, OFF(format), "eve", 0, 0, redis_formats, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, 0 },
 };
 #undef OFF
@@ -620,7 +626,17 @@ redis_next(struct input *in, struct alert *al, struct err *e)
 			    "max_line", p->label, it->id[0] ? it->id : "#",
 			    (unsigned long long)p->seq, it->len);
 		}
-		rc = eve_parse(it->p, it->len, al, &p->sc, e);
+		if (p->c.format == 1) {
+			struct snort_json_opts o = { 0, 0 };
+			struct timespec now;
+
+			clock_gettime(CLOCK_REALTIME, &now);
+			o.now_usec = (int64_t)now.tv_sec * 1000000 +
+			    now.tv_nsec / 1000;
+
+			rc = snort_json_parse(it->p, it->len, al, &o, e);
+		} else
+			rc = eve_parse(it->p, it->len, al, &p->sc, e);
 		if (rc < 0) {
 			in->stats.bad++;
 			if (it->id[0])
@@ -638,7 +654,8 @@ redis_next(struct input *in, struct alert *al, struct err *e)
 		rec.file = p->label;
 		rec.offset = p->seq;
 		rec.line = p->seq;
-		input_record_place(al, ALERT_INPUT_EVE, &rec);
+		input_record_place(al, p->c.format == 1 ?
+		    ALERT_INPUT_SNORT_JSON : ALERT_INPUT_EVE, &rec);
 		in->stats.alerts++;
 		p->txn_alerts++;
 		return 1;

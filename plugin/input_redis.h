@@ -31,6 +31,7 @@ struct redis_conf {
 	int64_t		 claim_idle_ms;	/* stream: a consumer this idle is dead */
 	long long	 fetch;		/* entries per round trip */
 	uint64_t	 max_line;
+	int		 format;	/* 0 EVE, 1 Snort 3 alert_json (UTC) */
 };
 
 /* One entry fetched: its value (EVE JSON) and, for streams, its ID. */

@@ -11,7 +11,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v redis-server >/dev/null 2>&1 || skip_all "no redis-server"
 command -v redis-cli >/dev/null 2>&1 || skip_all "no redis-cli"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 22
+plan 23
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t110.XXXXXX)}
 RPID=
 DPID=
@@ -211,7 +211,15 @@ ok $? "the reference run made incidents"
 conf "$T/state" "  - type: redis
     server: $SOCK
     key: eve-chan
-    mode: channel"
+    mode: channel
+  - type: redis
+    server: $SOCK
+    key: snort
+    format: snort_json"
+# Snort 3 alert_json lines as rsyslog's omhiredis queues them (LPUSH).
+sed -n '/^{ "timestamp" : "24\/01\/02-03:04:0[567]/p' \
+    "$REPO/tests/integration/010_eve.sh" > "$T/snort.json"
+while IFS= read -r l; do rc LPUSH snort "$l" >/dev/null; done < "$T/snort.json"
 start
 wait_for 10 sh -c "[ \"\$(redis-cli -s $SOCK PUBSUB NUMSUB eve-chan | \
     tail -1)\" = 1 ]"
@@ -231,6 +239,10 @@ nchan=$(head -40 "$REPO/demo/data/eve.json" | grep -c '"event_type":"alert"')
 wait_for 15 sh -c "\"$REDRESS\" -c $T/state/redress.yaml status | \
     grep -q ' $nchan alerts, 0 bad'"
 ok $? "the $nchan alerts of 40 events published are read"
+"$REDRESS" -c $T/state/redress.yaml status > "$T/status2"
+grep -A1 "redis://$SOCK/snort " "$T/status2" | grep -q " $(grep -c . \
+    "$T/snort.json") alerts, 0 bad"
+ok $? "Snort 3 alert_json lines from a list are read (format: snort_json)"
 kill "$DPID"; wait "$DPID"; DPID=
 bad=$(grep -c "input redis.*entry" "$T/state/log")
 is "$bad" 0 "no entry was reported bad"
