@@ -89,6 +89,8 @@ general:
   commit_interval: 3s
 inputs:
 $2
+resolver:
+  enabled: false
 policy:
   home_net: [203.0.113.0/24]
 reports:
