@@ -5,9 +5,9 @@
  *  - list (lpush, rpush): entries are moved atomically into this input's
  *    processing list and trimmed from it only after the store commit that
  *    holds their effects (committed()); the bookmark names the batch
- *    committed last (count and SHA-1), so entries a crash left in the
- *    processing list are dropped unread when already committed and read
- *    again when not.
+ *    committed last (count, SHA-1 of its first and last values), so
+ *    entries a crash left in the processing list are dropped unread when
+ *    already committed and read again when not.
  *  - stream: a consumer group (input_redis_stream.c), XACK after commit.
  *  - channel: SUBSCRIBE; at most once (what arrives while down is lost).
  * No blocking command is used: the daemon's loop polls every 100 ms and
@@ -22,6 +22,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "eve_parse.h"
 #include "snort_json_parse.h"
@@ -61,28 +63,17 @@ static const struct conf_field redis_fields[] = {
 #undef OFF
 
 /*
- * Moves up to ARGV[1] entries from the sensors' list to the processing
- * list in one atomic step (LMOVE in a script: a blocking BLMOVE would
- * stall the daemon's loop) and returns them, oldest first.
- */
-static const char move_script[] =
-	"local out = {} "
-	"for i = 1, tonumber(ARGV[1]) do "
-	"local v = redis.call('LMOVE', KEYS[1], KEYS[2], ARGV[2], 'RIGHT') "
-	"if not v then break end "
-	"out[#out + 1] = v end "
-	"return out";
-
-/*
  * Trims the committed batch from the head of the processing list, only
- * if the head is that batch (count and SHA-1 of the values joined by
- * newlines): 1 trimmed, 0 not there (trimmed already, or lost).
+ * if the head is that batch (count, SHA-1 of its first and of its last
+ * value): 1 trimmed, 0 not there (trimmed already, or lost).
  */
 static const char ack_script[] =
 	"local n = tonumber(ARGV[1]) "
-	"local v = redis.call('LRANGE', KEYS[1], 0, n - 1) "
-	"if #v == n and redis.sha1hex(table.concat(v, '\\n')) == ARGV[2] "
-	"then redis.call('LTRIM', KEYS[1], n, -1) return 1 end "
+	"local a = redis.call('LINDEX', KEYS[1], 0) "
+	"local b = redis.call('LINDEX', KEYS[1], n - 1) "
+	"if a and b and redis.sha1hex(a) == ARGV[2] and "
+	"redis.sha1hex(b) == ARGV[3] then "
+	"redis.call('LTRIM', KEYS[1], n, -1) return 1 end "
 	"return 0";
 
 /* ------------------------------------------------------------ batches */
@@ -91,11 +82,21 @@ void
 redis_batch_reset(struct redis_batch *b)
 {
 	b->n = 0;
-	b->hash[0] = b->first[0] = b->last[0] = '\0';
-	if (b->h == NULL)
-		b->h = EVP_MD_CTX_new();
-	if (b->h == NULL || EVP_DigestInit_ex(b->h, EVP_sha1(), NULL) != 1)
-		fatalx("redis: cannot start SHA-1");
+	b->first[0] = b->last[0] = '\0';
+}
+
+/* The SHA-1 of a value in hex (what Lua's redis.sha1hex gives). */
+static void
+sha1_hex(const char *p, size_t len, char out[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_Digest(p, len, md, &n, EVP_sha1(), NULL) != 1)
+		fatalx("redis: SHA-1 failed");
+	for (i = 0; i < n && i < 20; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[2 * i] = '\0';
 }
 
 void
@@ -107,39 +108,17 @@ redis_batch_add(struct redis_batch *b, int stream, const struct redis_item *it)
 			b->ids = xreallocarray(b->ids, b->cap, sizeof(*b->ids));
 		}
 		strlcpy_r(b->ids[b->n], it->id, sizeof(b->ids[0]));
-		if (b->n == 0)
-			strlcpy_r(b->first, it->id, sizeof(b->first));
 		strlcpy_r(b->last, it->id, sizeof(b->last));
-	} else {
-		if (b->n > 0)
-			EVP_DigestUpdate(b->h, "\n", 1);
-		EVP_DigestUpdate(b->h, it->p, it->len);
-	}
+	} else
+		sha1_hex(it->p ? it->p : "", it->len, b->last);
+	if (b->n == 0)
+		strlcpy_r(b->first, b->last, sizeof(b->first));
 	b->n++;
-}
-
-/* The batch's SHA-1 in hex, from a copy (b stays open for more). */
-static void
-batch_hash(const struct redis_batch *b, char out[41])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-
-	if (c == NULL || EVP_MD_CTX_copy_ex(c, b->h) != 1 ||
-	    EVP_DigestFinal_ex(c, md, &len) != 1)
-		fatalx("redis: SHA-1 failed");
-	EVP_MD_CTX_free(c);
-	for (i = 0; i < len && i < 20; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[2 * i] = '\0';
 }
 
 void
 redis_batch_free(struct redis_batch *b)
 {
-	EVP_MD_CTX_free(b->h);
-	b->h = NULL;
 	free(b->ids);
 	b->ids = NULL;
 	b->cap = 0;
@@ -186,9 +165,14 @@ redis_cmd(struct redis_priv *p, struct err *e, int argc, const char **argv)
 static void
 items_clear(struct redis_priv *p)
 {
+	size_t i;
+
 	if (p->reply)
 		freeReplyObject(p->reply);
 	p->reply = NULL;
+	for (i = 0; i < p->nrv; i++)
+		freeReplyObject(p->rv[i]);
+	p->nrv = 0;
 	p->nitems = p->pos = 0;
 }
 
@@ -255,26 +239,29 @@ redis_connect(struct input *in, struct err *e)
 
 /* -------------------------------------------------------------- lists */
 
-/* Acknowledges a committed list batch: trims it if it heads the list. */
+/*
+ * Acknowledges a committed list batch: trims it if it heads the list.
+ * 1 trimmed, 0 not there, -1 error.
+ */
 static int
 list_ack(struct input *in, const struct redis_batch *b, struct err *e)
 {
 	struct redis_priv *p = in->priv;
 	char n[24];
 	const char *argv[] = { "EVAL", ack_script, "1", p->c.processing, n,
-		b->hash };
+		b->first, b->last };
 	redisReply *r;
+	int rc;
 
+	if (b->n == 0)
+		return 0;
 	snprintf(n, sizeof(n), "%zu", b->n);
-	r = redis_cmd(p, e, 6, argv);
+	r = redis_cmd(p, e, 7, argv);
 	if (r == NULL)
 		return -1;
-	if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
-		log_info("input %s: committed batch of %zu entries no longer "
-		    "heads %s (already trimmed)", in->id, b->n,
-		    p->c.processing);
+	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
-	return 0;
+	return rc;
 }
 
 /* Makes items of an array reply of strings (list values). */
@@ -313,8 +300,14 @@ list_setup(struct input *in, struct err *e)
 	size_t skip = 0;
 
 	if (p->ack_todo) {
-		if (list_ack(in, &p->ack, e) < 0)
+		int rc = list_ack(in, &p->ack, e);
+
+		if (rc < 0)
 			return -1;
+		if (rc > 0)
+			log_info("input %s: %zu entries committed before a "
+			    "restart trimmed from %s, not read again", in->id,
+			    p->ack.n, p->c.processing);
 		p->ack_todo = 0;
 	}
 	if ((r = redis_cmd(p, e, 4, argv)) == NULL)
@@ -325,21 +318,15 @@ list_setup(struct input *in, struct err *e)
 	}
 	/* Entries of the open transaction are in the store's hands already. */
 	if (p->txn.n > 0) {
-		struct redis_batch b = { 0 };
-		struct redis_item it;
-		char h1[41], h2[41];
-		size_t i;
+		char h1[41] = "", h2[41] = "";
 
-		redis_batch_reset(&b);
-		for (i = 0; i < p->txn.n && i < r->elements; i++) {
-			it.p = r->element[i]->str;
-			it.len = r->element[i]->len;
-			redis_batch_add(&b, 0, &it);
+		if (r->elements >= p->txn.n) {
+			sha1_hex(r->element[0]->str, r->element[0]->len, h1);
+			sha1_hex(r->element[p->txn.n - 1]->str,
+			    r->element[p->txn.n - 1]->len, h2);
 		}
-		batch_hash(&b, h1);
-		batch_hash(&p->txn, h2);
-		redis_batch_free(&b);
-		if (i == p->txn.n && strcmp(h1, h2) == 0)
+		if (strcmp(h1, p->txn.first) == 0 &&
+		    strcmp(h2, p->txn.last) == 0)
 			skip = p->txn.n;
 		else {
 			log_warnx("input %s: %s lost %zu entries being "
@@ -355,23 +342,65 @@ list_setup(struct input *in, struct err *e)
 	return 0;
 }
 
+/*
+ * Moves entries from the sensors' list to the processing list, each
+ * atomically (LMOVE; a blocking BLMOVE would stall the daemon's loop):
+ * one, and if there was one up to `fetch` more in one round trip.
+ */
 static int
 list_fetch(struct input *in, struct err *e)
 {
 	struct redis_priv *p = in->priv;
-	char n[24];
-	const char *argv[] = { "EVAL", move_script, "2", p->c.key,
-		p->c.processing, n, p->kind == RM_RPUSH ? "LEFT" : "RIGHT" };
+	const char *argv[] = { "LMOVE", p->c.key, p->c.processing,
+		p->kind == RM_RPUSH ? "LEFT" : "RIGHT", "RIGHT" };
 	redisReply *r;
+	size_t want, i, sent;
+	int lost = 0;
 
-	snprintf(n, sizeof(n), "%lld", p->c.fetch);
-	if ((r = redis_cmd(p, e, 7, argv)) == NULL)
+	items_clear(p);
+	if ((r = redis_cmd(p, e, 5, argv)) == NULL)
 		return -1;
-	if (r->type != REDIS_REPLY_ARRAY) {
+	if (r->type != REDIS_REPLY_STRING) {
 		freeReplyObject(r);
-		return err_set(e, "%s: not a list", p->c.key);
+		return 0;
 	}
-	items_from_list(p, r, 0);
+	want = (size_t)p->c.fetch;
+	if (want > p->rvcap) {
+		p->rvcap = want;
+		p->rv = xreallocarray(p->rv, want, sizeof(*p->rv));
+	}
+	if (want > p->icap) {
+		p->icap = want;
+		p->items = xreallocarray(p->items, want, sizeof(*p->items));
+	}
+	p->rv[p->nrv++] = r;
+	for (sent = 1; sent < want; sent++)
+		if (redisAppendCommandArgv(p->rc, 5, argv, NULL) != REDIS_OK)
+			break;
+	for (i = 1; i < sent; i++) {
+		void *v = NULL;
+
+		if (redisGetReply(p->rc, &v) != REDIS_OK || v == NULL) {
+			lost = 1;
+			break;
+		}
+		r = v;
+		if (r->type == REDIS_REPLY_STRING)
+			p->rv[p->nrv++] = r;
+		else
+			freeReplyObject(r);
+	}
+	for (i = 0; i < p->nrv; i++) {
+		struct redis_item *it = &p->items[p->nitems++];
+
+		it->id[0] = '\0';
+		it->p = p->rv[i]->str;
+		it->len = p->rv[i]->len;
+	}
+	/* Dropped with the connection: the reconnect reads them again. */
+	if (lost)
+		return err_set(e, "LMOVE: %s", p->rc->errstr[0] ?
+		    p->rc->errstr : "connection lost");
 	return 0;
 }
 
@@ -492,8 +521,9 @@ bookmark_load(struct input *in)
 		p->ack.n = n;
 		p->ack_todo = 1;
 	} else if (p->kind != RM_STREAM && p->kind != RM_CHANNEL &&
-	    sscanf(in->bookmark, "list %zu %40s", &n, a) == 2) {
-		strlcpy_r(p->ack.hash, a, sizeof(p->ack.hash));
+	    sscanf(in->bookmark, "list %zu %40s %40s", &n, a, b) == 3) {
+		strlcpy_r(p->ack.first, a, sizeof(p->ack.first));
+		strlcpy_r(p->ack.last, b, sizeof(p->ack.last));
 		p->ack.n = n;
 		p->ack_todo = 1;
 	}
@@ -555,8 +585,6 @@ ack_idle(struct input *in)
 	if (p->txn_alerts || p->txn.n == 0 || p->ack_todo ||
 	    p->kind == RM_CHANNEL)
 		return;
-	if (p->kind != RM_STREAM)
-		batch_hash(&p->txn, p->txn.hash);
 	if ((p->kind == RM_STREAM ? redis_stream_ack(in, &p->txn, &e) :
 	    list_ack(in, &p->txn, &e)) < 0) {
 		redis_drop(in, e.msg);
@@ -677,11 +705,9 @@ redis_bookmark(struct input *in)
 	if (p->kind == RM_STREAM)
 		snprintf(in->bookmark, sizeof(in->bookmark), "stream %s %s %zu",
 		    p->txn.first, p->txn.last, p->txn.n);
-	else {
-		batch_hash(&p->txn, p->txn.hash);
-		snprintf(in->bookmark, sizeof(in->bookmark), "list %zu %s",
-		    p->txn.n, p->txn.hash);
-	}
+	else
+		snprintf(in->bookmark, sizeof(in->bookmark), "list %zu %s %s",
+		    p->txn.n, p->txn.first, p->txn.last);
 	/* The open batch becomes the one to acknowledge. */
 	t = p->ack;
 	p->ack = p->txn;
@@ -759,6 +785,7 @@ redis_release(struct input *in)
 	redis_batch_free(&p->txn);
 	redis_batch_free(&p->ack);
 	free(p->items);
+	free(p->rv);
 	alert_scratch_free(&p->sc);
 	conf_release(redis_fields, p);
 }

@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include <hiredis/hiredis.h>
-#include <openssl/evp.h>
 
 #include "input.h"
 
@@ -41,11 +40,12 @@ struct redis_item {
 	char		 id[RDS_ID_MAX];
 };
 
-/* A batch of entries: how many, their hash (list) or IDs (stream). */
+/*
+ * A batch of entries: how many, and its first and last entry (stream: the
+ * IDs; list: the SHA-1 of the values), plus every ID of a stream batch.
+ */
 struct redis_batch {
 	size_t		 n;
-	EVP_MD_CTX	*h;		/* list: SHA-1 over the values */
-	char		 hash[41];
 	char		 first[RDS_ID_MAX], last[RDS_ID_MAX];
 	char		(*ids)[RDS_ID_MAX];	/* stream */
 	size_t		 cap;
@@ -60,6 +60,8 @@ struct redis_priv {
 	int			 warned;	/* "down" logged once */
 	/* Fetched, served one by one; held by reply. */
 	redisReply		*reply;
+	redisReply		**rv;		/* list: one reply an entry */
+	size_t			 nrv, rvcap;
 	struct redis_item	*items;
 	size_t			 nitems, pos, icap;
 	redisReply		*msg;		/* channel: the message served */
