@@ -142,7 +142,7 @@ neighbor 10.98.0.1 {
 }
 EOF
 exabgp_up() {
-	ip netns exec $SPK env exabgp.daemon.user=root \
+	ip netns exec $SPK env exabgp.daemon.user=root exabgp.api.cli=false \
 	    exabgp.daemon.daemonize=false exabgp.log.destination=stdout \
 	    exabgp.api.ack=true exabgp.tcp.bind=10.98.0.2 \
 	    exabgp "$T/exabgp.conf" >>"$T/exabgp.log" 2>&1 &
