@@ -167,6 +167,9 @@ wait_for 10 bh 198.51.100.2
 ok $? "the gateway installs a blackhole route for the attacker"
 reach
 is "$?" 1 "the attacker's ping no longer passes"
+R block 2001:db8:51::2 --for 1h --reason "test v6" >>"$T/out" 2>&1 &&
+    wait_for 10 bh6 2001:db8:51::2
+ok $? "an IPv6 block is blackholed too (next hop 100::1)"
 
 # ExaBGP restart: BIRD drops the session's routes, redress announces them
 # again to the new speaker.
