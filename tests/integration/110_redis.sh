@@ -11,7 +11,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v redis-server >/dev/null 2>&1 || skip_all "no redis-server"
 command -v redis-cli >/dev/null 2>&1 || skip_all "no redis-cli"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 23
+plan 26
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t110.XXXXXX)}
 RPID=
 DPID=
@@ -218,11 +218,36 @@ conf "$T/state" "  - type: redis
   - type: redis
     server: $SOCK
     key: snort
-    format: snort_json"
+    format: snort_json
+  - type: redis
+    server: $SOCK
+    key: eve-stream
+    mode: stream
+    consumer: r1
+    claim_idle: 1s"
 # Snort 3 alert_json lines as rsyslog's omhiredis queues them (LPUSH).
 sed -n '/^{ "timestamp" : "24\/01\/02-03:04:0[567]/p' \
     "$REPO/tests/integration/010_eve.sh" > "$T/snort.json"
 while IFS= read -r l; do rc LPUSH snort "$l" >/dev/null; done < "$T/snort.json"
+# A redress that died holding stream entries: consumer "gone" read 12
+# entries and never acknowledged them. After claim_idle r1 takes them over.
+python3 - "$REPO/demo/data/eve.json" > "$T/gone.resp" <<'EOF'
+import json, sys, time
+for i, l in enumerate(list(open(sys.argv[1]))[40:52]):
+    j = json.loads(l)
+    j["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S.000000+0000",
+                                   time.gmtime(time.time() - 30 + i))
+    j["host"] = "sensor7"
+    s = json.dumps(j, separators=(",", ":")).encode()
+    sys.stdout.buffer.write(b"*5\r\n$4\r\nXADD\r\n$10\r\neve-stream\r\n"
+                            b"$1\r\n*\r\n$3\r\neve\r\n$%d\r\n%s\r\n" % (len(s), s))
+EOF
+rc --pipe < "$T/gone.resp" >/dev/null
+rc XREADGROUP GROUP redress gone COUNT 100 STREAMS eve-stream ">" >/dev/null
+ngone=$(sed -n 41,52p "$REPO/demo/data/eve.json" | grep -c '"event_type":"alert"')
+is "$(rc XPENDING eve-stream redress - + 100 gone | grep -c -- '-')" 12 \
+    "a dead consumer holds 12 stream entries"
+sleep 1.2
 start
 wait_for 10 sh -c "[ \"\$(redis-cli -s $SOCK PUBSUB NUMSUB eve-chan | \
     tail -1)\" = 1 ]"
@@ -246,6 +271,12 @@ ok $? "the $nchan alerts of 40 events published are read"
 grep -A1 "redis://$SOCK/snort " "$T/status2" | grep -q " $(grep -c . \
     "$T/snort.json") alerts, 0 bad"
 ok $? "Snort 3 alert_json lines from a list are read (format: snort_json)"
+wait_for 10 sh -c "[ \"\$(redis-cli -s $SOCK XPENDING eve-stream redress | \
+    head -1)\" = 0 ]"
+ok $? "the dead consumer's entries were claimed and acknowledged"
+"$REDRESS" -c $T/state/redress.yaml status > "$T/status3"
+grep -A1 "redis://$SOCK/eve-stream " "$T/status3" | grep -q " $ngone alerts, 0 bad"
+ok $? "its $ngone alerts were read by the live consumer"
 kill "$DPID"; wait "$DPID"; DPID=
 bad=$(grep -c "input redis.*entry" "$T/state/log")
 is "$bad" 0 "no entry was reported bad"
