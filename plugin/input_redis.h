@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the Redis input's files share (input_redis.c: configuration, the
- * connection, list and channel modes; input_redis_stream.c: stream mode).
+ * connection, channel mode; input_redis_list.c: list mode;
+ * input_redis_stream.c: stream mode).
  * Not for other modules: they see input_redis in input.h.
  */
 #ifndef REDRESS_INPUT_REDIS_H
@@ -90,6 +91,16 @@ void		 redis_batch_reset(struct redis_batch *);
 void		 redis_batch_add(struct redis_batch *, int stream,
 		    const struct redis_item *);
 void		 redis_batch_free(struct redis_batch *);
+/* The SHA-1 of a value in hex (what Lua's redis.sha1hex gives). */
+void		 redis_sha1_hex(const char *, size_t, char out[41]);
+/* Frees the entries fetched (their replies). */
+void		 redis_items_clear(struct redis_priv *);
+
+/* List mode (input_redis_list.c); ack: 1 trimmed, 0 not there, -1. */
+int		 redis_list_setup(struct input *, struct err *);
+int		 redis_list_fetch(struct input *, struct err *);
+int		 redis_list_ack(struct input *, const struct redis_batch *,
+		    struct err *);
 
 /* Stream mode (input_redis_stream.c). */
 int		 redis_stream_setup(struct input *, struct err *);
