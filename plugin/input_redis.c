@@ -184,6 +184,36 @@ redis_drop(struct input *in, const char *why)
 	p->retry_at = now + p->backoff_ms;
 }
 
+void
+redis_fail(struct input *in, const char *why)
+{
+	struct redis_priv *p = in->priv;
+
+	if (p->rc == NULL || p->rc->err) {
+		redis_drop(in, why);
+		return;
+	}
+	p->hold_ms = p->hold_ms ? p->hold_ms * 2 : RDS_BACKOFF_MIN;
+	if (p->hold_ms > RDS_BACKOFF_MAX)
+		p->hold_ms = RDS_BACKOFF_MAX;
+	p->hold_until = monotime_ms() + p->hold_ms;
+	if (!p->held)
+		log_warnx("input %s: %s; retrying", in->id, why);
+	p->held = 1;
+}
+
+/* A command worked again after error replies. */
+static void
+redis_ok(struct input *in)
+{
+	struct redis_priv *p = in->priv;
+
+	if (p->held)
+		log_info("input %s: Redis answers again", in->id);
+	p->held = 0;
+	p->hold_ms = 0;
+}
+
 static int
 redis_connect(struct input *in, struct err *e)
 {
@@ -395,7 +425,7 @@ redis_fd(struct input *in)
  * nothing to commit: when the open batch holds only those, they are
  * acknowledged at once instead of waiting for a commit that never comes.
  */
-static void
+static int
 ack_idle(struct input *in)
 {
 	struct redis_priv *p = in->priv;
@@ -403,13 +433,14 @@ ack_idle(struct input *in)
 
 	if (p->txn_alerts || p->txn.n == 0 || p->ack_todo ||
 	    p->kind == RM_CHANNEL)
-		return;
+		return 0;
 	if ((p->kind == RM_STREAM ? redis_stream_ack(in, &p->txn, &e) :
 	    redis_list_ack(in, &p->txn, &e)) < 0) {
-		redis_drop(in, e.msg);
-		return;
+		redis_fail(in, e.msg);
+		return -1;
 	}
 	redis_batch_reset(&p->txn);
+	return 0;
 }
 
 static int
@@ -430,6 +461,23 @@ redis_next(struct input *in, struct alert *al, struct err *e)
 				return 0;
 			}
 		}
+		if (monotime_ms() < p->hold_until)
+			return 0;
+		/*
+		 * A committed batch not yet acknowledged comes first: reading
+		 * on would commit a second one, and the bookmark names only
+		 * the last.
+		 */
+		if (p->ack_todo) {
+			if ((p->kind == RM_STREAM ? redis_stream_ack(in,
+			    &p->ack, &ce) : redis_list_ack(in, &p->ack,
+			    &ce)) < 0) {
+				redis_fail(in, ce.msg);
+				return 0;
+			}
+			p->ack_todo = 0;
+			redis_ok(in);
+		}
 		if (p->kind == RM_CHANNEL) {
 			rc = channel_read(p, &one, &ce);
 			if (rc < 0) {
@@ -441,16 +489,16 @@ redis_next(struct input *in, struct alert *al, struct err *e)
 			it = &one;
 		} else {
 			if (p->pos == p->nitems) {
-				ack_idle(in);
-				if (p->rc == NULL)
-					continue;
+				if (ack_idle(in) < 0)
+					continue;	/* held or dropped */
 				rc = p->kind == RM_STREAM ?
 				    redis_stream_fetch(in, &ce) :
 				    redis_list_fetch(in, &ce);
 				if (rc < 0) {
-					redis_drop(in, ce.msg);
+					redis_fail(in, ce.msg);
 					return 0;
 				}
+				redis_ok(in);
 				if (p->nitems == 0)
 					return 0;
 			}
@@ -546,7 +594,7 @@ redis_committed(struct input *in)
 		return;		/* a reconnect acknowledges it first */
 	if ((p->kind == RM_STREAM ? redis_stream_ack(in, &p->ack, &e) :
 	    redis_list_ack(in, &p->ack, &e)) < 0) {
-		redis_drop(in, e.msg);
+		redis_fail(in, e.msg);	/* next() tries again first */
 		return;
 	}
 	p->ack_todo = 0;
@@ -576,7 +624,7 @@ redis_stat(struct input *in)
 		freeReplyObject(r);
 	}
 	if (e.set)
-		redis_drop(in, e.msg);
+		redis_fail(in, e.msg);
 }
 
 static void

@@ -59,6 +59,8 @@ struct redis_priv {
 	redisContext		*rc;
 	int64_t			 retry_at, backoff_ms;
 	int			 warned;	/* "down" logged once */
+	int64_t			 hold_until, hold_ms;	/* after an error reply */
+	int			 held;		/* an error reply logged */
 	/* Fetched, served one by one; held by reply. */
 	redisReply		*reply;
 	redisReply		**rv;		/* list: one reply an entry */
@@ -85,6 +87,11 @@ redisReply	*redis_cmd(struct redis_priv *, struct err *, int argc,
 		    const char **argv);
 /* Drops the connection (the next next() reconnects after a back-off). */
 void		 redis_drop(struct input *, const char *why);
+/*
+ * A command failed: an error reply (NOPERM, WRONGTYPE ...) keeps the
+ * connection and pauses reading for a back-off; a lost connection drops.
+ */
+void		 redis_fail(struct input *, const char *why);
 
 void		 redis_batch_reset(struct redis_batch *);
 /* Adds an entry to a batch (hash of its value, or its ID). */

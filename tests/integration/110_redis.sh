@@ -11,7 +11,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v redis-server >/dev/null 2>&1 || skip_all "no redis-server"
 command -v redis-cli >/dev/null 2>&1 || skip_all "no redis-cli"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 26
+plan 27
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t110.XXXXXX)}
 RPID=
 DPID=
@@ -164,6 +164,15 @@ ok $? "phase b taken from the queues"
 wait_for 20 sh -c "[ \"\$(sqlite3 $DB 'select count(*) from evidence' \
     2>/dev/null)\" -gt $ev_before ]"
 ok $? "phase b committed while its acknowledgement fails"
+nl=$(python3 -c "import sys
+print(open(sys.argv[1], 'rb').read().count(b'LPUSH'))" "$T/b.resp")
+ns=$(python3 -c "import sys
+print(open(sys.argv[1], 'rb').read().count(b'XADD'))" "$T/b.resp")
+wait_for 10 sh -c "\"$REDRESS\" -c $T/state/redress.yaml status | \
+    grep -A2 'redis://$SOCK/suricata ' | grep -q 'queued 0, unacknowledged $nl' &&
+    \"$REDRESS\" -c $T/state/redress.yaml status | \
+    grep -A2 'redis://$SOCK/eve-stream ' | grep -q 'queued 0, unacknowledged $ns'"
+ok $? "status shows the $nl list and $ns stream entries not acknowledged"
 sleep 4
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
 rc ACL SETUSER default +ltrim +xack >/dev/null
