@@ -11,7 +11,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v redis-server >/dev/null 2>&1 || skip_all "no redis-server"
 command -v redis-cli >/dev/null 2>&1 || skip_all "no redis-cli"
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3"
-plan 27
+plan 28
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t110.XXXXXX)}
 RPID=
 DPID=
@@ -26,6 +26,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 SOCK=$T/redis/redis.sock
+MPORT=$(free_port)
 mkdir -p "$T/redis" "$T/state" "$T/ref"
 redis_up() {
 	redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 \
@@ -89,6 +90,9 @@ general:
   commit_interval: 3s
 inputs:
 $2
+metrics:
+  enabled: true
+  listen: 127.0.0.1:$MPORT
 resolver:
   enabled: false
 policy:
@@ -173,6 +177,13 @@ wait_for 10 sh -c "\"$REDRESS\" -c $T/state/redress.yaml status | \
     \"$REDRESS\" -c $T/state/redress.yaml status | \
     grep -A2 'redis://$SOCK/eve-stream ' | grep -q 'queued 0, unacknowledged $ns'"
 ok $? "status shows the $nl list and $ns stream entries not acknowledged"
+python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+    "http://127.0.0.1:$MPORT/metrics" > "$T/metrics" 2>/dev/null
+grep -qx "redress_input_unacked_records{input=\"redis:$SOCK/suricata\"} $nl" \
+    "$T/metrics" && grep -qx "redress_input_lag_records{input=\"redis:$SOCK/eve-stream\"} 0" \
+    "$T/metrics"
+ok $? "the metrics have the unacknowledged and queued counts"
 sleep 4
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=
 rc ACL SETUSER default +ltrim +xack >/dev/null
