@@ -570,15 +570,13 @@ static int
 xb_ask(struct xb_priv *p, const char *verb, const struct resp_block *v,
     size_t n, struct err *e)
 {
-	char line[CIDR_STRLEN + 16], reply[600];
+	char line[CIDR_STRLEN + 16], c[CIDR_STRLEN], reply[600];
 	size_t i;
 	ssize_t got;
 
 	for (i = 0; i < n; i++) {
-		cidr_format(&v[i].net, line + strlen(verb) + 1, CIDR_STRLEN);
-		memcpy(line, verb, strlen(verb));
-		line[strlen(verb)] = ' ';
-		strcat(line, "\n");
+		cidr_format(&v[i].net, c, sizeof(c));
+		snprintf(line, sizeof(line), "%s %s\n", verb, c);
 		if (fd_write_all(p->client_fd, line, strlen(line)) < 0)
 			return err_set(e, "exabgp: %s: %s", p->socket,
 			    strerror(errno));
