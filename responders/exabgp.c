@@ -647,7 +647,8 @@ xb_list(struct responder *r, resp_list_cb cb, void *arg, struct err *e)
 	pthread_mutex_lock(&p->mtx);
 	n = p->nheld;
 	copy = xcalloc(n + 1, sizeof(*copy));
-	memcpy(copy, p->held, n * sizeof(*copy));
+	if (n > 0)
+		memcpy(copy, p->held, n * sizeof(*copy));
 	pthread_mutex_unlock(&p->mtx);
 	for (i = 0; i < n; i++)
 		cb(arg, &copy[i], -1);
