@@ -11,7 +11,7 @@
 need_root
 command -v exabgp >/dev/null 2>&1 || skip_all "no exabgp"
 command -v bird >/dev/null 2>&1 || skip_all "no bird"
-plan 19
+plan 21
 N=$$
 GW=rdgw$N; SPK=rdspk$N; ATT=rdatt$N; VIC=rdvic$N
 T=${KEEP_T:-$(mktemp -d /tmp/redress-t111.XXXXXX)}
@@ -161,7 +161,7 @@ ok $? "the helper connected to redress"
 R() { "$REDRESS" -c "$T/redress.yaml" "$@"; }
 bh() { ip -n $GW route show "$1" | grep -q "^blackhole $1"; }
 bh6() { ip -6 -n $GW route show "$1" | grep -q "^blackhole $1"; }
-R block 198.51.100.2 --for 12s --reason "test" >"$T/out" 2>&1
+R block 198.51.100.2 --for 20s --reason "test" >"$T/out" 2>&1
 ok $? "redress block 198.51.100.2 through the running daemon"
 wait_for 10 bh 198.51.100.2
 ok $? "the gateway installs a blackhole route for the attacker"
@@ -179,6 +179,13 @@ ok $? "the route goes with the speaker"
 exabgp_up
 wait_for 30 bh 198.51.100.2
 ok $? "an ExaBGP restart brings the route back"
+# The session alone flaps (the gateway side): ExaBGP sends its routes again.
+birdc -s "$T/bird.ctl" disable rtbh >/dev/null 2>&1
+wait_for 10 sh -c "! ip -n $GW route show 198.51.100.2 | grep -q blackhole"
+ok $? "the route goes with the BGP session"
+birdc -s "$T/bird.ctl" enable rtbh >/dev/null 2>&1
+wait_for 30 bh 198.51.100.2
+ok $? "the session coming back brings the route back"
 
 # Many blocks, one after another, while the first one holds.
 i=1
@@ -197,7 +204,7 @@ exabgp_up
 wait_for 30 sh -c "[ \$(ip -n $GW route show type blackhole | wc -l) -ge 61 ]"
 ok $? "after another ExaBGP restart all 61 come back in grouped updates"
 
-wait_for 20 sh -c "! ip -n $GW route show 198.51.100.2 | grep -q blackhole"
+wait_for 30 sh -c "! ip -n $GW route show 198.51.100.2 | grep -q blackhole"
 ok $? "at expiry the route is withdrawn"
 wait_for 5 reach
 ok $? "the attacker's ping passes again after expiry"
