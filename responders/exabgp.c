@@ -526,6 +526,7 @@ xb_change(struct xb_priv *p, const char *verb, const struct cidr *v,
 	struct cidr *todo = xcalloc(n + 1, sizeof(*todo));
 	size_t i, k = 0;
 	uint64_t failed0 = p->failed;
+	size_t nheld0 = p->nheld;
 	ssize_t at;
 	int rc = 0, ann = verb[0] == 'a';
 
@@ -554,8 +555,12 @@ xb_change(struct xb_priv *p, const char *verb, const struct cidr *v,
 	}
 	if (k && p->helper >= 0) {
 		xb_lines(p, verb, todo, k, emit_helper, NULL);
-		if (wait && wait_acks(p, failed0, e) < 0)
+		if (wait && wait_acks(p, failed0, e) < 0) {
 			rc = -1;
+			/* Refused: not held (the store marks them failed). */
+			if (ann)
+				p->nheld = nheld0;
+		}
 	} else if (k && !p->warned) {
 		log_warnx("exabgp: no speaker connected to %s; routes are "
 		    "announced when it connects", p->socket);

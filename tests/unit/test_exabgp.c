@@ -2,8 +2,10 @@
 /*
  * Unit tests of the exabgp responder: the exact API lines for IPv4 and
  * IPv6 blocks (one prefix: "announce route", several: grouped by family,
- * at most `batch` a line), configuration errors with their place, and the
- * whitelist checked once more inside the responder.
+ * at most `batch` a line), configuration errors with their place, the
+ * whitelist checked once more inside the responder, and the helper
+ * protocol with a fake helper: the routes held are announced when it
+ * connects, and ExaBGP's "error" fails the block.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <cmocka.h>
 
 #include "config.h"
@@ -184,6 +189,88 @@ test_whitelist_inside(void **state)
 	config_free(cfg);
 }
 
+/* Reads one line from fd into buf (bounded), 0 or -1. */
+static int
+read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (n + 1 < len) {
+		if (read(fd, buf + n, 1) != 1)
+			return -1;
+		if (buf[n++] == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+struct fake {
+	int	fd;
+	char	line[1024];
+};
+
+/* ExaBGP's side for one command: reads it, answers "error". */
+static void *
+fake_error(void *arg)
+{
+	struct fake *f = arg;
+
+	if (read_line(f->fd, f->line, sizeof(f->line)) == 0)
+		(void)!write(f->fd, "error\n", 6);
+	return NULL;
+}
+
+static void
+test_helper_protocol(void **state)
+{
+	static const char *const nets[] = { "198.51.100.7", "198.51.100.8",
+		"203.0.113.9" };
+	struct config *cfg;
+	struct responder *r = exabgp(&cfg, "      timeout: 2s\n");
+	struct resp_block v[3];
+	struct sockaddr_un sa;
+	struct err e = { 0 };
+	struct fake f;
+	pthread_t th;
+	char line[1024];
+	int fd, n;
+
+	(void)state;
+	blocks(v, nets, 3);
+	assert_int_equal(r->ops->open(r, &e), 0);
+	/* Before any speaker: held, announced when it connects. */
+	assert_int_equal(r->ops->apply(r, v, 2, &e), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path),
+	    "/tmp/redress-test-xb-%d.sock", (int)getpid());
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(write(fd, "helper\n", 7), 7);
+	assert_int_equal(read_line(fd, line, sizeof(line)), 0);
+	assert_string_equal(line, "clear adj-rib out\n");
+	assert_int_equal(read_line(fd, line, sizeof(line)), 0);
+	assert_string_equal(line, "announce attributes next-hop 192.0.2.1 "
+	    "community [65535:666] nlri 198.51.100.7/32 198.51.100.8/32\n");
+	assert_int_equal(write(fd, "done\ndone\n", 10), 10);
+	/* A new block while connected; ExaBGP refuses it. */
+	f.fd = fd;
+	assert_int_equal(pthread_create(&th, NULL, fake_error, &f), 0);
+	assert_int_equal(r->ops->apply(r, &v[2], 1, &e), -1);
+	pthread_join(th, NULL);
+	assert_string_equal(f.line, "announce route 203.0.113.9/32 next-hop "
+	    "192.0.2.1 community [65535:666]\n");
+	assert_non_null(strstr(e.msg, "answered \"error\""));
+	n = 0;
+	assert_int_equal(r->ops->list(r, count_cb, &n, &e), 0);
+	assert_int_equal(n, 2);		/* the refused one is not held */
+	close(fd);
+	r->ops->close(r);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -192,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_lines_options),
 		cmocka_unit_test(test_conf_errors),
 		cmocka_unit_test(test_whitelist_inside),
+		cmocka_unit_test(test_helper_protocol),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
