@@ -14,7 +14,8 @@ UNITDIR		?= /lib/systemd/system
 
 CC		?= cc
 PKGS		:= yaml-0.1 sqlite3 jansson gmime-3.0 gpgme \
-		   libcurl libpsl libnftables libipset libcap libpcap openssl
+		   libcurl libpsl libnftables libipset libcap libpcap openssl \
+		   hiredis
 WARN		:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter
 OPT		?= -O2 -g
@@ -78,6 +79,7 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 DEB_PKGS += python3-jsonschema python3-yaml   # tests/lib/xarf_validate.py: X-ARF schemas
 DEB_PKGS += openssh-server openssh-client	# 085: real sshd for lockacct
 DEB_PKGS += postfix sasl2-bin libsasl2-modules   # tests: a real relay (STARTTLS, SASL AUTH)
+DEB_PKGS += libhiredis-dev redis-server redis-tools exabgp bird2   # Redis input, BGP blackholes (tests)
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \

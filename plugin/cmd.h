@@ -33,6 +33,7 @@ void	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	cmd_block(struct cli *, int, char **);
 int	cmd_blocks(struct cli *, int, char **);
 int	cmd_check_config(struct cli *, int, char **);
+int	cmd_exabgp_helper(struct cli *, int, char **);
 int	cmd_incident(struct cli *, int, char **);
 int	cmd_incidents(struct cli *, int, char **);
 int	cmd_followup(struct cli *, int, char **);

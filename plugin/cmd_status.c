@@ -102,6 +102,9 @@ print_human(json_t *o)
 		    *gets_(in, "bookmark") ? gets_(in, "bookmark") : "start",
 		    b1, b2, cli_fmt_count(geti(in, "alerts"), "alert",
 		    "alerts", n1, sizeof(n1)), geti(in, "bad"));
+		if (geti(in, "lag_records") || geti(in, "unacked"))
+			printf("    queued %lld, unacknowledged %lld\n",
+			    geti(in, "lag_records"), geti(in, "unacked"));
 	}
 	v = json_object_get(o, "alerts_per_sec");
 	printf("alerts: %.2f/s over the last minute, %lld since start\n",

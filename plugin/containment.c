@@ -103,6 +103,7 @@ containment_open(const struct config *cfg, int dry_run, FILE *dry_out,
 		r->note = containment_note;
 		r->note_arg = c;
 		r->guard = c->guard;
+		r->wl = policy_whitelist(cfg);
 		memset(&e2, 0, sizeof(e2));
 		if (r->ops->open != NULL && r->ops->open(r, &e2) < 0) {
 			if (strict) {

@@ -18,7 +18,7 @@
 
 static const struct input_ops *const inputs[] = {
 	&input_unified2, &input_eve_file, &input_eve_socket, &input_snort_json,
-	NULL,
+	&input_redis, NULL,
 };
 
 const struct input_ops *
@@ -160,13 +160,13 @@ input_conf_load(struct config *cfg, const struct conf_node *n,
 		t = conf_get(c, "type");
 		if (t == NULL || t->type != CONF_SCALAR) {
 			conf_error(d, c, "missing \"type\" (one of: unified2, "
-			    "eve, eve_socket, snort_json)");
+			    "eve, eve_socket, snort_json, redis)");
 			continue;
 		}
 		ops = input_lookup(t->value);
 		if (ops == NULL) {
 			conf_error(d, t, "unknown input type \"%s\"; known: "
-			    "unified2, eve, eve_socket, snort_json", t->value);
+			    "unified2, eve, eve_socket, snort_json, redis", t->value);
 			continue;
 		}
 		p = conf_get(c, "path");

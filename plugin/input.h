@@ -25,6 +25,9 @@ struct input_stats {
 	uint64_t	too_long;	/* lines over max_line skipped */
 	uint64_t	bytes;		/* bytes consumed */
 	uint64_t	lag_bytes;	/* bytes not yet read behind the end */
+	uint64_t	lag_records;	/* queued at the source, not yet read */
+	uint64_t	unacked;	/* read, not yet acknowledged at the
+					 * source (committed or not) */
 };
 
 struct input;
@@ -74,6 +77,14 @@ struct input_ops {
 		    struct alert *al, struct alert_scratch *sc, struct err *);
 	/* Writes the position after the last record returned into in->bookmark. */
 	void	(*bookmark)(struct input *);
+	/*
+	 * Optional: the store commit that holds the bookmark() written last
+	 * (and the effects of every record before it) is durable. An input
+	 * whose source keeps records until told (Redis) acknowledges them
+	 * now; a crash before that redelivers them, and the committed
+	 * bookmark tells open() which ones to drop unread.
+	 */
+	void	(*committed)(struct input *);
 	/* Fills stats lag etc.; may be NULL. */
 	void	(*stat)(struct input *);
 	void	(*close)(struct input *);
@@ -99,6 +110,7 @@ extern const struct input_ops input_unified2;
 extern const struct input_ops input_eve_file;
 extern const struct input_ops input_eve_socket;
 extern const struct input_ops input_snort_json;
+extern const struct input_ops input_redis;
 
 /* Registry lookup by name ("unified2", "eve", "eve_socket", "snort_json"). */
 const struct input_ops	*input_lookup(const char *name);

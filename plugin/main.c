@@ -48,6 +48,7 @@ static const struct command commands[] = {
 	    "--reason TEXT" },
 	{ "blocks", cmd_blocks, "blocks [--store DB] [--all] [--json]" },
 	{ "check-config", cmd_check_config, "check-config" },
+	{ "exabgp-helper", cmd_exabgp_helper, "exabgp-helper SOCKET" },
 	{ "followup", cmd_followup, "followup [--store DB] scan|list" },
 	{ "incident", cmd_incident, "incident [--store DB] [--json] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "

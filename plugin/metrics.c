@@ -91,8 +91,10 @@ mb_inputs(struct mbuf *b, const struct daemon_status *s, const char *name,
 	for (i = 0; i < s->ninputs && i < STATUS_MAX_INPUTS; i++) {
 		mb_printf(b, "%s{input=\"", name);
 		mb_label(b, s->inputs[i].id);
-		mb_printf(b, "\"} %llu\n", (unsigned long long)(lag ?
-		    s->inputs[i].lag_bytes : s->inputs[i].bytes));
+		mb_printf(b, "\"} %llu\n", (unsigned long long)(lag == 2 ?
+		    s->inputs[i].lag_records : lag == 3 ?
+		    s->inputs[i].unacked : lag ? s->inputs[i].lag_bytes :
+		    s->inputs[i].bytes));
 	}
 }
 
@@ -122,6 +124,12 @@ metrics_text(const struct daemon_status *s, int64_t now_usec)
 	    "Bytes consumed from each input.", 0);
 	mb_inputs(&b, s, "redress_input_lag_bytes", "gauge",
 	    "Bytes written to each input and not read yet.", 1);
+	mb_inputs(&b, s, "redress_input_lag_records", "gauge",
+	    "Records queued at each input's source (Redis) and not read yet.",
+	    2);
+	mb_inputs(&b, s, "redress_input_unacked_records", "gauge",
+	    "Records read and not yet acknowledged at the source (Redis).",
+	    3);
 	mb_one(&b, "redress_incidents_open", "gauge",
 	    "Incidents not closed.", (long long)s->open_incidents);
 	mb_one(&b, "redress_blocks_active", "gauge",

@@ -125,6 +125,10 @@ report_evidence_line(const char *alert_json, const char *tz, char *buf,
 		    *jstr(h, "http_method") ? " " : "", jstr(h, "http_method"),
 		    *jstr(h, "hostname") ? " " : "", jstr(h, "hostname"),
 		    *jstr(h, "url") ? " " : "", jstr(h, "url"));
+	/* Several sensors (docs/multi-sensor.md): which one saw it. */
+	if (n >= 0 && m >= 0 && (size_t)(n + m) < len && *jstr(o, "host"))
+		snprintf(buf + n + m, len - (size_t)(n + m),
+		    "  (seen by our sensor %s)", jstr(o, "host"));
 	json_decref(o);
 	if (n < 0 || m < 0)
 		return err_set(e, "evidence: format error");

@@ -63,6 +63,7 @@ struct run_input {
 	struct input	*in;
 	int		 open;
 	int		 dirty;		/* alerts since the last bookmark */
+	int		 ack;		/* bookmark in the txn: committed() */
 	int		 idle;		/* last next() said nothing more */
 	int64_t		 retry_at;	/* monotonic ms */
 };
@@ -320,10 +321,18 @@ run_commit(struct run *r)
 		    ri->in->id, ri->in->bookmark, &e) < 0)
 			goto fail;
 		ri->dirty = 0;
+		ri->ack = 1;
 	}
 	if (store_commit(r->st, &e) < 0)
 		goto fail;
 	r->pending = 0;
+	for (i = 0; i < r->ninputs; i++)
+		if (r->inputs[i].ack) {
+			r->inputs[i].ack = 0;
+			if (r->inputs[i].in->ops->committed)
+				r->inputs[i].in->ops->committed(
+				    r->inputs[i].in);
+		}
 	if (r->contain_ok) {
 		err_clear(&e);
 		if (r->contain.ops->run(&r->contain, r->st, store_now_usec(),

@@ -92,6 +92,8 @@ status_set_input(struct daemon_status *s, size_t i, const struct input *in,
 	si->bad = in->stats.bad;
 	si->bytes = in->stats.bytes;
 	si->lag_bytes = in->stats.lag_bytes;
+	si->lag_records = in->stats.lag_records;
+	si->unacked = in->stats.unacked;
 	si->open = open;
 	if (i >= s->ninputs)
 		s->ninputs = i + 1;
@@ -134,12 +136,15 @@ status_update(struct daemon_status *s, const struct config *cfg,
 static json_t *
 input_json(const struct status_input *si)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I}",
 	    "id", si->id, "type", si->type, "path", si->path,
 	    "bookmark", si->bookmark, "open", si->open,
 	    "alerts", (json_int_t)si->alerts, "bad", (json_int_t)si->bad,
 	    "bytes", (json_int_t)si->bytes,
-	    "lag_bytes", (json_int_t)si->lag_bytes);
+	    "lag_bytes", (json_int_t)si->lag_bytes,
+	    "lag_records", (json_int_t)si->lag_records,
+	    "unacked", (json_int_t)si->unacked);
 }
 
 char *

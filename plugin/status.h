@@ -27,6 +27,7 @@ struct status_input {
 	char		 path[512];	/* file, spool dir or socket */
 	char		 bookmark[256];
 	uint64_t	 alerts, bad, bytes, lag_bytes;
+	uint64_t	 lag_records, unacked;
 	int		 open;
 };
 

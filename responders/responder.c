@@ -15,7 +15,7 @@
 
 static const struct responder_ops *const backends[] = {
 	&resp_nftables, &resp_ipset, &resp_iptables, &resp_hostsdeny,
-	&resp_exec, &resp_capture, &resp_lockacct, NULL,
+	&resp_exec, &resp_capture, &resp_lockacct, &resp_exabgp, NULL,
 };
 
 const struct responder_ops *
@@ -34,7 +34,8 @@ responder_lookup(const char *name)
 const char *
 responder_names(void)
 {
-	return "nftables, ipset, iptables, hostsdeny, exec, capture, lockacct";
+	return "nftables, ipset, iptables, hostsdeny, exec, capture, lockacct, "
+	    "exabgp";
 }
 
 struct responder *

@@ -54,6 +54,7 @@ struct resp_watch {
  */
 typedef void (*resp_back_fn)(void *arg, const struct responder *,
     int64_t incident_id, const char *user, const struct addr *from);
+struct whitelist;
 
 struct responder_ops {
 	const char	*name;		/* "type:" in YAML */
@@ -99,6 +100,8 @@ struct responder {
 	FILE				*dry_out;	/* dry-run: what it would do */
 	resp_note_fn			 note;		/* not called in dry-run */
 	void				*note_arg;
+	/* The whitelist, for backends that check it once more (exabgp). */
+	const struct whitelist		*wl;
 	void				*priv;
 	/* Never blocked whatever the caller asks (NULL: not checked). */
 	struct protect			*guard;
@@ -111,6 +114,7 @@ extern const struct responder_ops resp_hostsdeny;
 extern const struct responder_ops resp_exec;
 extern const struct responder_ops resp_capture;
 extern const struct responder_ops resp_lockacct;
+extern const struct responder_ops resp_exabgp;
 
 const struct responder_ops	*responder_lookup(const char *name);
 /* The names of every backend, ", "-separated, for messages. */

@@ -151,6 +151,8 @@ test_alert_copy_fields(void **state)
 	assert_string_equal(dst.http_url, "/cgi-bin/.%2e/bin/sh");
 	assert_non_null(strstr(a, ",\"http\":{\"hostname\":\"www.example.org\","
 	    "\"url\":\"/cgi-bin/.%2e/bin/sh\",\"http_method\":\"POST\"}"));
+	/* The sensor under EVE's name for it (sensor-name -> "host"). */
+	assert_non_null(strstr(a, ",\"host\":\"sensor-1\""));
 	assert_ptr_equal(dst.packet, pkt);
 	assert_int_equal(dst.packet_len, 3);
 	assert_int_equal(dst.linktype, 1);

@@ -673,6 +673,25 @@ test_report_evidence_line_http(void **state)
 	assert_true(strlen(buf) < 20);
 }
 
+/* With several sensors each line says which one saw the alert. */
+static void
+test_report_evidence_line_sensor(void **state)
+{
+	char		buf[512];
+	struct err	e = { "", 0 };
+
+	(void)state;
+	assert_int_equal(report_evidence_line("{\"timestamp\":"
+	    "\"2022-07-12T06:22:33+0000\",\"alert\":{},\"host\":\"dmz-2\\n\","
+	    "\"http\":{\"url\":\"/a\"}}", NULL, buf, sizeof(buf), &e), 0);
+	assert_non_null(strstr(buf, "  (HTTP /a)  (seen by our sensor dmz-2 )"));
+	assert_null(strchr(buf, '\n'));
+	assert_int_equal(report_evidence_line("{\"timestamp\":"
+	    "\"2022-07-12T06:22:33+0000\",\"alert\":{}}", NULL, buf,
+	    sizeof(buf), &e), 0);
+	assert_null(strstr(buf, "sensor"));
+}
+
 static void
 test_report_message_id_form(void **state)
 {
@@ -820,6 +839,7 @@ main(void)
 		cmocka_unit_test(test_report_build_bad_template_dir),
 		cmocka_unit_test(test_report_evidence_line_bad),
 		cmocka_unit_test(test_report_evidence_line_http),
+		cmocka_unit_test(test_report_evidence_line_sensor),
 		cmocka_unit_test(test_report_addendum),
 		cmocka_unit_test(test_report_message_id_form),
 		cmocka_unit_test(test_report_mime_cc),
