@@ -91,6 +91,7 @@ wait_for 5 test -S "$T/bird.ctl"
 ok $? "BIRD runs in the gateway namespace"
 
 mkdir -p "$T/state"
+: > "$T/eve.json"
 cat > "$T/redress.yaml" <<EOF
 general:
   state_dir: $T/state
@@ -99,7 +100,11 @@ general:
   allow_root: true
   user: root
   group: root
-inputs: []
+inputs:
+  - type: eve
+    path: $T/eve.json
+resolver:
+  enabled: false
 policy:
   home_net: [10.99.0.0/24]
 responders:
