@@ -133,6 +133,45 @@ keyset_add(struct keyset *ks, const struct conf_node *n)
 }
 
 /*
+ * libyaml's reader errors (bytes that are not UTF-8) carry only a byte
+ * offset: the line and column (in characters) are counted here. A tab
+ * where a token should start is named as such.
+ */
+static void
+parse_error(struct diag *d, const char *name, const yaml_parser_t *p,
+    const char *buf, size_t len)
+{
+	const char *what = p->problem ? p->problem : "YAML syntax error";
+	int line, col;
+	size_t i, off;
+
+	if (p->error == YAML_READER_ERROR) {
+		off = p->problem_offset < len ? p->problem_offset : len;
+		line = col = 1;
+		for (i = 0; i < off; i++) {
+			if (buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+				col++;
+		}
+		if (off < len)
+			diag_add(d, name, line, col, "not UTF-8: byte 0x%02X "
+			    "(%s)", (unsigned)(unsigned char)buf[off], what);
+		else
+			diag_add(d, name, line, col, "not UTF-8 (%s)", what);
+		return;
+	}
+	line = (int)p->problem_mark.line + 1;
+	col = (int)p->problem_mark.column + 1;
+	off = p->problem_mark.index;
+	diag_add(d, name, line, col, "%s%s%s%s", what, p->context ? " " : "",
+	    p->context ? p->context : "", off < len && buf[off] == '\t' &&
+	    strstr(what, "tab") == NULL ?
+	    " (a tab: YAML indents with spaces)" : "");
+}
+
+/*
  * Builds the tree from events. Keys must be scalars; anchors and aliases
  * are refused (no billion-laughs expansion on an untrusted file).
  */
@@ -154,10 +193,7 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			diag_add(d, name, (int)p.problem_mark.line + 1,
-			    (int)p.problem_mark.column + 1, "%s%s%s",
-			    p.problem ? p.problem : "YAML syntax error",
-			    p.context ? " " : "", p.context ? p.context : "");
+			parse_error(d, name, &p, buf, len);
 			failed = 1;
 			break;
 		}
