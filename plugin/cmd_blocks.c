@@ -230,7 +230,7 @@ cmd_unblock(struct cli *cli, int argc, char **argv)
 	struct store *st;
 	struct cidr net;
 	struct err e = { "", 0 };
-	char t[CIDR_STRLEN];
+	char t[CIDR_STRLEN], wide[CIDR_STRLEN];
 	int ch, rc;
 
 	optind = 0;
@@ -258,6 +258,14 @@ cmd_unblock(struct cli *cli, int argc, char **argv)
 	else if (!cli->quiet)
 		fprintf(stderr, "unblocked %s (%d block%s)\n", t, rc,
 		    rc == 1 ? "" : "s");
+	if (rc >= 0 && containment_covering(st, &net, wide, sizeof(wide),
+	    &e) == 1) {
+		char a[ADDR_STRLEN];
+
+		fprintf(stderr, "redress: %s is still blocked by %s (redress "
+		    "unblock %s)\n", net.len == addr_maxlen(&net.net) ?
+		    addr_format(&net.net, a, sizeof(a)) : t, wide, wide);
+	}
 	containment_close(ct);
 	store_close(st);
 	return rc < 0;
