@@ -19,6 +19,7 @@
 #include "containment.h"
 #include "store.h"
 #include "store_block.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct blocks_ctx {
@@ -191,6 +192,15 @@ cmd_block(struct cli *cli, int argc, char **argv)
 			break;
 		case 'r':
 			reason = optarg;
+			/* one line of text: it is listed, logged, stored */
+			if (!utf8_clean(reason) || strlen(reason) >=
+			    sizeof(((struct block_row *)0)->reason)) {
+				cli_error("--reason: one line of UTF-8 text "
+				    "without control characters, at most "
+				    "%zu bytes", sizeof(((struct block_row *)
+				    0)->reason) - 1);
+				return 2;
+			}
 			break;
 		default:
 			return 2;

@@ -3,7 +3,8 @@
 # makes): a /24 that holds no row of its own while /32s inside it are
 # blocked, a /32 inside a blocked /24, and the /24 itself, after which
 # the /32 blocked inside it (left out of the set while the prefix held
-# it) is in the kernel again, as `redress blocks` says.
+# it) is in the kernel again, as `redress blocks` says. A --reason that
+# is not one line of UTF-8 text is refused (it is listed and logged).
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 for c in ip nft; do
@@ -43,7 +44,7 @@ elems() { ip netns exec $NS nft list set inet rdu blocked4 | tr -d '\n\t' |
     sed -n 's/.*elements = { \([^}]*\)}.*/\1/p' |
     sed 's/ timeout [^,]*//g; s/ expires [^,]*//g; s/ //g'; }
 
-plan 10
+plan 13
 
 R block 198.51.100.1 --for 1h --reason a >"$T/out" 2>&1 &&
     R block 198.51.100.2 --for 1h --reason b >>"$T/out" 2>&1
@@ -64,4 +65,10 @@ ok $? "unblock of the /24"
 is "$(elems)" "198.51.100.1,198.51.100.2" "the /32s blocked inside it are in the set again"
 R blocks >"$T/blocks" 2>&1
 is "$(grep -c 'active' "$T/blocks")" 2 "redress blocks lists the same two"
+
+R block 198.51.100.9 --for 1h --reason "$(printf 'a\nFAKE 198.51.100.8/32 active\r')" >"$T/out" 2>&1
+is "$?" 2 "a --reason with a newline and a CR is refused"
+check "it says why" grep -q -- "--reason: one line of UTF-8 text" "$T/out"
+R block 198.51.100.9 --for 1h --reason "$(printf 'bad \377 byte')" >"$T/out" 2>&1
+is "$?" 2 "a --reason that is not UTF-8 is refused"
 tap_done
