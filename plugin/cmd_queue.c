@@ -36,6 +36,7 @@
 #include "outbox_sync.h"
 #include "report.h"
 #include "store_report.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The time format of every command (cli_fmt.c). */
@@ -549,6 +550,20 @@ send_now(struct cli *cli, struct store *st)
 	return 0;
 }
 
+static int
+known_state(const char *s)
+{
+	static const char *const v[] = { REPORT_DRAFT, REPORT_APPROVED,
+	    REPORT_QUEUED, REPORT_SENDING, REPORT_SENT, REPORT_FAILED,
+	    REPORT_REJECTED, NULL };
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (strcmp(s, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 cmd_queue(struct cli *cli, int argc, char **argv)
 {
@@ -577,12 +592,26 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 			break;
 		case 'S':
 			state = optarg;
+			if (!known_state(state)) {
+				cli_error("--state \"%s\": one of draft, "
+				    "approved, queued, sending, sent, failed, "
+				    "rejected", state);
+				return 2;
+			}
 			break;
 		case 'a':
 			all = 1;
 			break;
 		case 'r':
 			reason = optarg;
+			/* one line: shown by queue show, logged, stored */
+			if (!utf8_clean(reason) || strlen(reason) >=
+			    sizeof(((struct report_row *)0)->reason)) {
+				cli_error("--reason: one line of UTF-8 text "
+				    "without control characters, at most 255 "
+				    "bytes");
+				return 2;
+			}
 			break;
 		case 'R':
 			raw = 1;

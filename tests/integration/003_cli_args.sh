@@ -1,0 +1,21 @@
+#!/bin/sh
+# Arguments a person types are checked before anything is done: an
+# unknown `queue list --state` is an error naming the states (it listed
+# nothing and exited 0), and a `queue reject --reason` that is not one
+# line of UTF-8 text is refused (`queue show` printed it raw, a newline
+# making a line that looked like another field).
+. "$(dirname "$0")/../lib/tap.sh"
+plan 5
+T=$(mktemp -d /tmp/redress-t003.XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+
+"$REDRESS" queue --store "$T/s.db" list --state bogus >"$T/out" 2>&1
+is "$?" 2 "queue list --state bogus is a usage error"
+check "it names the states" grep -q -- '--state "bogus": one of draft, approved' "$T/out"
+"$REDRESS" queue --store "$T/s.db" list --state draft >"$T/out" 2>&1
+is "$?" 0 "queue list --state draft is fine"
+"$REDRESS" queue --store "$T/s.db" reject 1 --reason "$(printf 'no\nState:     sent')" >"$T/out" 2>&1
+is "$?" 2 "a --reason with a newline is refused"
+"$REDRESS" queue --store "$T/s.db" reject 1 --reason "$(printf 'bad \033[2J')" >"$T/out" 2>&1
+is "$?" 2 "a --reason with an escape byte is refused"
+tap_done
