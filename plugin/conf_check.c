@@ -137,11 +137,10 @@ check_inputs(const struct config *cfg, struct diag *d, char **notes)
 		else if (!spool)
 			memcpy(dir, ".", 2);
 		if (sock) {
-			char why[512];
-
-			if (writable(dir, why, sizeof(why)) != NULL)
-				conf_error(d, n, "%s (it creates the socket "
-				    "there)", why);
+			if (access(dir, W_OK | X_OK) < 0)
+				conf_error(d, n, "%s: not writable by %s (the "
+				    "daemon's user), which creates the socket "
+				    "there: %s", dir, u, strerror(errno));
 			else
 				note(notes, "input %s %s: its directory "
 				    "writable by %s", in->ops->name, in->path,
