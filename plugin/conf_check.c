@@ -2,12 +2,12 @@
 /*
  * check-config's deep checks: what the daemon will need beyond a
  * well-formed file, checked as the user that runs them (the daemon's own
- * user: root's commands switch to it first). The inputs can be read,
- * every template parses (and which incident kinds each one covers), the
- * RDAP bootstrap files load, the signing key is in the keyring that user
- * has, and the state directory and the outbox are writable by it. Each problem is an error
- * at file:line:col of the setting behind it (or of its section when the
- * setting is a default).
+ * user: root's commands switch to it first). The file itself and the
+ * inputs can be read, every template parses (and which incident kinds
+ * each one covers), the RDAP bootstrap files load, the signing key is in
+ * the keyring that user has, and the state directory and the outbox are
+ * writable by it. Each problem is an error at file:line:col of the
+ * setting behind it (or of its section when the setting is a default).
  */
 #include <errno.h>
 #include <pwd.h>
@@ -265,6 +265,15 @@ conf_check(const struct config *cfg, struct diag *d, char **notes)
 	const char	*why;
 
 	*notes = NULL;
+	/* Root read it; the unit starts the daemon as this user. */
+	if (cfg->path != NULL && access(cfg->path, R_OK) < 0) {
+		who(buf, sizeof(buf));
+		conf_error(d, cfg->root, "%s: not readable by %s (the daemon's "
+		    "user, as the unit starts it): %s (chgrp %s %s; chmod "
+		    "0640 %s)", cfg->path, buf, strerror(errno),
+		    cfg->general.group ? cfg->general.group : "redress",
+		    cfg->path, cfg->path);
+	}
 	if (cfg->general.state_dir != NULL &&
 	    (why = writable(cfg->general.state_dir, buf, sizeof(buf))) != NULL)
 		conf_error(d, at(cfg, "general", "state_dir"), "%s", why);

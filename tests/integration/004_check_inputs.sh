@@ -3,11 +3,12 @@
 # that it can read its inputs: an EVE file it cannot read, a unified2
 # spool directory it cannot list and a directory of an eve_socket it
 # cannot write are errors at the input's path; files that are not there
-# yet (the IDS has not started) are not.
+# yet (the IDS has not started) are not. A configuration file only root
+# can read is an error too: the unit starts the daemon as that user.
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 id nobody >/dev/null 2>&1 || skip_all "no user nobody"
-plan 7
+plan 9
 T=$(mktemp -d /tmp/redress-t004.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 chmod 755 "$T"
@@ -48,4 +49,8 @@ chown nobody "$T/run"
 is "$?" 0 "readable inputs pass"
 [ "$(grep -c configuration "$T/out")" = 1 ] || sed 's/^/# /' "$T/out"
 check "each input is named with what was checked" grep -q "input eve $T/log/eve.json: readable by user nobody" "$T/out"
+chmod 600 "$T/redress.yaml"
+"$REDRESS" -c "$T/redress.yaml" check-config >"$T/out" 2>&1
+is "$?" 1 "a configuration only root can read is an error"
+check "it says so" grep -q "redress.yaml: not readable by user nobody (the daemon's user" "$T/out"
 tap_done
