@@ -551,6 +551,19 @@ send_now(struct cli *cli, struct store *st)
 }
 
 static int
+known_sub(const char *s)
+{
+	static const char *const v[] = { "list", "show", "edit", "approve",
+	    "reject", "send", "retry", NULL };
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (strcmp(s, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 known_state(const char *s)
 {
 	static const char *const v[] = { REPORT_DRAFT, REPORT_APPROVED,
@@ -628,6 +641,10 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	sub = argv[optind++];
 	argc -= optind;
 	argv += optind;
+	if (!known_sub(sub)) {
+		cli_error("queue: unknown command \"%s\"", sub);
+		goto usage;
+	}
 	if (cli_open_store(cli, store_path, &st) < 0)
 		return 1;
 	if (strcmp(sub, "list") == 0 && argc == 0 && json)

@@ -4,9 +4,10 @@
 # nothing and exited 0), and a `queue reject --reason` that is not one
 # line of UTF-8 text is refused (`queue show` printed it raw, a newline
 # making a line that looked like another field). Counts are said in the
-# singular for one ("1 alert", not "1 alerts").
+# singular for one ("1 alert", not "1 alerts"). An unknown queue command
+# is named before the store is opened.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 7
+plan 9
 T=$(mktemp -d /tmp/redress-t003.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 
@@ -24,4 +25,8 @@ head -1 demo/data/eve.json >"$T/one.json"
 "$REDRESS" replay --store "$T/r.db" "$T/one.json" >/dev/null 2>"$T/err"
 check "replay of one line: 1 event, 1 alert" grep -q "eve, 1 event, 1 alert, 0 bad" "$T/err"
 check "and 1 incident, 1 decision" grep -q "^replay: 1 alert, 0 bad, 1 incident, 1 decision (" "$T/err"
+
+"$REDRESS" queue --store "$T/q.db" frob >"$T/out" 2>&1
+is "$?" 2 "queue frob is a usage error"
+check "it is named, and no store is made for it" sh -c "grep -q 'queue: unknown command \"frob\"' '$T/out' && [ ! -e '$T/q.db' ]"
 tap_done
