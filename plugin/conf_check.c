@@ -266,7 +266,8 @@ conf_check(const struct config *cfg, struct diag *d, char **notes)
 
 	*notes = NULL;
 	/* Root read it; the unit starts the daemon as this user. */
-	if (cfg->path != NULL && access(cfg->path, R_OK) < 0) {
+	if (cfg->path != NULL && access(cfg->path, R_OK) < 0 &&
+	    errno != ENOENT) {
 		who(buf, sizeof(buf));
 		conf_error(d, cfg->root, "%s: not readable by %s (the daemon's "
 		    "user, as the unit starts it): %s (chgrp %s %s; chmod "
