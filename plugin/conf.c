@@ -584,6 +584,25 @@ set_cidr(const char *v, const struct conf_field *f, struct cidr *c)
 	return NULL;
 }
 
+/*
+ * A string setting is one line of text (names, addresses, URLs end up in
+ * mail headers and report text): the first control character, or NULL.
+ */
+static const char *
+control_char(const char *v)
+{
+	static __thread char buf[96];
+	const unsigned char *u;
+
+	for (u = (const unsigned char *)v; *u; u++)
+		if (*u < 0x20 || *u == 0x7f) {
+			snprintf(buf, sizeof(buf), "a control character "
+			    "(U+%04X) in what must be one line of text", *u);
+			return buf;
+		}
+	return NULL;
+}
+
 /* Sets one field from a node; NULL or a phrase. Scalars may be NULL
  * (defaults) only for scalar kinds. */
 static const char *
@@ -662,6 +681,8 @@ conf_set(const struct conf_field *f, const struct conf_node *n,
 			return "too long";
 		if (f->kind == CK_STRING && strlen(v) > CONF_MAX_STRING)
 			return "longer than " CONF_MAX_STRING_S " characters";
+		if (f->kind == CK_STRING && (why = control_char(v)) != NULL)
+			return why;
 		if (f->kind != CK_STRING && strlen(v) >= PATH_MAX)
 			return "path longer than PATH_MAX";
 		free(*(char **)p);
