@@ -19,6 +19,7 @@
 #include "containment.h"
 #include "store.h"
 #include "store_block.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct blocks_ctx {
@@ -191,6 +192,15 @@ cmd_block(struct cli *cli, int argc, char **argv)
 			break;
 		case 'r':
 			reason = optarg;
+			/* one line of text: it is listed, logged, stored */
+			if (!utf8_clean(reason) || strlen(reason) >=
+			    sizeof(((struct block_row *)0)->reason)) {
+				cli_error("--reason: one line of UTF-8 text "
+				    "without control characters, at most "
+				    "%zu bytes", sizeof(((struct block_row *)
+				    0)->reason) - 1);
+				return 2;
+			}
 			break;
 		default:
 			return 2;
@@ -230,7 +240,7 @@ cmd_unblock(struct cli *cli, int argc, char **argv)
 	struct store *st;
 	struct cidr net;
 	struct err e = { "", 0 };
-	char t[CIDR_STRLEN];
+	char t[CIDR_STRLEN], wide[CIDR_STRLEN];
 	int ch, rc;
 
 	optind = 0;
@@ -258,6 +268,14 @@ cmd_unblock(struct cli *cli, int argc, char **argv)
 	else if (!cli->quiet)
 		fprintf(stderr, "unblocked %s (%d block%s)\n", t, rc,
 		    rc == 1 ? "" : "s");
+	if (rc >= 0 && containment_covering(st, &net, wide, sizeof(wide),
+	    &e) == 1) {
+		char a[ADDR_STRLEN];
+
+		fprintf(stderr, "redress: %s is still blocked by %s (redress "
+		    "unblock %s)\n", net.len == addr_maxlen(&net.net) ?
+		    addr_format(&net.net, a, sizeof(a)) : t, wide, wide);
+	}
 	containment_close(ct);
 	store_close(st);
 	return rc < 0;

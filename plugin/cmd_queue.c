@@ -37,6 +37,7 @@
 #include "followup.h"
 #include "report.h"
 #include "store_report.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The time format of every command (cli_fmt.c). */
@@ -551,6 +552,33 @@ send_now(struct cli *cli, struct store *st)
 	return 0;
 }
 
+static int
+known_sub(const char *s)
+{
+	static const char *const v[] = { "list", "show", "edit", "approve",
+	    "reject", "send", "retry", NULL };
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (strcmp(s, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+known_state(const char *s)
+{
+	static const char *const v[] = { REPORT_DRAFT, REPORT_APPROVED,
+	    REPORT_QUEUED, REPORT_SENDING, REPORT_SENT, REPORT_FAILED,
+	    REPORT_REJECTED, NULL };
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (strcmp(s, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 cmd_queue(struct cli *cli, int argc, char **argv)
 {
@@ -579,12 +607,26 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 			break;
 		case 'S':
 			state = optarg;
+			if (!known_state(state)) {
+				cli_error("--state \"%s\": one of draft, "
+				    "approved, queued, sending, sent, failed, "
+				    "rejected", state);
+				return 2;
+			}
 			break;
 		case 'a':
 			all = 1;
 			break;
 		case 'r':
 			reason = optarg;
+			/* one line: shown by queue show, logged, stored */
+			if (!utf8_clean(reason) || strlen(reason) >=
+			    sizeof(((struct report_row *)0)->reason)) {
+				cli_error("--reason: one line of UTF-8 text "
+				    "without control characters, at most 255 "
+				    "bytes");
+				return 2;
+			}
 			break;
 		case 'R':
 			raw = 1;
@@ -601,6 +643,10 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	sub = argv[optind++];
 	argc -= optind;
 	argv += optind;
+	if (!known_sub(sub)) {
+		cli_error("queue: unknown command \"%s\"", sub);
+		goto usage;
+	}
 	if (cli_open_store(cli, store_path, &st) < 0)
 		return 1;
 	if (strcmp(sub, "list") == 0 && argc == 0 && json)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_fmt.h"
 #include "cmd.h"
 #include "input.h"
 #include "input_ahead.h"
@@ -176,6 +177,7 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 	struct stat sb;
 	uint64_t total = 0, batch = 0, bytes = 0;
 	double last = 0;
+	char c1[40], c2[40];
 	int rc;
 
 	ops = input_detect(path, &e);
@@ -271,10 +273,11 @@ replay_file(struct replay *r, const char *path, struct policy *pol,
 		progress(path, total, total, *alerts_total);
 		fputc('\n', stderr);
 	}
-	fprintf(stderr, "replay: %s: %s, %llu events, %llu alerts, %llu bad, "
-	    "%llu over max_line\n", path, ops->name,
-	    (unsigned long long)in->stats.events,
-	    (unsigned long long)in->stats.alerts,
+	fprintf(stderr, "replay: %s: %s, %s, %s, %llu bad, %llu over "
+	    "max_line\n", path, ops->name,
+	    cli_fmt_count((long long)in->stats.events, "event", "events", c1,
+	    sizeof(c1)), cli_fmt_count((long long)in->stats.alerts, "alert",
+	    "alerts", c2, sizeof(c2)),
 	    (unsigned long long)in->stats.bad,
 	    (unsigned long long)in->stats.too_long);
 	ops->close(in);
@@ -380,11 +383,15 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 	}
 	fflush(stdout);
 	if (pol) {
-		fprintf(stderr, "replay: %llu alerts, %llu bad, %llu incidents, "
-		    "%llu decisions (%llu contain, %llu report)\n",
-		    (unsigned long long)alerts, (unsigned long long)bad,
-		    (unsigned long long)r.incidents,
-		    (unsigned long long)r.decisions,
+		char c1[40], c2[40], c3[40];
+
+		fprintf(stderr, "replay: %s, %llu bad, %s, %s (%llu contain, "
+		    "%llu report)\n", cli_fmt_count((long long)alerts, "alert",
+		    "alerts", c1, sizeof(c1)), (unsigned long long)bad,
+		    cli_fmt_count((long long)r.incidents, "incident",
+		    "incidents", c2, sizeof(c2)),
+		    cli_fmt_count((long long)r.decisions, "decision",
+		    "decisions", c3, sizeof(c3)),
 		    (unsigned long long)r.contain,
 		    (unsigned long long)r.report);
 		if (r.tty && r.ninc) {
@@ -400,8 +407,11 @@ cmd_replay(struct cli *cli, int argc, char **argv)
 		}
 		policy_free(pol);
 	} else {
-		fprintf(stderr, "replay: %llu alerts, %llu bad\n",
-		    (unsigned long long)alerts, (unsigned long long)bad);
+		char c1[40];
+
+		fprintf(stderr, "replay: %s, %llu bad\n",
+		    cli_fmt_count((long long)alerts, "alert", "alerts", c1,
+		    sizeof(c1)), (unsigned long long)bad);
 	}
 	store_close(r.st);
 	free(r.ids);

@@ -133,6 +133,45 @@ keyset_add(struct keyset *ks, const struct conf_node *n)
 }
 
 /*
+ * libyaml's reader errors (bytes that are not UTF-8) carry only a byte
+ * offset: the line and column (in characters) are counted here. A tab
+ * where a token should start is named as such.
+ */
+static void
+parse_error(struct diag *d, const char *name, const yaml_parser_t *p,
+    const char *buf, size_t len)
+{
+	const char *what = p->problem ? p->problem : "YAML syntax error";
+	int line, col;
+	size_t i, off;
+
+	if (p->error == YAML_READER_ERROR) {
+		off = p->problem_offset < len ? p->problem_offset : len;
+		line = col = 1;
+		for (i = 0; i < off; i++) {
+			if (buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+				col++;
+		}
+		if (off < len)
+			diag_add(d, name, line, col, "not UTF-8: byte 0x%02X "
+			    "(%s)", (unsigned)(unsigned char)buf[off], what);
+		else
+			diag_add(d, name, line, col, "not UTF-8 (%s)", what);
+		return;
+	}
+	line = (int)p->problem_mark.line + 1;
+	col = (int)p->problem_mark.column + 1;
+	off = p->problem_mark.index;
+	diag_add(d, name, line, col, "%s%s%s%s", what, p->context ? " " : "",
+	    p->context ? p->context : "", off < len && buf[off] == '\t' &&
+	    strstr(what, "tab") == NULL ?
+	    " (a tab: YAML indents with spaces)" : "");
+}
+
+/*
  * Builds the tree from events. Keys must be scalars; anchors and aliases
  * are refused (no billion-laughs expansion on an untrusted file).
  */
@@ -154,10 +193,7 @@ conf_parse(const char *name, const char *buf, size_t len, struct diag *d)
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			diag_add(d, name, (int)p.problem_mark.line + 1,
-			    (int)p.problem_mark.column + 1, "%s%s%s",
-			    p.problem ? p.problem : "YAML syntax error",
-			    p.context ? " " : "", p.context ? p.context : "");
+			parse_error(d, name, &p, buf, len);
 			failed = 1;
 			break;
 		}
@@ -548,6 +584,25 @@ set_cidr(const char *v, const struct conf_field *f, struct cidr *c)
 	return NULL;
 }
 
+/*
+ * A string setting is one line of text (names, addresses, URLs end up in
+ * mail headers and report text): the first control character, or NULL.
+ */
+static const char *
+control_char(const char *v)
+{
+	static __thread char buf[96];
+	const unsigned char *u;
+
+	for (u = (const unsigned char *)v; *u; u++)
+		if (*u < 0x20 || *u == 0x7f) {
+			snprintf(buf, sizeof(buf), "a control character "
+			    "(U+%04X) in what must be one line of text", *u);
+			return buf;
+		}
+	return NULL;
+}
+
 /* Sets one field from a node; NULL or a phrase. Scalars may be NULL
  * (defaults) only for scalar kinds. */
 static const char *
@@ -626,6 +681,8 @@ conf_set(const struct conf_field *f, const struct conf_node *n,
 			return "too long";
 		if (f->kind == CK_STRING && strlen(v) > CONF_MAX_STRING)
 			return "longer than " CONF_MAX_STRING_S " characters";
+		if (f->kind == CK_STRING && (why = control_char(v)) != NULL)
+			return why;
 		if (f->kind != CK_STRING && strlen(v) >= PATH_MAX)
 			return "path longer than PATH_MAX";
 		free(*(char **)p);

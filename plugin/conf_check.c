@@ -2,12 +2,12 @@
 /*
  * check-config's deep checks: what the daemon will need beyond a
  * well-formed file, checked as the user that runs them (the daemon's own
- * user: root's commands switch to it first). Every template parses (and
- * which incident kinds each one covers), the RDAP bootstrap files load,
- * the signing key is in the keyring that user has, and the state
- * directory and the outbox are writable by it. Each problem is an error
- * at file:line:col of the setting behind it (or of its section when the
- * setting is a default).
+ * user: root's commands switch to it first). The file itself and the
+ * inputs can be read, every template parses (and which incident kinds
+ * each one covers), the RDAP bootstrap files load, the signing key is in
+ * the keyring that user has, and the state directory and the outbox are
+ * writable by it. Each problem is an error at file:line:col of the
+ * setting behind it (or of its section when the setting is a default).
  */
 #include <errno.h>
 #include <pwd.h>
@@ -20,6 +20,8 @@
 
 #include "bootstrap.h"
 #include "conf_check.h"
+#include "input.h"
+#include "input_conf.h"
 #include "report.h"
 #include "resolver.h"
 #include "template.h"
@@ -101,6 +103,69 @@ writable(const char *dir, char *buf, size_t len)
 		return buf;
 	}
 	return NULL;
+}
+
+/*
+ * Each input can be read by this user: an alert file (when it is there
+ * already: the IDS may not have started) and its directory, a unified2
+ * spool directory, the directory an eve_socket is created in.
+ */
+static void
+check_inputs(const struct config *cfg, struct diag *d, char **notes)
+{
+	const struct conf_node *n;
+	const struct input *in;
+	char	 u[128], dir[4096], *s;
+	size_t	 i;
+	int	 sock, spool;
+
+	if (cfg->inputs == NULL)
+		return;
+	who(u, sizeof(u));
+	for (i = 0; i < cfg->inputs->n; i++) {
+		in = cfg->inputs->v[i];
+		if (in->path == NULL || strlen(in->path) >= sizeof(dir))
+			continue;
+		n = in->conf ? conf_get(in->conf, "path") : NULL;
+		if (n == NULL)
+			n = in->conf ? in->conf : cfg->root;
+		sock = strcmp(in->ops->name, "eve_socket") == 0;
+		spool = strcmp(in->ops->name, "unified2") == 0;
+		memcpy(dir, in->path, strlen(in->path) + 1);
+		if (!spool && (s = strrchr(dir, '/')) != NULL)
+			s == dir ? (void)(s[1] = '\0') : (void)(*s = '\0');
+		else if (!spool)
+			memcpy(dir, ".", 2);
+		if (sock) {
+			if (access(dir, W_OK | X_OK) < 0)
+				conf_error(d, n, "%s: not writable by %s (the "
+				    "daemon's user), which creates the socket "
+				    "there: %s", dir, u, strerror(errno));
+			else
+				note(notes, "input %s %s: its directory "
+				    "writable by %s", in->ops->name, in->path,
+				    u);
+			continue;
+		}
+		if (access(dir, (spool ? R_OK : 0) | X_OK) < 0) {
+			if (errno == ENOENT)
+				continue;	/* not there yet */
+			conf_error(d, n, "%s: not readable by %s (the daemon's "
+			    "user): %s (give it the IDS's group: "
+			    "SupplementaryGroups=)", dir, u, strerror(errno));
+			continue;
+		}
+		if (!spool && access(in->path, R_OK) < 0) {
+			if (errno != ENOENT)
+				conf_error(d, n, "%s: not readable by %s (the "
+				    "daemon's user): %s (give it the IDS's "
+				    "group: SupplementaryGroups=)", in->path, u,
+				    strerror(errno));
+			continue;
+		}
+		note(notes, "input %s %s: readable by %s", in->ops->name,
+		    in->path, u);
+	}
 }
 
 /* Each template file the kinds use parses; notes which kinds it covers. */
@@ -200,9 +265,20 @@ conf_check(const struct config *cfg, struct diag *d, char **notes)
 	const char	*why;
 
 	*notes = NULL;
+	/* Root read it; the unit starts the daemon as this user. */
+	if (cfg->path != NULL && access(cfg->path, R_OK) < 0 &&
+	    errno != ENOENT) {
+		who(buf, sizeof(buf));
+		conf_error(d, cfg->root, "%s: not readable by %s (the daemon's "
+		    "user, as the unit starts it): %s (chgrp %s %s; chmod "
+		    "0640 %s)", cfg->path, buf, strerror(errno),
+		    cfg->general.group ? cfg->general.group : "redress",
+		    cfg->path, cfg->path);
+	}
 	if (cfg->general.state_dir != NULL &&
 	    (why = writable(cfg->general.state_dir, buf, sizeof(buf))) != NULL)
 		conf_error(d, at(cfg, "general", "state_dir"), "%s", why);
+	check_inputs(cfg, d, notes);
 	check_bootstrap(cfg, d, notes);
 	/* Reports are written only with a sender; without one, no checks. */
 	if (rc != NULL && rc->from != NULL) {

@@ -458,6 +458,108 @@ containment_block(struct containment *c, struct store *st,
 	return 0;
 }
 
+struct rows {
+	struct block_row	*v;
+	size_t			 n, cap;
+};
+
+static int
+rows_cb(void *arg, const struct block_row *r)
+{
+	struct rows *x = arg;
+
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->v = xreallocarray(x->v, x->cap, sizeof(*x->v));
+	}
+	x->v[x->n++] = *r;
+	return 0;
+}
+
+/* Active rows inside (or, wide = 1, strictly around) a prefix. */
+struct near {
+	const struct cidr	*net;
+	int			 wide;
+	struct rows		 rows;
+};
+
+static int
+near_cb(void *arg, const struct block_row *r)
+{
+	struct near *x = arg;
+	struct cidr b;
+
+	if (cidr_parse(r->cidr, &b) < 0 || b.net.family !=
+	    x->net->net.family)
+		return 0;
+	if (x->wide ? b.len < x->net->len && cidr_contains(&b,
+	    &x->net->net) : b.len > x->net->len && cidr_contains(x->net,
+	    &b.net))
+		return rows_cb(&x->rows, r);
+	return 0;
+}
+
+/*
+ * After a prefix is removed from the backends, the blocks inside it that
+ * a backend left to the prefix (an interval set holds the prefix only)
+ * go back in with the time they have left.
+ */
+static void
+reapply_inside(struct containment *c, struct store *st,
+    const struct cidr *net, int64_t now)
+{
+	struct near x = { net, 0, { NULL, 0, 0 } };
+	struct resp_block *v;
+	struct err e;
+	size_t i, k, m;
+
+	memset(&e, 0, sizeof(e));
+	if (net->len == addr_maxlen(&net->net) || store_block_list(st,
+	    BLOCK_LIST_ACTIVE, now, near_cb, &x, &e) < 0 || x.rows.n == 0) {
+		free(x.rows.v);
+		return;
+	}
+	v = xcalloc(x.rows.n, sizeof(*v));
+	for (k = 0; k < c->n; k++) {
+		for (i = m = 0; i < x.rows.n; i++) {
+			const struct block_row *b = &x.rows.v[i];
+
+			if (!in_list(b->responder, c->v[k]->name) ||
+			    (b->expires_usec - now) / 1000000 < 1 ||
+			    cidr_parse(b->cidr, &v[m].net) < 0)
+				continue;
+			v[m].duration_s = (b->expires_usec - now) / 1000000;
+			v[m].incident_id = b->incident_id;
+			v[m].refresh = 1;
+			strlcpy_r(v[m].reason, b->reason, sizeof(v[m].reason));
+			m++;
+		}
+		memset(&e, 0, sizeof(e));
+		if (m && responder_apply(c->v[k], v, m, &e) < 0)
+			log_warnx("unblock re-add failed responder=%s "
+			    "error=%s", c->v[k]->name, e.msg);
+	}
+	free(v);
+	free(x.rows.v);
+}
+
+int
+containment_covering(struct store *st, const struct cidr *net, char *buf,
+    size_t len, struct err *e)
+{
+	struct near x = { net, 1, { NULL, 0, 0 } };
+
+	if (store_block_list(st, BLOCK_LIST_ACTIVE, store_now_usec(), near_cb,
+	    &x, e) < 0) {
+		free(x.rows.v);
+		return -1;
+	}
+	if (x.rows.n)
+		strlcpy_r(buf, x.rows.v[0].cidr, len);
+	free(x.rows.v);
+	return x.rows.n > 0;
+}
+
 int
 containment_unblock(struct containment *c, struct store *st,
     const struct cidr *net, struct err *e)
@@ -487,6 +589,8 @@ containment_unblock(struct containment *c, struct store *st,
 			failed = 1;
 		}
 	}
+	if (!c->dry_run)
+		reapply_inside(c, st, net, store_now_usec());
 	log_info("unblock addr=%s prefix=%u reason=by-hand rows=%d",
 	    addr_format(&net->net, t, sizeof(t)), net->len, rc);
 	return failed ? -1 : rc;
@@ -615,24 +719,6 @@ out:
 }
 
 /* -------------------------------------------------------------- expiry */
-
-struct rows {
-	struct block_row	*v;
-	size_t			 n, cap;
-};
-
-static int
-rows_cb(void *arg, const struct block_row *r)
-{
-	struct rows *x = arg;
-
-	if (x->n == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 64;
-		x->v = xreallocarray(x->v, x->cap, sizeof(*x->v));
-	}
-	x->v[x->n++] = *r;
-	return 0;
-}
 
 /* The backend holds this block only until redress's own timer says so. */
 static int

@@ -41,6 +41,9 @@ int	containment_block(struct containment *, struct store *,
 /* `redress unblock`: reverts everywhere; returns rows removed or -1. */
 int	containment_unblock(struct containment *, struct store *,
 	    const struct cidr *, struct err *);
+/* 1 and its CIDR in buf when an active block is wider than net, 0, -1. */
+int	containment_covering(struct store *, const struct cidr *, char *buf,
+	    size_t len, struct err *);
 /* Pending contain decisions; returns decisions handled or -1. */
 int	containment_decisions(struct containment *, struct store *,
 	    int64_t now_usec, struct err *);

@@ -49,7 +49,9 @@ void	eve_copy_str(char *dst, size_t size, const char *s, size_t len);
 /*
  * The line with each NUL escape, lone surrogate escape, raw control byte
  * or invalid UTF-8 byte inside a string rewritten as the JSON text of
- * "\xNN" (malloc'd, *out_len set), or NULL when there is none: jansson
+ * "\xNN", and each number jansson refuses as out of range rewritten as a
+ * string of its text (malloc'd, *out_len set), or NULL when there is
+ * none: jansson
  * then reads the same field text as eve_copy_str() makes of the bytes.
  */
 char	*eve_launder(const char *line, size_t len, size_t *out_len);

@@ -7,8 +7,11 @@
  * Suricata's own EVE writer writes such bytes. eve_launder() rewrites a
  * line jansson would refuse for those reasons into one it accepts whose
  * strings decode to that same text, so both parsers agree; eve_unescape()
- * is the fast path's own decoder of a JSON string.
+ * is the fast path's own decoder of a JSON string. A number jansson
+ * cannot hold (past int64 or DBL_MAX) becomes a string of its text.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +220,45 @@ ob_wtf8(struct obuf *b, unsigned v)
 	ob_byte(b, (unsigned char)(0x80 | (v & 0x3f)));
 }
 
+/*
+ * The length of the JSON number at s (0 when none) and whether jansson
+ * would refuse it as out of range: an integer past int64, a real past
+ * DBL_MAX.
+ */
+static size_t
+number_out_of_range(const unsigned char *s, size_t len, int *big)
+{
+	char tmp[64];
+	size_t n = 0;
+	int real = 0;
+
+	*big = 0;
+	while (n < len && (s[n] == '-' || s[n] == '+' || s[n] == '.' ||
+	    s[n] == 'e' || s[n] == 'E' || (s[n] >= '0' && s[n] <= '9'))) {
+		if (s[n] == '.' || s[n] == 'e' || s[n] == 'E')
+			real = 1;
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	if (n >= sizeof(tmp)) {
+		*big = 1;
+		return n;
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	errno = 0;
+	if (real) {
+		double d = strtod(tmp, NULL);
+
+		*big = errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL);
+	} else {
+		(void)strtoll(tmp, NULL, 10);
+		*big = errno == ERANGE;
+	}
+	return n;
+}
+
 char *
 eve_launder(const char *line, size_t len, size_t *out_len)
 {
@@ -232,8 +274,24 @@ eve_launder(const char *line, size_t len, size_t *out_len)
 		unsigned char c = s[i];
 
 		if (!in_str) {
+			int big;
+
 			if (c == '"')
 				in_str = 1;
+			else if ((c == '-' || (c >= '0' && c <= '9')) &&
+			    (n = number_out_of_range(s + i, len - i, &big)) &&
+			    big) {
+				/* kept as its text: a string the field
+				 * parsers refuse where they need a number */
+				FLUSH();
+				ob_put(&b, "\"", 1);
+				ob_put(&b, s + i, n);
+				ob_put(&b, "\"", 1);
+				i += n;
+				start = i;
+				changed = 1;
+				continue;
+			}
 			i++;
 			continue;
 		}

@@ -53,9 +53,12 @@ static const struct command commands[] = {
 	{ "incident", cmd_incident, "incident [--store DB] [--json] ID" },
 	{ "incidents", cmd_incidents, "incidents [--store DB] [--open] "
 	    "[--since TIME] [--json]" },
-	{ "queue", cmd_queue, "queue [--store DB] list|show [--raw] ID|edit ID|approve ID...|--all|"
-	    "reject ID... [--reason TEXT]|send|close ID --reason TEXT" },
-	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] FILE..." },
+	{ "queue", cmd_queue, "queue [--store DB] list [--state STATE] "
+	    "[--json]|show [--raw] ID|edit ID|approve ID...|--all|"
+	    "reject ID... [--reason TEXT]|send|retry ID...|"
+	    "close ID --reason TEXT" },
+	{ "replay", cmd_replay, "replay [--store DB] [--no-policy] "
+	    "[--no-alerts] [--single-thread] FILE..." },
 	{ "run", cmd_run, "run [-d] [--once]" },
 	{ "status", cmd_status, "status [--json] [--socket PATH]" },
 	{ "unblock", cmd_unblock, "unblock [--store DB] ADDR[/LEN]" },

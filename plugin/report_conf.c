@@ -7,9 +7,11 @@
  * check-config (conf_check.c) and at start, as the daemon's user, in the
  * keyring that user has.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,6 +103,48 @@ has_crlf(const char *s)
 	return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
 
+/* One plain address, user@domain: what a To: or Reply-To: may hold. */
+static int
+one_address(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at != s && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strpbrk(s, " \t<>,;:\"()[]\\") ==
+	    NULL;
+}
+
+/* A domain name: letters, digits, '-' and '.', not starting with '.'. */
+static int
+domain_name(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* A zone tzdata has (TZDIR or /usr/share/zoneinfo), or UTC. */
+static int
+time_zone(const char *s)
+{
+	const char *dir = getenv("TZDIR");
+	struct stat sb;
+	char p[4096];
+
+	if (strcmp(s, "UTC") == 0)
+		return 1;
+	if (s[0] == '/' || s[0] == ':' || strstr(s, "..") != NULL)
+		return 0;
+	snprintf(p, sizeof(p), "%s/%s", dir && dir[0] ? dir :
+	    "/usr/share/zoneinfo", s);
+	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 void
 report_conf_load(struct config *cfg, const struct conf_node *n,
     struct diag *d)
@@ -140,7 +184,28 @@ report_conf_load(struct config *cfg, const struct conf_node *n,
 	if (rc->passphrase_file != NULL)
 		check_private(d, conf_get(n, "passphrase_file"),
 		    rc->passphrase_file);
-	if (rc->timezone != NULL && rc->timezone[0] != '\0')
+	{
+		static const char *const one[] = { "team_address",
+		    "upstream_address", "reply_to", NULL };
+		const char *v[] = { rc->team_address, rc->upstream_address,
+		    rc->reply_to };
+
+		for (i = 0; one[i] != NULL; i++)
+			if (v[i] != NULL && v[i][0] != '\0' &&
+			    !one_address(v[i]))
+				conf_error(d, conf_get(n, one[i]), "expected "
+				    "one address (user@domain)");
+	}
+	if (rc->message_id_domain != NULL &&
+	    !domain_name(rc->message_id_domain))
+		conf_error(d, conf_get(n, "message_id_domain"), "expected a "
+		    "domain name (example.org)");
+	if (rc->timezone != NULL && rc->timezone[0] != '\0' &&
+	    !time_zone(rc->timezone)) {
+		conf_error(d, conf_get(n, "timezone"), "unknown time zone "
+		    "\"%s\" (a name of the tz database such as Europe/Berlin, "
+		    "or UTC)", rc->timezone);
+	} else if (rc->timezone != NULL && rc->timezone[0] != '\0')
 		setenv("TZ", rc->timezone, 1);
 }
 

@@ -394,6 +394,50 @@ nft_apply(struct responder *r, const struct resp_block *v, size_t n,
 	return rc;
 }
 
+/* 1 if a and b are the same prefix. */
+static int
+same_cidr(const struct cidr *a, const struct cidr *b)
+{
+	return a->net.family == b->net.family && a->len == b->len &&
+	    cidr_contains(a, &b->net);
+}
+
+/*
+ * An interval set refuses the add-then-delete below when the element
+ * overlaps one it holds (a /24 over /32s, a /32 inside a /24): only the
+ * elements it holds exactly are deleted.
+ */
+static int
+nft_revert_interval(struct responder *r, const struct resp_block *v,
+    size_t n, struct err *e)
+{
+	struct nft_priv *p = r->priv;
+	struct cidrs held = { NULL, 0, 0 };
+	struct resp_block *del;
+	struct sbuf b = { NULL, 0, 0 };
+	size_t i, j, nd = 0;
+	int f, rc = 0;
+
+	if (nft_list(r, cidrs_add, &held, e) < 0)
+		return -1;
+	del = xcalloc(n + 1, sizeof(*del));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < held.n; j++)
+			if (same_cidr(&held.v[j], &v[i].net)) {
+				del[nd++] = v[i];
+				break;
+			}
+	for (f = 0; f < 2; f++)
+		if (nft_has(p, f))
+			nft_elems(p, &b, "delete", f, del, nd, -1, 0);
+	if (b.s != NULL)
+		rc = nft_run(r, b.s, e);
+	free(b.s);
+	free(del);
+	free(held.v);
+	return rc;
+}
+
 static int
 nft_revert(struct responder *r, const struct resp_block *v, size_t n,
     struct err *e)
@@ -402,6 +446,8 @@ nft_revert(struct responder *r, const struct resp_block *v, size_t n,
 	struct sbuf b = { NULL, 0, 0 };
 	int f, rc;
 
+	if (p->interval && !r->dry_run)
+		return nft_revert_interval(r, v, n, e);
 	/* add-then-delete: no error for an element already gone. */
 	for (f = 0; f < 2; f++) {
 		if (!nft_has(p, f))

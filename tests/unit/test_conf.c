@@ -105,6 +105,38 @@ test_conf_parse_syntax_error(void **state)
 	diag_clear(&d);
 }
 
+/* A byte that is not UTF-8 is named at its own line and column. */
+static void
+test_conf_parse_not_utf8_position(void **state)
+{
+	struct diag d;
+	char buf[512];
+
+	(void)state;
+	assert_null(parse("a: 1\nreports:\n  name: \"J\xff\"\n", &d));
+	assert_int_equal(d.errors, 1);
+	diag_format(&d, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "t.yaml:3:11: not UTF-8: byte 0xFF "
+	    "(invalid leading UTF-8 octet)");
+	diag_clear(&d);
+}
+
+/* A tab in the indentation is called a tab. */
+static void
+test_conf_parse_tab_named(void **state)
+{
+	struct diag d;
+	char buf[512];
+
+	(void)state;
+	assert_null(parse("general:\n\tstate_dir: /tmp\n", &d));
+	assert_int_equal(d.errors, 1);
+	diag_format(&d, 0, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "t.yaml:2:1: "));
+	assert_non_null(strstr(buf, "a tab: YAML indents with spaces"));
+	diag_clear(&d);
+}
+
 static void
 test_conf_parse_alias_refused(void **state)
 {
@@ -300,6 +332,8 @@ main(void)
 		cmocka_unit_test(test_conf_parse_positions),
 		cmocka_unit_test(test_conf_parse_duplicate_key),
 		cmocka_unit_test(test_conf_parse_syntax_error),
+		cmocka_unit_test(test_conf_parse_not_utf8_position),
+		cmocka_unit_test(test_conf_parse_tab_named),
 		cmocka_unit_test(test_conf_parse_alias_refused),
 		cmocka_unit_test(test_conf_apply_defaults),
 		cmocka_unit_test(test_conf_apply_values),

@@ -61,6 +61,36 @@ expect(const char *yaml, const char *want)
 	free(m);
 }
 
+#define REPORTS_WITH(x) "inputs:\n  - type: eve\n    path: /tmp/e.json\n" \
+	"reports:\n  from: reports@example.org\n" x
+
+/*
+ * What goes into a report's headers and text from the configuration:
+ * one line of text, real addresses, a domain, a time zone that exists.
+ */
+static void
+test_config_report_values(void **state)
+{
+	(void)state;
+	expect(REPORTS_WITH("  name: \"Jane\\r\\nBcc: x@example.net\"\n"),
+	    "t.yaml:6:9: reports.name: a control character (U+000D)");
+	expect(REPORTS_WITH("  organisation: \"Org\\tX\"\n"),
+	    "t.yaml:6:17: reports.organisation: a control character (U+0009)");
+	expect(REPORTS_WITH("  team_address: not an address\n"),
+	    "t.yaml:6:17: reports.team_address: expected one address "
+	    "(user@domain)");
+	expect(REPORTS_WITH("  upstream_address: \"a@b.example, c@d.example\"\n"),
+	    "reports.upstream_address: expected one address");
+	expect(REPORTS_WITH("  reply_to: \"<a@b.example>\"\n"),
+	    "reports.reply_to: expected one address");
+	expect(REPORTS_WITH("  message_id_domain: \"x>y\"\n"),
+	    "t.yaml:6:22: reports.message_id_domain: expected a domain name");
+	expect(REPORTS_WITH("  timezone: Mars/Olympus\n"),
+	    "t.yaml:6:13: reports.timezone: unknown time zone \"Mars/Olympus\"");
+	expect(REPORTS_WITH("  timezone: ../../../etc/passwd\n"),
+	    "reports.timezone: unknown time zone");
+}
+
 static void
 test_config_empty_file(void **state)
 {
@@ -207,6 +237,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_report_values),
 		cmocka_unit_test(test_config_empty_file),
 		cmocka_unit_test(test_config_no_inputs),
 		cmocka_unit_test(test_config_bounds),

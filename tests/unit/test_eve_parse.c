@@ -373,6 +373,35 @@ fast_both(const char *line, struct alert *al, struct err *e)
 }
 
 /*
+ * Numbers jansson cannot hold (past int64, a real past DBL_MAX) keep the
+ * alert when they are in a member redress does not need; in a field it
+ * needs they are that field's error, not "invalid JSON".
+ */
+static void
+test_numbers_out_of_range(void **state)
+{
+	struct alert al;
+	struct err e = { 0 };
+
+	(void)state;
+	assert_int_equal(both(ALERT_LINE(",\"http\":{\"length\":"
+	    "99999999999999999999,\"url\":\"/x\"}"), &al, &e), 1);
+	assert_string_equal(al.http_url, "/x");
+	assert_int_equal(al.sid, 2010001);
+	assert_int_equal(both(ALERT_LINE(",\"x\":1e400,\"y\":-1E+999,"
+	    "\"z\":[-99999999999999999999,1e-400,\"9e999\"]"), &al, &e), 1);
+	/* in a needed field: that field is named */
+	assert_int_equal(both("{\"timestamp\":\"2024-05-14T09:00:00Z\","
+	    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\",\"src_port\":"
+	    "99999999999999999999,\"dest_ip\":\"10.0.0.1\",\"alert\":"
+	    "{\"signature_id\":1}}", &al, &e), -1);
+	assert_string_equal(e.msg, "bad src_port");
+	/* a line that is not JSON stays not JSON */
+	assert_int_equal(both("{\"a\":99999999999999999999", &al, &e), -1);
+	assert_non_null(strstr(e.msg, "invalid JSON"));
+}
+
+/*
  * Hostile bytes are evidence: NUL, lone surrogates, invalid UTF-8 and
  * raw control bytes keep the alert, as \xNN text in the field; ordinary
  * escapes never leave the fast path.
@@ -490,7 +519,7 @@ test_bad_lines(void **state)
 		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
 		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
 		  "\"flow_id\":123456789012345678901234567890,"
-		  "\"alert\":{\"signature_id\":1}}", "invalid JSON" },
+		  "\"alert\":{\"signature_id\":1}}", "bad flow_id" },
 		{ "{\"timestamp\":\"2024-05-14T09:00:00Z\",\"event_type\":"
 		  "\"alert\",\"src_ip\":\"10.0.0.3\",\"dest_ip\":\"10.0.0.1\","
 		  "\"alert\":{\"signature_id\":1,\"signature\":\"a\\qb\"}}",
@@ -552,6 +581,7 @@ main(void)
 		cmocka_unit_test(test_fixture_records),
 		cmocka_unit_test(test_all_fixtures),
 		cmocka_unit_test(test_good_variants),
+		cmocka_unit_test(test_numbers_out_of_range),
 		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_b64),
