@@ -9,8 +9,8 @@ export SHARED="${SHARED:-$(cd .. && pwd)/shared}"
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/redress-bench.XXXXXX)}
 trap 'rm -rf "$WORK"' EXIT INT TERM
 echo "redress bench: $(nproc) cores, $(uname -m), work dir $WORK"
-for b in bench/u2.sh bench/eve.sh bench/policy.sh bench/contain.sh \
-    bench/redis.sh bench/exabgp.sh; do
+for b in bench/u2.sh bench/eve.sh bench/policy.sh bench/daemon.sh \
+    bench/contain.sh bench/redis.sh bench/exabgp.sh; do
 	[ -x "$b" ] || { echo "== $b: not present"; continue; }
 	echo "== $b"
 	"$b" "$BUILD" "$WORK" || echo "== $b: failed (exit $?)"

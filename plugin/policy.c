@@ -520,10 +520,13 @@ policy_feed(struct policy *p, const struct alert *a,
 	if (ak == INCIDENT_COMPROMISE)
 		s->flags |= INC_F_INTERNAL;
 
-	/* Evidence: the first N alerts of each incident. */
-	if (!p->no_evidence && s->id && s->evidence < pc->evidence_max) {
+	/* Evidence: the first N alerts of each incident, then the last M
+	 * (held by the store until the commit). */
+	if (!p->no_evidence && s->id && (s->evidence < pc->evidence_max ||
+	    store_evidence_want(p->st, s->id, a->ts_usec))) {
 		struct evidence_row ev = { 0 };
 
+		ev.tail = s->evidence >= pc->evidence_max;
 		ev.incident_id = s->id;
 		ev.ts_usec = a->ts_usec;
 		ev.alert_json = (char *)alert_to_json(p, a);
@@ -532,7 +535,8 @@ policy_feed(struct policy *p, const struct alert *a,
 		ev.linktype = a->linktype;
 		if (store_evidence_add(p->st, &ev, e) < 0)
 			return -1;
-		s->evidence++;
+		if (!ev.tail)
+			s->evidence++;
 	} else if (!p->no_evidence && s->id == 0 && s->pending == NULL &&
 	    pc->evidence_max &&
 	    p->pending_bytes < p->pending_cap) {
@@ -684,6 +688,11 @@ policy_new(const struct config *cfg, struct store *st, struct err *e)
 
 	p->pc = cfg && cfg->policy ? cfg->policy : policy_conf_builtin();
 	p->st = st;
+	if (st != NULL && store_evidence_config(st, (size_t)p->pc->evidence_max,
+	    (size_t)p->pc->evidence_last, p->pc->evidence_retention, e) < 0) {
+		free(p);
+		return NULL;
+	}
 	p->eng = (enum thr_engine)p->pc->engine;
 	cap = p->pc->memcap ? p->pc->memcap : TRACKER_DEFAULT_CAP;
 	/*

@@ -32,7 +32,9 @@ struct policy_conf {
 	int			 contain_unestablished;
 	int64_t			 contain_duration;	/* seconds */
 	int64_t			 incident_timeout;	/* seconds */
-	long long		 evidence_max;
+	long long		 evidence_max;	/* first alerts kept */
+	long long		 evidence_last;	/* and the last ones */
+	int64_t			 evidence_retention;	/* seconds, 0: forever */
 	long long		 sweep_hosts, scan_ports, brute_force_count;
 	long long		 brute_force_connections;
 	int64_t			 brute_force_window;	/* seconds */

@@ -10,6 +10,8 @@
 
 #include "store.h"
 #include "store_note.h"
+#include "store_policy.h"
+#include "log.h"
 #include "xmalloc.h"
 
 #define STMT_CACHE	64
@@ -22,7 +24,16 @@ struct store {
 		sqlite3_stmt	*st;
 	}		 cache[STMT_CACHE];
 	size_t		 ncache;
+	struct store_evidence *evidence;	/* store_evidence.c */
 };
+
+struct store_evidence *
+store_evidence_state(struct store *s, int create)
+{
+	if (s->evidence == NULL && create)
+		s->evidence = store_evidence_new();
+	return s->evidence;
+}
 
 sqlite3 *
 store_db(struct store *s)
@@ -186,6 +197,18 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	if (s->evidence != NULL && s->depth == 0 && s->db != NULL) {
+		struct err e = { 0 };
+
+		/* The end alerts still held: written, or lost with a note. */
+		if (store_exec(s, "BEGIN IMMEDIATE", &e) < 0 ||
+		    store_evidence_flush(s, 1, &e) < 0 ||
+		    store_exec(s, "COMMIT", &e) < 0) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			log_warnx("%s", e.msg);
+		}
+	}
+	store_evidence_free(s->evidence);
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	if (s->db)
@@ -212,7 +235,9 @@ store_commit(struct store *s, struct err *e)
 		return 0;
 	if (--s->depth > 0)
 		return 0;
-	if (store_exec(s, "COMMIT", e) < 0) {
+	if (store_evidence_flush(s, 0, e) < 0 ||
+	    store_exec(s, "COMMIT", e) < 0) {
+		store_evidence_rollback(s);
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -225,6 +250,7 @@ store_rollback(struct store *s)
 	if (s->depth == 0)
 		return;
 	s->depth = 0;
+	store_evidence_rollback(s);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 

@@ -288,60 +288,6 @@ store_incident_list_open(struct store *s, incident_cb cb, void *arg,
 }
 
 int
-store_evidence_add(struct store *s, const struct evidence_row *r,
-    struct err *e)
-{
-	static const char sql[] = "INSERT INTO evidence (incident_id,"
-	    " ts_usec, alert, packet, linktype) VALUES (?,?,?,?,?)";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, r->incident_id);
-	sqlite3_bind_int64(st, 2, r->ts_usec);
-	sqlite3_bind_text(st, 3, r->alert_json ? r->alert_json : "{}", -1,
-	    SQLITE_TRANSIENT);
-	if (r->packet && r->packet_len)
-		sqlite3_bind_blob(st, 4, r->packet, (int)r->packet_len,
-		    SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 4);
-	sqlite3_bind_int(st, 5, r->linktype);
-	return store_step_done(s, st, "insert evidence", e);
-}
-
-int
-store_evidence_list(struct store *s, int64_t incident_id, size_t max,
-    evidence_cb cb, void *arg, struct err *e)
-{
-	static const char sql[] = "SELECT ts_usec, alert, packet, linktype"
-	    " FROM evidence WHERE incident_id = ? ORDER BY ts_usec, id"
-	    " LIMIT ?";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	struct evidence_row r;
-	int rc, stop = 0;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, incident_id);
-	sqlite3_bind_int64(st, 2, max ? (int64_t)max : -1);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		r.incident_id = incident_id;
-		r.ts_usec = sqlite3_column_int64(st, 0);
-		r.alert_json = (char *)sqlite3_column_text(st, 1);
-		r.packet = (unsigned char *)sqlite3_column_blob(st, 2);
-		r.packet_len = (size_t)sqlite3_column_bytes(st, 2);
-		r.linktype = sqlite3_column_int(st, 3);
-		stop = cb(arg, &r);
-	}
-	sqlite3_reset(st);
-	if (!stop && rc != SQLITE_DONE)
-		return db_err(s, e, "list evidence");
-	return stop < 0 ? -1 : 0;
-}
-
-int
 store_decision_insert(struct store *s, struct decision_row *r, struct err *e)
 {
 	static const char sql[] = "INSERT INTO decision (incident_id, action,"

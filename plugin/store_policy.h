@@ -61,6 +61,7 @@ struct evidence_row {
 	unsigned char	*packet;
 	size_t		 packet_len;
 	int		 linktype;
+	int		 tail;		/* add: one of the last alerts */
 };
 
 #define DECISION_CONTAIN	"contain"
@@ -103,8 +104,27 @@ typedef int (*incident_cb)(void *, const struct incident_row *);
 int	store_incident_list(struct store *, int open_only, int64_t since_usec,
 	    incident_cb, void *, struct err *);
 
+/*
+ * Evidence (store_evidence.c). add writes a row, or with row->tail holds
+ * it among the incident's last `last` alerts until a commit writes
+ * them (store_evidence_flush, called by store_commit) and trims the
+ * incident's rows to the `first` oldest plus the `last` newest.
+ */
 int	store_evidence_add(struct store *, const struct evidence_row *,
 	    struct err *);
+/* 1: an end alert of this incident at ts_usec would be kept. */
+int	store_evidence_want(struct store *, int64_t incident_id,
+	    int64_t ts_usec);
+int	store_evidence_config(struct store *, size_t first, size_t last,
+	    int64_t retention_s, struct err *);
+/* Writes the held end alerts when due (force: now); inside a txn. */
+int	store_evidence_flush(struct store *, int force, struct err *);
+void	store_evidence_rollback(struct store *);
+struct store_evidence;
+/* The store's evidence state; create: make it when there is none. */
+struct store_evidence *store_evidence_state(struct store *, int create);
+struct store_evidence *store_evidence_new(void);
+void	store_evidence_free(struct store_evidence *);
 typedef int (*evidence_cb)(void *, const struct evidence_row *);
 /* In event-time order; at most `max` rows (0: all). */
 int	store_evidence_list(struct store *, int64_t incident_id, size_t max,
