@@ -37,11 +37,20 @@ struct scan {
 };
 
 static void
-ws(struct scan *s)
+ws_slow(struct scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
 	    *s->p == '\n' || *s->p == '\r'))
 		s->p++;
+}
+
+/* Compact JSON has no blanks: one test on the way. */
+static inline void
+ws(struct scan *s)
+{
+	if (s->p < s->end && (unsigned char)*s->p > ' ')
+		return;
+	ws_slow(s);
 }
 
 static int
@@ -73,71 +82,70 @@ hexval(char c)
  * them, as jansson reads the line eve_launder() makes); escapes must be
  * JSON's.
  */
-static int
+static inline __attribute__((always_inline)) int
 scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 {
-	const char *start;
+	const char *p = s->p, *end = s->end, *start;
 	int e = 0;
 
-	if (s->p >= s->end || *s->p != '"')
+	if (p >= end || *p != '"')
 		return -1;
-	start = ++s->p;
+	start = ++p;
 	for (;;) {
-		int hit = 0;
-
 #ifdef __SSE2__
 		/* Sixteen bytes at a time while none is '"' or '\\'. */
-		while (s->end - s->p >= 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)s->p);
+		while (end - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)p);
 			int m = _mm_movemask_epi8(_mm_or_si128(
 			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
 			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
 
 			if (m) {
-				s->p += __builtin_ctz((unsigned)m);
-				hit = 1;
-				break;
+				p += __builtin_ctz((unsigned)m);
+				goto stop;
 			}
-			s->p += 16;
+			p += 16;
 		}
 #endif
 		/* Eight bytes at a time while none is special. */
-		while (!hit && s->end - s->p >= 8) {
+		while (end - p >= 8) {
 			uint64_t w;
 
-			memcpy(&w, s->p, 8);
+			memcpy(&w, p, 8);
 			if (haszero(w ^ SWAR('"')) | haszero(w ^ SWAR('\\')))
 				break;
-			s->p += 8;
+			p += 8;
 		}
-		while (!hit && s->p < s->end &&
-		    !str_stop[(unsigned char)*s->p])
-			s->p++;
-		if (s->p >= s->end)
+		while (p < end && !str_stop[(unsigned char)*p])
+			p++;
+		if (p >= end)
 			return -1;
-		if (*s->p == '"') {
+#ifdef __SSE2__
+stop:
+#endif
+		if (*p == '"') {
 			if (str) {
 				*str = start;
-				*len = (size_t)(s->p - start);
+				*len = (size_t)(p - start);
 			}
 			if (esc)
 				*esc = e;
-			s->p++;
+			s->p = p + 1;
 			return 0;
 		}
-		if (s->end - s->p < 2)
+		if (end - p < 2)
 			return -1;
-		switch (s->p[1]) {
+		switch (p[1]) {
 		case '"': case '\\': case '/': case 'b': case 'f':
 		case 'n': case 'r': case 't':
-			s->p += 2;
+			p += 2;
 			break;
 		case 'u':
-			if (s->end - s->p < 6 || hexval(s->p[2]) < 0 ||
-			    hexval(s->p[3]) < 0 || hexval(s->p[4]) < 0 ||
-			    hexval(s->p[5]) < 0)
+			if (end - p < 6 || hexval(p[2]) < 0 ||
+			    hexval(p[3]) < 0 || hexval(p[4]) < 0 ||
+			    hexval(p[5]) < 0)
 				return -1;
-			s->p += 6;
+			p += 6;
 			break;
 		default:
 			return -1;
@@ -303,13 +311,17 @@ text_value(struct scan *s, char *buf, const char **str, size_t *len)
  * long for buf is longer than any the parser looks for.
  */
 #define KEY_MAX		32
-static int
+static inline __attribute__((always_inline)) int
 scan_key(struct scan *s, char *buf, const char **k, size_t *kl)
 {
 	int esc, cut;
 
 	ws(s);
-	if (scan_str(s, k, kl, &esc) < 0 || expect(s, ':') < 0)
+	if (scan_str(s, k, kl, &esc) < 0)
+		return -1;
+	if (s->p < s->end && *s->p == ':')
+		s->p++;
+	else if (expect(s, ':') < 0)
 		return -1;
 	if (esc) {
 		size_t n = eve_unescape(*k, *kl, buf, KEY_MAX, &cut);
