@@ -190,25 +190,25 @@ skip_number(struct scan *s)
 static int
 scan_uint(struct scan *s, uint64_t max, uint64_t *out)
 {
+	const char *p, *end, *lim;
 	uint64_t v = 0;
-	int digits = 0;
 
 	ws(s);
-	if (s->p >= s->end || *s->p < '0' || *s->p > '9')
+	p = s->p;
+	end = s->end;
+	if (p >= end || *p < '0' || *p > '9')
 		return -1;
-	if (*s->p == '0' && s->p + 1 < s->end && s->p[1] >= '0' &&
-	    s->p[1] <= '9')
+	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
 		return -1;
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
-		v = v * 10 + (uint64_t)(*s->p - '0');
-		s->p++;
-		if (++digits > FAST_INT_DIGITS)
-			return -1;
-	}
-	if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+	lim = end - p > FAST_INT_DIGITS ? p + FAST_INT_DIGITS : end;
+	while (p < lim && (unsigned)(*p - '0') <= 9)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p < end && ((unsigned)(*p - '0') <= 9 || *p == '.' ||
+	    *p == 'e' || *p == 'E'))
 		return -1;
 	if (v > max)
 		return -1;
+	s->p = p;
 	*out = v;
 	return 0;
 }
@@ -234,6 +234,10 @@ skip_container(struct scan *s, int depth, char close, int keys)
 		}
 		if (skip_value(s, depth + 1) < 0)
 			return -1;
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
 		ws(s);
 		if (s->p >= s->end)
 			return -1;
@@ -365,6 +369,10 @@ walk_object(struct scan *s, int depth,
 			return -1;
 		if (rc == 0 && skip_value(s, depth + 1) < 0)
 			return -1;
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
 		ws(s);
 		if (s->p >= s->end)
 			return -1;
@@ -455,30 +463,44 @@ alert_cb(struct scan *s, const char *k, size_t kl, void *arg)
 	struct alert *al = f->al;
 	uint32_t sev;
 
-	if (KEYIS(k, kl, "signature_id"))
-		return mark(&f->aseen, A_SID) < 0 ? -1 :
-		    u32_field(s, UINT32_MAX, &al->sid);
-	if (KEYIS(k, kl, "gid"))
-		return mark(&f->aseen, A_GID) < 0 ? -1 :
-		    u32_field(s, UINT32_MAX, &al->gid);
-	if (KEYIS(k, kl, "rev"))
-		return mark(&f->aseen, A_REV) < 0 ? -1 :
-		    u32_field(s, UINT32_MAX, &al->rev);
-	if (KEYIS(k, kl, "severity")) {
-		if (mark(&f->aseen, A_SEV) < 0 || u32_field(s, 255, &sev) < 0)
-			return -1;
-		al->severity = (int)sev;
-		return 1;
+	/* On the length first: one compare for most keys. */
+	switch (kl) {
+	case 3:
+		if (KEYIS(k, kl, "gid"))
+			return mark(&f->aseen, A_GID) < 0 ? -1 :
+			    u32_field(s, UINT32_MAX, &al->gid);
+		if (KEYIS(k, kl, "rev"))
+			return mark(&f->aseen, A_REV) < 0 ? -1 :
+			    u32_field(s, UINT32_MAX, &al->rev);
+		break;
+	case 6:
+		if (KEYIS(k, kl, "action"))
+			return mark(&f->aseen, A_ACTION) < 0 ? -1 :
+			    str_field(s, al->action, sizeof(al->action));
+		break;
+	case 8:
+		if (KEYIS(k, kl, "severity")) {
+			if (mark(&f->aseen, A_SEV) < 0 ||
+			    u32_field(s, 255, &sev) < 0)
+				return -1;
+			al->severity = (int)sev;
+			return 1;
+		}
+		if (KEYIS(k, kl, "category"))
+			return mark(&f->aseen, A_CAT) < 0 ? -1 :
+			    str_field(s, al->category, sizeof(al->category));
+		break;
+	case 9:
+		if (KEYIS(k, kl, "signature"))
+			return mark(&f->aseen, A_SIG) < 0 ? -1 :
+			    str_field(s, al->signature, sizeof(al->signature));
+		break;
+	case 12:
+		if (KEYIS(k, kl, "signature_id"))
+			return mark(&f->aseen, A_SID) < 0 ? -1 :
+			    u32_field(s, UINT32_MAX, &al->sid);
+		break;
 	}
-	if (KEYIS(k, kl, "signature"))
-		return mark(&f->aseen, A_SIG) < 0 ? -1 :
-		    str_field(s, al->signature, sizeof(al->signature));
-	if (KEYIS(k, kl, "category"))
-		return mark(&f->aseen, A_CAT) < 0 ? -1 :
-		    str_field(s, al->category, sizeof(al->category));
-	if (KEYIS(k, kl, "action"))
-		return mark(&f->aseen, A_ACTION) < 0 ? -1 :
-		    str_field(s, al->action, sizeof(al->action));
 	return 0;
 }
 
@@ -709,6 +731,10 @@ eve_parse_fast(const char *line, size_t len, struct alert *al,
 			return ends_with_brace(line, len) ? 0 : EVE_FALLBACK;
 		if (rc == 0 && skip_value(&s, 1) < 0)
 			return EVE_FALLBACK;
+		if (s.p < s.end && *s.p == ',') {
+			s.p++;
+			continue;
+		}
 		ws(&s);
 		if (s.p >= s.end)
 			return EVE_FALLBACK;
