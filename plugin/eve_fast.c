@@ -338,6 +338,35 @@ scan_key(struct scan *s, char *buf, const char **k, size_t *kl)
 	return 0;
 }
 
+/*
+ * An address: a dotted quad as inet_pton reads one (four octets of 1-3
+ * digits, no leading zero, at most 255) without addr_parse_n()'s copy
+ * and library call; anything else is addr_parse_n()'s to judge.
+ */
+static int
+parse_addr(const char *s, size_t n, struct addr *a)
+{
+	uint8_t b[4];
+	size_t i = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		unsigned v = 0, d = 0;
+
+		if (k > 0 && (i >= n || s[i++] != '.'))
+			return addr_parse_n(s, n, a);
+		while (i < n && (unsigned)(s[i] - '0') <= 9 && d < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0'), d++;
+		if (d == 0 || v > 255 || (d > 1 && s[i - d] == '0'))
+			return addr_parse_n(s, n, a);
+		b[k] = (uint8_t)v;
+	}
+	if (i != n)
+		return addr_parse_n(s, n, a);
+	addr_from_v4(a, b);
+	return 0;
+}
+
 #define KEYIS(k, kl, lit) \
 	((kl) == sizeof(lit) - 1 && memcmp((k), (lit), sizeof(lit) - 1) == 0)
 
@@ -604,7 +633,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 			if (mark(&f->seen, K_SRC) < 0 ||
 			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
-			return addr_parse_n(v, vl, &al->src) < 0 ? -1 : 1;
+			return parse_addr(v, vl, &al->src) < 0 ? -1 : 1;
 		}
 		if (KEYIS(k, kl, "packet")) {
 			if (mark(&f->seen, K_PACKET) < 0)
@@ -619,7 +648,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 			if (mark(&f->seen, K_DST) < 0 ||
 			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
-			return addr_parse_n(v, vl, &al->dst) < 0 ? -1 : 1;
+			return parse_addr(v, vl, &al->dst) < 0 ? -1 : 1;
 		}
 		if (KEYIS(k, kl, "flow_id"))
 			return mark(&f->seen, K_FLOWID) < 0 ? -1 :
