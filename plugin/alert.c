@@ -273,105 +273,105 @@ alert_json(const struct alert *al, char *buf, size_t len)
 	struct jbuf b = { buf, len, 0 };
 	char t[64], a[ADDR_STRLEN], pb[8];
 
-	jb_puts(&b, "{\"timestamp\":\"");
+	JB_LIT(&b, "{\"timestamp\":\"");
 	jb_puts(&b, alert_time_format(al->ts_usec, al->tz_min, t, sizeof(t)));
-	jb_puts(&b, "\",\"event_type\":\"alert\",\"src_ip\":\"");
+	JB_LIT(&b, "\",\"event_type\":\"alert\",\"src_ip\":\"");
 	jb_puts(&b, addr_format(&al->src, a, sizeof(a)));
-	jb_puts(&b, "\",\"src_port\":");
+	JB_LIT(&b, "\",\"src_port\":");
 	jb_u64(&b, al->sport);
-	jb_puts(&b, ",\"dest_ip\":\"");
+	JB_LIT(&b, ",\"dest_ip\":\"");
 	jb_puts(&b, addr_format(&al->dst, a, sizeof(a)));
-	jb_puts(&b, "\",\"dest_port\":");
+	JB_LIT(&b, "\",\"dest_port\":");
 	jb_u64(&b, al->dport);
-	jb_puts(&b, ",\"proto\":\"");
+	JB_LIT(&b, ",\"proto\":\"");
 	jb_puts(&b, alert_proto_name(al->proto, pb, sizeof(pb)));
-	jb_puts(&b, "\"");
+	JB_LIT(&b, "\"");
 	if (al->flow_id) {
-		jb_puts(&b, ",\"flow_id\":");
+		JB_LIT(&b, ",\"flow_id\":");
 		jb_u64(&b, al->flow_id);
 	}
 	if (al->app_proto[0]) {
-		jb_puts(&b, ",\"app_proto\":");
+		JB_LIT(&b, ",\"app_proto\":");
 		jb_str(&b, al->app_proto);
 	}
 	if (al->iface[0]) {
-		jb_puts(&b, ",\"in_iface\":");
+		JB_LIT(&b, ",\"in_iface\":");
 		jb_str(&b, al->iface);
 	}
 	if (al->sensor[0]) {	/* EVE's name of the sensor */
-		jb_puts(&b, ",\"host\":");
+		JB_LIT(&b, ",\"host\":");
 		jb_str(&b, al->sensor);
 	}
-	jb_puts(&b, ",\"alert\":{");
+	JB_LIT(&b, ",\"alert\":{");
 	if (al->action[0]) {
-		jb_puts(&b, "\"action\":");
+		JB_LIT(&b, "\"action\":");
 		jb_str(&b, al->action);
-		jb_puts(&b, ",");
+		JB_LIT(&b, ",");
 	}
-	jb_puts(&b, "\"gid\":");
+	JB_LIT(&b, "\"gid\":");
 	jb_u64(&b, al->gid);
-	jb_puts(&b, ",\"signature_id\":");
+	JB_LIT(&b, ",\"signature_id\":");
 	jb_u64(&b, al->sid);
-	jb_puts(&b, ",\"rev\":");
+	JB_LIT(&b, ",\"rev\":");
 	jb_u64(&b, al->rev);
-	jb_puts(&b, ",\"signature\":");
+	JB_LIT(&b, ",\"signature\":");
 	jb_str(&b, al->signature);
-	jb_puts(&b, ",\"category\":");
+	JB_LIT(&b, ",\"category\":");
 	jb_str(&b, al->category);
-	jb_puts(&b, ",\"severity\":");
+	JB_LIT(&b, ",\"severity\":");
 	jb_u64(&b, (unsigned)(al->severity < 0 ? 0 : al->severity));
-	jb_puts(&b, "}");
+	JB_LIT(&b, "}");
 	if (al->pkts_toserver || al->pkts_toclient) {
-		jb_puts(&b, ",\"flow\":{\"pkts_toserver\":");
+		JB_LIT(&b, ",\"flow\":{\"pkts_toserver\":");
 		jb_u64(&b, al->pkts_toserver);
-		jb_puts(&b, ",\"pkts_toclient\":");
+		JB_LIT(&b, ",\"pkts_toclient\":");
 		jb_u64(&b, al->pkts_toclient);
-		jb_puts(&b, ",\"bytes_toserver\":");
+		JB_LIT(&b, ",\"bytes_toserver\":");
 		jb_u64(&b, al->bytes_toserver);
-		jb_puts(&b, ",\"bytes_toclient\":");
+		JB_LIT(&b, ",\"bytes_toclient\":");
 		jb_u64(&b, al->bytes_toclient);
-		jb_puts(&b, "}");
+		JB_LIT(&b, "}");
 	}
 	if (al->http_method[0] || al->http_host[0] || al->http_url[0]) {
 		const char *sep = "";
 
-		jb_puts(&b, ",\"http\":{");
+		JB_LIT(&b, ",\"http\":{");
 		if (al->http_host[0]) {
-			jb_puts(&b, "\"hostname\":");
+			JB_LIT(&b, "\"hostname\":");
 			jb_str(&b, al->http_host);
 			sep = ",";
 		}
 		if (al->http_url[0]) {
 			jb_puts(&b, sep);
-			jb_puts(&b, "\"url\":");
+			JB_LIT(&b, "\"url\":");
 			jb_str(&b, al->http_url);
 			sep = ",";
 		}
 		if (al->http_method[0]) {
 			jb_puts(&b, sep);
-			jb_puts(&b, "\"http_method\":");
+			JB_LIT(&b, "\"http_method\":");
 			jb_str(&b, al->http_method);
 		}
-		jb_puts(&b, "}");
+		JB_LIT(&b, "}");
 	}
-	jb_puts(&b, ",\"redress\":{\"input\":{\"type\":\"");
+	JB_LIT(&b, ",\"redress\":{\"input\":{\"type\":\"");
 	jb_puts(&b, alert_input_name(al->input));
-	jb_puts(&b, "\",\"file\":");
+	JB_LIT(&b, "\",\"file\":");
 	jb_str(&b, al->file);
-	jb_puts(&b, ",\"offset\":");
+	JB_LIT(&b, ",\"offset\":");
 	jb_u64(&b, al->offset);
 	if (al->line) {
-		jb_puts(&b, ",\"line\":");
+		JB_LIT(&b, ",\"line\":");
 		jb_u64(&b, al->line);
 	}
-	jb_puts(&b, "},\"established\":");
+	JB_LIT(&b, "},\"established\":");
 	jb_puts(&b, al->established == ALERT_EST_YES ? "true" :
 	    al->established == ALERT_EST_NO ? "false" : "null");
 	if (al->packet_len) {
-		jb_puts(&b, ",\"packet_len\":");
+		JB_LIT(&b, ",\"packet_len\":");
 		jb_u64(&b, al->packet_len);
 	}
-	jb_puts(&b, "}}");
+	JB_LIT(&b, "}}");
 	if (b.off < len)
 		buf[b.off] = '\0';
 	else if (len)

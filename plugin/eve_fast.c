@@ -37,11 +37,20 @@ struct scan {
 };
 
 static void
-ws(struct scan *s)
+ws_slow(struct scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
 	    *s->p == '\n' || *s->p == '\r'))
 		s->p++;
+}
+
+/* Compact JSON has no blanks: one test on the way. */
+static inline void
+ws(struct scan *s)
+{
+	if (s->p < s->end && (unsigned char)*s->p > ' ')
+		return;
+	ws_slow(s);
 }
 
 static int
@@ -73,71 +82,70 @@ hexval(char c)
  * them, as jansson reads the line eve_launder() makes); escapes must be
  * JSON's.
  */
-static int
+static inline __attribute__((always_inline)) int
 scan_str(struct scan *s, const char **str, size_t *len, int *esc)
 {
-	const char *start;
+	const char *p = s->p, *end = s->end, *start;
 	int e = 0;
 
-	if (s->p >= s->end || *s->p != '"')
+	if (p >= end || *p != '"')
 		return -1;
-	start = ++s->p;
+	start = ++p;
 	for (;;) {
-		int hit = 0;
-
 #ifdef __SSE2__
 		/* Sixteen bytes at a time while none is '"' or '\\'. */
-		while (s->end - s->p >= 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)s->p);
+		while (end - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)p);
 			int m = _mm_movemask_epi8(_mm_or_si128(
 			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
 			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
 
 			if (m) {
-				s->p += __builtin_ctz((unsigned)m);
-				hit = 1;
-				break;
+				p += __builtin_ctz((unsigned)m);
+				goto stop;
 			}
-			s->p += 16;
+			p += 16;
 		}
 #endif
 		/* Eight bytes at a time while none is special. */
-		while (!hit && s->end - s->p >= 8) {
+		while (end - p >= 8) {
 			uint64_t w;
 
-			memcpy(&w, s->p, 8);
+			memcpy(&w, p, 8);
 			if (haszero(w ^ SWAR('"')) | haszero(w ^ SWAR('\\')))
 				break;
-			s->p += 8;
+			p += 8;
 		}
-		while (!hit && s->p < s->end &&
-		    !str_stop[(unsigned char)*s->p])
-			s->p++;
-		if (s->p >= s->end)
+		while (p < end && !str_stop[(unsigned char)*p])
+			p++;
+		if (p >= end)
 			return -1;
-		if (*s->p == '"') {
+#ifdef __SSE2__
+stop:
+#endif
+		if (*p == '"') {
 			if (str) {
 				*str = start;
-				*len = (size_t)(s->p - start);
+				*len = (size_t)(p - start);
 			}
 			if (esc)
 				*esc = e;
-			s->p++;
+			s->p = p + 1;
 			return 0;
 		}
-		if (s->end - s->p < 2)
+		if (end - p < 2)
 			return -1;
-		switch (s->p[1]) {
+		switch (p[1]) {
 		case '"': case '\\': case '/': case 'b': case 'f':
 		case 'n': case 'r': case 't':
-			s->p += 2;
+			p += 2;
 			break;
 		case 'u':
-			if (s->end - s->p < 6 || hexval(s->p[2]) < 0 ||
-			    hexval(s->p[3]) < 0 || hexval(s->p[4]) < 0 ||
-			    hexval(s->p[5]) < 0)
+			if (end - p < 6 || hexval(p[2]) < 0 ||
+			    hexval(p[3]) < 0 || hexval(p[4]) < 0 ||
+			    hexval(p[5]) < 0)
 				return -1;
-			s->p += 6;
+			p += 6;
 			break;
 		default:
 			return -1;
@@ -182,25 +190,25 @@ skip_number(struct scan *s)
 static int
 scan_uint(struct scan *s, uint64_t max, uint64_t *out)
 {
+	const char *p, *end, *lim;
 	uint64_t v = 0;
-	int digits = 0;
 
 	ws(s);
-	if (s->p >= s->end || *s->p < '0' || *s->p > '9')
+	p = s->p;
+	end = s->end;
+	if (p >= end || *p < '0' || *p > '9')
 		return -1;
-	if (*s->p == '0' && s->p + 1 < s->end && s->p[1] >= '0' &&
-	    s->p[1] <= '9')
+	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
 		return -1;
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
-		v = v * 10 + (uint64_t)(*s->p - '0');
-		s->p++;
-		if (++digits > FAST_INT_DIGITS)
-			return -1;
-	}
-	if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+	lim = end - p > FAST_INT_DIGITS ? p + FAST_INT_DIGITS : end;
+	while (p < lim && (unsigned)(*p - '0') <= 9)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p < end && ((unsigned)(*p - '0') <= 9 || *p == '.' ||
+	    *p == 'e' || *p == 'E'))
 		return -1;
 	if (v > max)
 		return -1;
+	s->p = p;
 	*out = v;
 	return 0;
 }
@@ -226,6 +234,10 @@ skip_container(struct scan *s, int depth, char close, int keys)
 		}
 		if (skip_value(s, depth + 1) < 0)
 			return -1;
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
 		ws(s);
 		if (s->p >= s->end)
 			return -1;
@@ -303,13 +315,17 @@ text_value(struct scan *s, char *buf, const char **str, size_t *len)
  * long for buf is longer than any the parser looks for.
  */
 #define KEY_MAX		32
-static int
+static inline __attribute__((always_inline)) int
 scan_key(struct scan *s, char *buf, const char **k, size_t *kl)
 {
 	int esc, cut;
 
 	ws(s);
-	if (scan_str(s, k, kl, &esc) < 0 || expect(s, ':') < 0)
+	if (scan_str(s, k, kl, &esc) < 0)
+		return -1;
+	if (s->p < s->end && *s->p == ':')
+		s->p++;
+	else if (expect(s, ':') < 0)
 		return -1;
 	if (esc) {
 		size_t n = eve_unescape(*k, *kl, buf, KEY_MAX, &cut);
@@ -319,6 +335,35 @@ scan_key(struct scan *s, char *buf, const char **k, size_t *kl)
 			*kl = n;
 		}
 	}
+	return 0;
+}
+
+/*
+ * An address: a dotted quad as inet_pton reads one (four octets of 1-3
+ * digits, no leading zero, at most 255) without addr_parse_n()'s copy
+ * and library call; anything else is addr_parse_n()'s to judge.
+ */
+static int
+parse_addr(const char *s, size_t n, struct addr *a)
+{
+	uint8_t b[4];
+	size_t i = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		unsigned v = 0, d = 0;
+
+		if (k > 0 && (i >= n || s[i++] != '.'))
+			return addr_parse_n(s, n, a);
+		while (i < n && (unsigned)(s[i] - '0') <= 9 && d < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0'), d++;
+		if (d == 0 || v > 255 || (d > 1 && s[i - d] == '0'))
+			return addr_parse_n(s, n, a);
+		b[k] = (uint8_t)v;
+	}
+	if (i != n)
+		return addr_parse_n(s, n, a);
+	addr_from_v4(a, b);
 	return 0;
 }
 
@@ -353,6 +398,10 @@ walk_object(struct scan *s, int depth,
 			return -1;
 		if (rc == 0 && skip_value(s, depth + 1) < 0)
 			return -1;
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
 		ws(s);
 		if (s->p >= s->end)
 			return -1;
@@ -443,30 +492,44 @@ alert_cb(struct scan *s, const char *k, size_t kl, void *arg)
 	struct alert *al = f->al;
 	uint32_t sev;
 
-	if (KEYIS(k, kl, "signature_id"))
-		return mark(&f->aseen, A_SID) < 0 ? -1 :
-		    u32_field(s, UINT32_MAX, &al->sid);
-	if (KEYIS(k, kl, "gid"))
-		return mark(&f->aseen, A_GID) < 0 ? -1 :
-		    u32_field(s, UINT32_MAX, &al->gid);
-	if (KEYIS(k, kl, "rev"))
-		return mark(&f->aseen, A_REV) < 0 ? -1 :
-		    u32_field(s, UINT32_MAX, &al->rev);
-	if (KEYIS(k, kl, "severity")) {
-		if (mark(&f->aseen, A_SEV) < 0 || u32_field(s, 255, &sev) < 0)
-			return -1;
-		al->severity = (int)sev;
-		return 1;
+	/* On the length first: one compare for most keys. */
+	switch (kl) {
+	case 3:
+		if (KEYIS(k, kl, "gid"))
+			return mark(&f->aseen, A_GID) < 0 ? -1 :
+			    u32_field(s, UINT32_MAX, &al->gid);
+		if (KEYIS(k, kl, "rev"))
+			return mark(&f->aseen, A_REV) < 0 ? -1 :
+			    u32_field(s, UINT32_MAX, &al->rev);
+		break;
+	case 6:
+		if (KEYIS(k, kl, "action"))
+			return mark(&f->aseen, A_ACTION) < 0 ? -1 :
+			    str_field(s, al->action, sizeof(al->action));
+		break;
+	case 8:
+		if (KEYIS(k, kl, "severity")) {
+			if (mark(&f->aseen, A_SEV) < 0 ||
+			    u32_field(s, 255, &sev) < 0)
+				return -1;
+			al->severity = (int)sev;
+			return 1;
+		}
+		if (KEYIS(k, kl, "category"))
+			return mark(&f->aseen, A_CAT) < 0 ? -1 :
+			    str_field(s, al->category, sizeof(al->category));
+		break;
+	case 9:
+		if (KEYIS(k, kl, "signature"))
+			return mark(&f->aseen, A_SIG) < 0 ? -1 :
+			    str_field(s, al->signature, sizeof(al->signature));
+		break;
+	case 12:
+		if (KEYIS(k, kl, "signature_id"))
+			return mark(&f->aseen, A_SID) < 0 ? -1 :
+			    u32_field(s, UINT32_MAX, &al->sid);
+		break;
 	}
-	if (KEYIS(k, kl, "signature"))
-		return mark(&f->aseen, A_SIG) < 0 ? -1 :
-		    str_field(s, al->signature, sizeof(al->signature));
-	if (KEYIS(k, kl, "category"))
-		return mark(&f->aseen, A_CAT) < 0 ? -1 :
-		    str_field(s, al->category, sizeof(al->category));
-	if (KEYIS(k, kl, "action"))
-		return mark(&f->aseen, A_ACTION) < 0 ? -1 :
-		    str_field(s, al->action, sizeof(al->action));
 	return 0;
 }
 
@@ -570,7 +633,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 			if (mark(&f->seen, K_SRC) < 0 ||
 			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
-			return addr_parse_n(v, vl, &al->src) < 0 ? -1 : 1;
+			return parse_addr(v, vl, &al->src) < 0 ? -1 : 1;
 		}
 		if (KEYIS(k, kl, "packet")) {
 			if (mark(&f->seen, K_PACKET) < 0)
@@ -585,7 +648,7 @@ top_cb(struct scan *s, const char *k, size_t kl, void *arg)
 			if (mark(&f->seen, K_DST) < 0 ||
 			    text_value(s, tb, &v, &vl) < 0)
 				return -1;
-			return addr_parse_n(v, vl, &al->dst) < 0 ? -1 : 1;
+			return parse_addr(v, vl, &al->dst) < 0 ? -1 : 1;
 		}
 		if (KEYIS(k, kl, "flow_id"))
 			return mark(&f->seen, K_FLOWID) < 0 ? -1 :
@@ -697,6 +760,10 @@ eve_parse_fast(const char *line, size_t len, struct alert *al,
 			return ends_with_brace(line, len) ? 0 : EVE_FALLBACK;
 		if (rc == 0 && skip_value(&s, 1) < 0)
 			return EVE_FALLBACK;
+		if (s.p < s.end && *s.p == ',') {
+			s.p++;
+			continue;
+		}
 		ws(&s);
 		if (s.p >= s.end)
 			return EVE_FALLBACK;

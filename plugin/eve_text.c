@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,8 @@ unit(const unsigned char *s, size_t len, size_t *in)
 	return 4;
 }
 
+#define PLAIN_SWAR(c)	(0x0101010101010101ULL * (uint64_t)(c))
+
 void
 eve_copy_str(char *dst, size_t size, const char *src, size_t len)
 {
@@ -66,6 +69,18 @@ eve_copy_str(char *dst, size_t size, const char *src, size_t len)
 		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
 			size_t j = i;
 
+			/* Eight at a time while all are plain and fit. */
+			while (len - j >= 8 && o + (j - i) + 8 < size) {
+				uint64_t w, b;
+
+				memcpy(&w, s + j, 8);
+				b = w ^ PLAIN_SWAR('\\');
+				if ((w | (w - PLAIN_SWAR(0x20)) |
+				    (w + PLAIN_SWAR(1)) |
+				    ((b - PLAIN_SWAR(1)) & ~b)) & PLAIN_SWAR(0x80))
+					break;
+				j += 8;
+			}
 			while (j < len && s[j] >= 0x20 && s[j] < 0x7f &&
 			    s[j] != '\\' && o + (j - i) < size - 1)
 				j++;

@@ -6,6 +6,8 @@
 #include "jbuf.h"
 #include "utf8.h"
 
+#define SWAR8(c)	(0x0101010101010101ULL * (uint64_t)(c))
+
 void
 jb_putn(struct jbuf *b, const char *s, size_t n)
 {
@@ -30,16 +32,33 @@ jb_str(struct jbuf *b, const char *s)
 	const char *run = s;
 	char esc[7];
 
-	jb_putn(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t n = 0;
+	const char *end = s + strlen(s);
 
+	jb_putn_inline(b, "\"", 1);
+	for (; s < end; s++) {
+		unsigned char c;
+		size_t n = 0;
+		uint64_t w, q, k;
+
+		/* Eight at a time while none is a control, '"', '\\' or
+		 * 0x80 and up (has-zero tests of the word). */
+		while (end - s >= 8) {
+			memcpy(&w, s, 8);
+			q = w ^ SWAR8('"');
+			k = w ^ SWAR8('\\');
+			if ((w | (w - SWAR8(0x20)) | ((q - SWAR8(1)) & ~q) |
+			    ((k - SWAR8(1)) & ~k)) & SWAR8(0x80))
+				break;
+			s += 8;
+		}
+		if (s >= end)
+			break;
+		c = (unsigned char)*s;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
 			continue;
 		if (c >= 0x80) {
-			/* NUL-ended: the check stops at the NUL. */
-			n = utf8_len((const unsigned char *)s, SIZE_MAX);
+			n = utf8_len((const unsigned char *)s,
+			    (size_t)(end - s));
 			if (n > 0 && !(n == 3 && c == 0xe2 &&
 			    (unsigned char)s[1] == 0x80 &&
 			    ((unsigned char)s[2] & 0xfe) == 0xa8)) {
@@ -79,21 +98,34 @@ jb_str(struct jbuf *b, const char *s)
 		}
 	}
 	jb_putn(b, run, (size_t)(s - run));
-	jb_putn(b, "\"", 1);
+	jb_putn_inline(b, "\"", 1);
 }
 
 void
 jb_u64(struct jbuf *b, unsigned long long v)
 {
+	static const char d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
 	char t[24];
-	int i = 23;
+	int i = 24;
 
-	t[i] = '\0';
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	jb_putn(b, t + i, (size_t)(23 - i));
+	/* Two digits a division. */
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		i -= 2;
+		memcpy(t + i, d2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(t + i, d2 + 2 * v, 2);
+	} else
+		t[--i] = (char)('0' + v);
+	jb_putn_inline(b, t + i, (size_t)(24 - i));
 }
 
 void

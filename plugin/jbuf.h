@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct jbuf {
 	char	*p;
@@ -18,6 +19,18 @@ struct jbuf {
 };
 
 void	jb_putn(struct jbuf *, const char *, size_t);
+
+/* jb_putn inlined, for the fixed text of a line: JB_LIT(b, "\"x\":"). */
+static inline void
+jb_putn_inline(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->off <= b->len && b->len - b->off >= n)
+		memcpy(b->p + b->off, s, n);
+	else if (b->off < b->len)
+		memcpy(b->p + b->off, s, b->len - b->off);
+	b->off += n;
+}
+#define JB_LIT(b, lit)	jb_putn_inline((b), (lit), sizeof(lit) - 1)
 void	jb_puts(struct jbuf *, const char *);
 /*
  * A JSON string: quoted, with quote, backslash and controls escaped,

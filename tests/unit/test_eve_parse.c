@@ -574,6 +574,42 @@ test_b64(void **state)
 	alert_scratch_free(&sc);
 }
 
+/* Addresses at the edges of the fast path's dotted-quad reader: both
+ * parsers agree on each, value and verdict (inet_pton's rules). */
+static void
+test_v4_edges(void **state)
+{
+	static const char *v[] = { "0.0.0.0", "255.255.255.255", "1.2.3.4",
+	    "10.0.0.1", "199.99.9.200", "01.2.3.4", "1.2.3.04", "1.2.3.256",
+	    "1.2.3.1000", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.",
+	    "1.2.3.4 ", " 1.2.3.4", "1.2.3.-4", "::ffff:1.2.3.4", "::1",
+	    "1.2.3.4x", "", "1.2.3.00", "256.1.1.1", "00.0.0.0" };
+	char line[512], a[ADDR_STRLEN];
+	struct alert al;
+	struct err e = { 0 };
+	size_t i;
+	int ok = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(line, sizeof(line), "{\"timestamp\":\"2024-05-14T09:"
+		    "00:00+0000\",\"event_type\":\"alert\",\"src_ip\":\"%s\","
+		    "\"dest_ip\":\"10.0.0.1\",\"alert\":{\"signature_id\":9}}",
+		    v[i]);
+		if (both(line, &al, &e) == 1) {
+			ok++;
+			assert_int_equal(al.src.family, i != 18 ? AF_INET :
+			    AF_INET6);
+			if (i == 4) {
+				addr_format(&al.src, a, sizeof(a));
+				assert_string_equal(a, "199.99.9.200");
+			}
+		}
+	}
+	/* the five quads, ::ffff:1.2.3.4 (IPv4) and ::1 */
+	assert_int_equal(ok, 7);
+}
+
 int
 main(void)
 {
@@ -585,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_b64),
+		cmocka_unit_test(test_v4_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
