@@ -556,7 +556,7 @@ static int
 known_sub(const char *s)
 {
 	static const char *const v[] = { "list", "show", "edit", "approve",
-	    "reject", "send", "retry", NULL };
+	    "reject", "send", "retry", "close", NULL };
 	size_t i;
 
 	for (i = 0; v[i]; i++)

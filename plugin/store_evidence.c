@@ -5,11 +5,10 @@
  * policy.evidence_last ones, at most that many per minute of event time
  * (store_evidence_want says so before the alert is turned into JSON, so
  * a flood costs no work per alert): those are held in memory and
- * written by a commit at most every FLUSH_EVERY_USEC (sooner when they
- * hold TAIL_BYTES_MAX, and when the store closes), so the rows of an
- * incident stay bounded and a flood of alerts costs no SQLite row per
- * alert. A crash loses at most the last few seconds' end alerts, never
- * the first ones, the counts or an effect. Evidence of incidents whose
+ * written by the next commit, with the bookmark that passed them, so
+ * the rows of an incident stay bounded, a flood of alerts costs no
+ * SQLite row per alert, and a crash loses no evidence the bookmark has
+ * passed. Evidence of incidents whose
  * last alert is older than policy.evidence_retention before the newest
  * incident's (event time, as the policy counts it, so a replay of old
  * alerts keeps theirs) is deleted, at most once a minute, in a commit.
@@ -22,7 +21,7 @@
 
 #define TAIL_MAX	255	/* policy.evidence_last's upper bound */
 #define PRUNE_EVERY_USEC	(60 * 1000000LL)
-#define FLUSH_EVERY_USEC	(5 * 1000000LL)
+#define FLUSH_EVERY_USEC	0	/* every commit: kill -9 loses none */
 #define WINDOW_USEC		(60 * 1000000LL)	/* end alerts per window */
 #define TAIL_BYTES_MAX		(16u << 20)
 
