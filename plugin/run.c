@@ -51,6 +51,7 @@
 #define RUN_FLUSH_MS	1000
 #define RUN_MAX_FDS	64
 #define RUN_NBG		4	/* background executors (bg_ops) */
+#define RUN_CACHE_KB	"32768"	/* SQLite page cache of the main connection */
 
 struct bg_exec {
 	struct executor		 ex;
@@ -447,6 +448,14 @@ run_start(struct run *r)
 		log_warnx("%s", e.msg);
 		return -1;
 	}
+	/*
+	 * A bigger page cache for the daemon's connection: every commit
+	 * touches the state and incident B-trees, which the default 2 MB
+	 * read back from the file again and again.
+	 */
+	if (store_exec(r->st, "PRAGMA cache_size=-" RUN_CACHE_KB, &e) < 0)
+		log_warnx("%s", e.msg);
+	err_clear(&e);
 	r->pol = policy_new(r->cfg, r->st, &e);
 	if (r->pol == NULL) {
 		log_warnx("policy: %s", e.msg);
