@@ -52,6 +52,7 @@
 #define RUN_MAX_FDS	64
 #define RUN_NBG		4	/* background executors (bg_ops) */
 #define RUN_CACHE_KB	"32768"	/* SQLite page cache of the main connection */
+#define RUN_WAL_PAGES	"16384"	/* pages in the WAL before a checkpoint */
 
 struct bg_exec {
 	struct executor		 ex;
@@ -453,7 +454,8 @@ run_start(struct run *r)
 	 * touches the state and incident B-trees, which the default 2 MB
 	 * read back from the file again and again.
 	 */
-	if (store_exec(r->st, "PRAGMA cache_size=-" RUN_CACHE_KB, &e) < 0)
+	if (store_exec(r->st, "PRAGMA cache_size=-" RUN_CACHE_KB, &e) < 0 ||
+	    store_exec(r->st, "PRAGMA wal_autocheckpoint=" RUN_WAL_PAGES, &e) < 0)
 		log_warnx("%s", e.msg);
 	err_clear(&e);
 	r->pol = policy_new(r->cfg, r->st, &e);
