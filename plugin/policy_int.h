@@ -107,6 +107,7 @@ struct policy {
 	int			 save_changes;
 	struct changed		*changed;
 	size_t			 nchanged, changedcap;
+	uint64_t		 contains;	/* contain decisions made */
 	/* Rows in the store's policy log (appended since the last fold). */
 	uint64_t		 log_rows;
 };

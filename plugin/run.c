@@ -51,6 +51,7 @@
 #define RUN_FLUSH_MS	1000
 #define RUN_MAX_FDS	64
 #define RUN_NBG		4	/* background executors (bg_ops) */
+#define RUN_CONTAIN_MS	2	/* a contain decision waits at most for a commit */
 #define RUN_CACHE_KB	"32768"	/* SQLite page cache of the main connection */
 #define RUN_WAL_PAGES	"16384"	/* pages in the WAL before a checkpoint */
 
@@ -90,6 +91,9 @@ struct run {
 	struct metrics		*met;
 	struct daemon_status	 status;
 	uint64_t		 pending;	/* alerts in the open txn */
+	int			 urgent;	/* commit after this drain */
+	int64_t			 contain_at;	/* monotonic ms of the first
+						 * contain in the open txn */
 	int64_t			 txn_started;	/* monotonic ms */
 	int64_t			 last_flush;
 	int64_t			 status_at;	/* monotonic ms */
@@ -326,6 +330,8 @@ run_commit(struct run *r)
 	if (store_commit(r->st, &e) < 0)
 		goto fail;
 	r->pending = 0;
+	r->urgent = 0;
+	r->contain_at = 0;
 	if (r->contain_ok) {
 		err_clear(&e);
 		if (r->contain.ops->run(&r->contain, r->st, store_now_usec(),
@@ -368,9 +374,28 @@ run_drain(struct run *r, struct run_input *ri)
 	struct alert al;
 	struct err e;
 	long long batch = r->cfg->general.commit_batch;
+	uint64_t contains = policy_contains(r->pol);
 	int n = 0, rc;
 
-	while (r->pending < (uint64_t)batch) {
+	/*
+	 * A contain decision is committed (and executed) within
+	 * RUN_CONTAIN_MS however far behind the inputs are, and no
+	 * transaction stays open past commit_interval while reading: a
+	 * backlog's batch does not hold a block back.
+	 */
+	while (r->pending < (uint64_t)batch && !r->urgent) {
+		int64_t now;
+
+		if ((n & 31) == 31 && r->pending) {
+			now = monotime_ms();
+			if (now - r->txn_started >=
+			    r->cfg->general.commit_interval_ms ||
+			    (r->contain_at && now - r->contain_at >=
+			    RUN_CONTAIN_MS)) {
+				r->urgent = 1;
+				break;
+			}
+		}
 		err_clear(&e);
 		rc = in->ops->next(in, &al, &e);
 		if (rc == 0) {
@@ -400,6 +425,8 @@ run_drain(struct run *r, struct run_input *ri)
 		ri->dirty = 1;
 		r->pending++;
 		n++;
+		if (policy_contains(r->pol) != contains && !r->contain_at)
+			r->contain_at = monotime_ms();
 	}
 	return n;
 }
@@ -824,8 +851,8 @@ run_loop(struct run *r)
 				return 1;
 			status_count_alerts(&r->status, (uint64_t)n,
 			    store_now_usec());
-			if (r->pending >= (uint64_t)r->cfg->general.commit_batch
-			    && run_commit(r) < 0)
+			if ((r->pending >= (uint64_t)r->cfg->general.commit_batch
+			    || r->urgent) && run_commit(r) < 0)
 				return 1;
 		}
 		now = monotime_ms();
