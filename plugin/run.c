@@ -52,8 +52,8 @@
 #define RUN_MAX_FDS	64
 #define RUN_NBG		4	/* background executors (bg_ops) */
 #define RUN_CONTAIN_MS	2	/* a contain decision waits at most for a commit */
+#define RUN_SLICE_MS	2	/* one input read at a time, then the next */
 #define RUN_CACHE_KB	"32768"	/* SQLite page cache of the main connection */
-#define RUN_WAL_PAGES	"16384"	/* pages in the WAL before a checkpoint */
 
 struct bg_exec {
 	struct executor		 ex;
@@ -375,6 +375,7 @@ run_drain(struct run *r, struct run_input *ri)
 	struct err e;
 	long long batch = r->cfg->general.commit_batch;
 	uint64_t contains = policy_contains(r->pol);
+	int64_t start = r->ninputs > 1 ? monotime_ms() : 0;
 	int n = 0, rc;
 
 	/*
@@ -395,6 +396,10 @@ run_drain(struct run *r, struct run_input *ri)
 				r->urgent = 1;
 				break;
 			}
+			/* The other inputs' turn (their alerts may be the
+			 * urgent ones). */
+			if (start && now - start >= RUN_SLICE_MS)
+				return n;
 		}
 		err_clear(&e);
 		rc = in->ops->next(in, &al, &e);
@@ -481,8 +486,7 @@ run_start(struct run *r)
 	 * touches the state and incident B-trees, which the default 2 MB
 	 * read back from the file again and again.
 	 */
-	if (store_exec(r->st, "PRAGMA cache_size=-" RUN_CACHE_KB, &e) < 0 ||
-	    store_exec(r->st, "PRAGMA wal_autocheckpoint=" RUN_WAL_PAGES, &e) < 0)
+	if (store_exec(r->st, "PRAGMA cache_size=-" RUN_CACHE_KB, &e) < 0)
 		log_warnx("%s", e.msg);
 	err_clear(&e);
 	r->pol = policy_new(r->cfg, r->st, &e);
