@@ -156,6 +156,8 @@ decide(struct policy *p, struct inc_state *s, const char *action,
 	d.event_usec = event_usec;
 	if (store_decision_insert(p->st, &d, e) < 0)
 		return -1;
+	if (strcmp(action, DECISION_CONTAIN) == 0)
+		p->contains++;
 	if (sink && sink->decision) {
 		o = json_object();
 		json_object_set_new(o, "type", json_string("decision"));
@@ -767,6 +769,12 @@ policy_stats(const struct policy *p, struct tracker_stats *inc,
 }
 
 /* ---------------------------------------------------------- the clock */
+
+uint64_t
+policy_contains(const struct policy *p)
+{
+	return p->contains;
+}
 
 int64_t
 policy_clock(const struct policy *p)

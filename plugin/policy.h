@@ -83,6 +83,8 @@ int		 policy_flush(struct policy *, int64_t now_usec, int final,
  * up at wall time wall_usec; the clock goes on with wall time from the
  * last event read, never backwards.
  */
+/* Contain decisions made so far (the daemon commits at once after one). */
+uint64_t	 policy_contains(const struct policy *);
 int64_t		 policy_clock(const struct policy *);
 void		 policy_clock_idle(struct policy *, int64_t wall_usec);
 /* The whitelist (with defaults) built from the config. Never NULL. */

@@ -107,6 +107,9 @@ struct policy {
 	int			 save_changes;
 	struct changed		*changed;
 	size_t			 nchanged, changedcap;
+	uint64_t		 contains;	/* contain decisions made */
+	/* Rows in the store's policy log (appended since the last fold). */
+	uint64_t		 log_rows;
 };
 
 /* Does rule i select the alert (of that classtype, as that kind)? */

@@ -5,7 +5,10 @@
  * the event clock. The daemon saves every key its alerts changed in the
  * commit that carries their input bookmark (policy_checkpoint), so a
  * kill -9 after any commit resumes exactly there; keys that leave memory
- * (closed, evicted) leave the store in the same way.
+ * (closed, evicted) leave the store in the same way. Saves and deletes are
+ * appended to the store's policy log; each checkpoint trims its oldest
+ * rows, saving again the keys among them that memory still holds, so the
+ * log stays within about twice the keys held.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,7 @@ delete_saved(struct policy *p, char tag, const void *key, size_t keylen,
 	k[0] = STATE_VERSION;
 	k[1] = (uint8_t)tag;
 	memcpy(k + 2, key, keylen);
+	p->log_rows++;
 	return store_window_delete(p->st, k, keylen + 2, e);
 }
 
@@ -156,6 +160,7 @@ save_one(void *arg, const void *key, size_t keylen, void *value)
 		sv->rc = -1;
 		return 1;
 	}
+	sv->p->log_rows++;
 	return 0;
 }
 
@@ -167,6 +172,7 @@ save_clock(struct policy *p, struct err *e)
 	    store_now_usec() };
 
 	p->clock_moved = 0;
+	p->log_rows++;
 	return store_window_save(p->st, clock_key, sizeof(clock_key), &c,
 	    sizeof(c), e);
 }
@@ -185,6 +191,7 @@ policy_state_save(struct policy *p, int full, struct err *e)
 		return -1;
 	if (store_window_clear(p->st, e) < 0)
 		goto fail;
+	p->log_rows = 0;
 	sv.tag = 'I';
 	sv.t = p->inc;
 	tracker_each(p->inc, save_one, &sv);
@@ -289,6 +296,7 @@ policy_state_load(struct policy *p, struct err *e)
 	p->loading = 1;
 	rc = store_window_load(p->st, load_one, p, e);
 	p->loading = 0;
+	p->log_rows = 0;	/* folded into the table by the load */
 	return rc;
 }
 
@@ -336,6 +344,133 @@ save_changed(struct policy *p, struct err *e)
 	return sv.rc;
 }
 
+/* The oldest log rows' keys, read before any is saved again. */
+struct trimmer {
+	uint8_t		(*key)[TRACKER_KEY_MAX + 2];
+	uint8_t		*len;
+	size_t		 n, cap;
+};
+
+static int
+trim_read(void *arg, const void *key, size_t keylen, const void *state,
+    size_t statelen)
+{
+	struct trimmer *t = arg;
+
+	(void)state;
+	(void)statelen;
+	if (t->n == t->cap)
+		return 1;
+	t->len[t->n] = (uint8_t)(keylen <= TRACKER_KEY_MAX + 2 ? keylen : 0);
+	memcpy(t->key[t->n], key, t->len[t->n]);
+	t->n++;
+	return 0;
+}
+
+/*
+ * A key among the oldest log rows is saved again (appended) when memory
+ * holds it as saved, so trimming its older rows loses nothing; otherwise
+ * its state is gone (its last row is a delete) and its rows may go.
+ * mark=0 takes the marks of the keys saved off again.
+ */
+static int
+trim_one(struct policy *p, struct saver *sv, const uint8_t *k,
+    size_t keylen, int *clock, int mark)
+{
+	void *v;
+
+	if (keylen < 3 || k[0] != STATE_VERSION)
+		return 0;
+	if (k[1] == 'C') {
+		*clock = 1;
+		return 0;
+	}
+	sv->tag = (char)k[1];
+	sv->t = k[1] == 'I' ? p->inc : k[1] == 'W' ? p->win :
+	    k[1] == 'P' ? p->wide : NULL;
+	if (sv->t == NULL ||
+	    (v = tracker_find(sv->t, k + 2, keylen - 2)) == NULL)
+		return 0;
+	if (k[1] == 'I' ? !(((struct inc_state *)v)->flags & INC_F_SAVED) :
+	    k[1] == 'W' ? !((struct win_val *)v)->saved :
+	    !((struct widen_val *)v)->saved)
+		return 0;
+	/* Once per trim: the list marks are free after save_changed. */
+	if (k[1] == 'I') {
+		struct inc_state *s = v;
+
+		if (!mark) {
+			s->flags &= ~INC_F_LISTED;
+			return 0;
+		}
+		if (s->flags & INC_F_LISTED)
+			return 0;
+		s->flags |= INC_F_LISTED;
+	} else {
+		uint8_t *listed = k[1] == 'W' ? &((struct win_val *)v)->listed :
+		    &((struct widen_val *)v)->listed;
+
+		if (!mark) {
+			*listed = 0;
+			return 0;
+		}
+		if (*listed)
+			return 0;
+		*listed = 1;
+	}
+	save_one(sv, k + 2, keylen - 2, v);
+	return sv->rc;
+}
+
+/* Log rows allowed beyond twice the keys memory holds. */
+#define LOG_SLACK	4096
+
+/*
+ * Trims the policy log when it holds more than twice the keys in memory
+ * (and some slack): the oldest rows, twice as many as this checkpoint
+ * appended, so the log shrinks while the work stays in proportion.
+ */
+static int
+trim_log(struct policy *p, uint64_t appended, struct err *e)
+{
+	struct tracker_stats a, b, c;
+	struct saver sv = { p, e, NULL, 0, 0, 0 };
+	struct trimmer t;
+	uint64_t held;
+	int64_t last;
+	size_t i;
+	int clock = 0, rc = -1;
+
+	tracker_stats(p->inc, &a);
+	tracker_stats(p->win, &b);
+	tracker_stats(p->wide, &c);
+	held = a.entries + b.entries + c.entries;
+	if (p->log_rows <= 2 * held + LOG_SLACK)
+		return 0;
+	t.n = 0;
+	t.cap = (size_t)(2 * appended + 256);
+	t.key = xreallocarray(NULL, t.cap, sizeof(*t.key));
+	t.len = xmalloc(t.cap);
+	if (store_window_oldest(p->st, t.cap, trim_read, &t, &last, e) < 0)
+		goto out;
+	for (i = 0; i < t.n; i++)
+		if (trim_one(p, &sv, t.key[i], t.len[i], &clock, 1) < 0)
+			break;
+	for (i = 0; i < t.n; i++)
+		trim_one(p, &sv, t.key[i], t.len[i], &clock, 0);
+	if (sv.rc < 0)
+		goto out;
+	if (last != 0 && ((clock && save_clock(p, e) < 0) ||
+	    store_window_trim(p->st, last, e) < 0))
+		goto out;
+	p->log_rows -= t.n < p->log_rows ? t.n : p->log_rows;
+	rc = 0;
+out:
+	free(t.key);
+	free(t.len);
+	return rc;
+}
+
 /*
  * Brings the rows of stored incidents that alerts changed since the last
  * checkpoint up to date, inside the caller's transaction: with the input
@@ -346,6 +481,7 @@ int
 policy_checkpoint(struct policy *p, struct err *e)
 {
 	struct inc_state *s;
+	uint64_t before;
 	size_t i;
 
 	if (p->evict_err.set) {
@@ -360,7 +496,10 @@ policy_checkpoint(struct policy *p, struct err *e)
 			return -1;
 	}
 	p->ndirty = 0;
-	return save_changed(p, e);
+	before = p->log_rows;
+	if (save_changed(p, e) < 0)
+		return -1;
+	return p->save_changes ? trim_log(p, p->log_rows - before, e) : 0;
 }
 
 void

@@ -51,6 +51,9 @@
 #define RUN_FLUSH_MS	1000
 #define RUN_MAX_FDS	64
 #define RUN_NBG		4	/* background executors (bg_ops) */
+#define RUN_CONTAIN_MS	2	/* a contain decision waits at most for a commit */
+#define RUN_SLICE_MS	2	/* one input read at a time, then the next */
+#define RUN_CACHE_KB	"32768"	/* SQLite page cache of the main connection */
 
 struct bg_exec {
 	struct executor		 ex;
@@ -89,6 +92,9 @@ struct run {
 	struct metrics		*met;
 	struct daemon_status	 status;
 	uint64_t		 pending;	/* alerts in the open txn */
+	int			 urgent;	/* commit after this drain */
+	int64_t			 contain_at;	/* monotonic ms of the first
+						 * contain in the open txn */
 	int64_t			 txn_started;	/* monotonic ms */
 	int64_t			 last_flush;
 	int64_t			 status_at;	/* monotonic ms */
@@ -333,6 +339,8 @@ run_commit(struct run *r)
 				r->inputs[i].in->ops->committed(
 				    r->inputs[i].in);
 		}
+	r->urgent = 0;
+	r->contain_at = 0;
 	if (r->contain_ok) {
 		err_clear(&e);
 		if (r->contain.ops->run(&r->contain, r->st, store_now_usec(),
@@ -375,9 +383,33 @@ run_drain(struct run *r, struct run_input *ri)
 	struct alert al;
 	struct err e;
 	long long batch = r->cfg->general.commit_batch;
+	uint64_t contains = policy_contains(r->pol);
+	int64_t start = r->ninputs > 1 ? monotime_ms() : 0;
 	int n = 0, rc;
 
-	while (r->pending < (uint64_t)batch) {
+	/*
+	 * A contain decision is committed (and executed) within
+	 * RUN_CONTAIN_MS however far behind the inputs are, and no
+	 * transaction stays open past commit_interval while reading: a
+	 * backlog's batch does not hold a block back.
+	 */
+	while (r->pending < (uint64_t)batch && !r->urgent) {
+		int64_t now;
+
+		if ((n & 31) == 31 && r->pending) {
+			now = monotime_ms();
+			if (now - r->txn_started >=
+			    r->cfg->general.commit_interval_ms ||
+			    (r->contain_at && now - r->contain_at >=
+			    RUN_CONTAIN_MS)) {
+				r->urgent = 1;
+				break;
+			}
+			/* The other inputs' turn (their alerts may be the
+			 * urgent ones). */
+			if (start && now - start >= RUN_SLICE_MS)
+				return n;
+		}
 		err_clear(&e);
 		rc = in->ops->next(in, &al, &e);
 		if (rc == 0) {
@@ -407,6 +439,8 @@ run_drain(struct run *r, struct run_input *ri)
 		ri->dirty = 1;
 		r->pending++;
 		n++;
+		if (policy_contains(r->pol) != contains && !r->contain_at)
+			r->contain_at = monotime_ms();
 	}
 	return n;
 }
@@ -456,6 +490,14 @@ run_start(struct run *r)
 		log_warnx("%s", e.msg);
 		return -1;
 	}
+	/*
+	 * A bigger page cache for the daemon's connection: every commit
+	 * touches the state and incident B-trees, which the default 2 MB
+	 * read back from the file again and again.
+	 */
+	if (store_exec(r->st, "PRAGMA cache_size=-" RUN_CACHE_KB, &e) < 0)
+		log_warnx("%s", e.msg);
+	err_clear(&e);
 	r->pol = policy_new(r->cfg, r->st, &e);
 	if (r->pol == NULL) {
 		log_warnx("policy: %s", e.msg);
@@ -822,8 +864,8 @@ run_loop(struct run *r)
 				return 1;
 			status_count_alerts(&r->status, (uint64_t)n,
 			    store_now_usec());
-			if (r->pending >= (uint64_t)r->cfg->general.commit_batch
-			    && run_commit(r) < 0)
+			if ((r->pending >= (uint64_t)r->cfg->general.commit_batch
+			    || r->urgent) && run_commit(r) < 0)
 				return 1;
 		}
 		now = monotime_ms();
@@ -954,7 +996,8 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		return 1;
 	}
 	run_status(&r, 1);
-	log_info("running: %zu inputs%s", r.ninputs, r.once ? ", once" : "");
+	log_info("running: %zu input%s%s", r.ninputs, r.ninputs == 1 ? "" : "s",
+	    r.once ? ", once" : "");
 	rc = run_loop(&r);
 	run_stop(&r);
 	store_close(r.st);

@@ -154,5 +154,10 @@ int	store_window_load(struct store *, window_cb, void *, struct err *);
 int	store_window_clear(struct store *, struct err *);
 int	store_window_delete(struct store *, const void *key, size_t keylen,
 	    struct err *);
+/* The oldest saves and deletes still logged (cb gets each key, state
+ * NULL), and the id of the last one; trimming drops them up to that id. */
+int	store_window_oldest(struct store *, size_t limit, window_cb, void *,
+	    int64_t *last_id, struct err *);
+int	store_window_trim(struct store *, int64_t last_id, struct err *);
 
 #endif

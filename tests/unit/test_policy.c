@@ -974,11 +974,16 @@ count_cb(void *arg, int n, char **v, char **cols)
 static long
 saved_rows(struct env *v, char tag)
 {
-	char sql[128];
+	char sql[512];
 	long n = -1;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM policy_window "
-	    "WHERE hex(substr(key, 2, 1)) = '%02X'", (unsigned)tag);
+	/* The live keys: the latest row of each in the log, or the table's
+	 * row of a key the log does not name. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT key, state "
+	    "FROM (SELECT key, state, max(id) FROM policy_log GROUP BY key) "
+	    "UNION ALL SELECT key, state FROM policy_window WHERE key NOT IN "
+	    "(SELECT key FROM policy_log)) WHERE state IS NOT NULL AND "
+	    "hex(substr(key, 2, 1)) = '%02X'", (unsigned)tag);
 	assert_int_equal(sqlite3_exec(store_db(v->st), sql, count_cb, &n,
 	    NULL), SQLITE_OK);
 	return n;
@@ -1025,6 +1030,66 @@ test_policy_checkpoint_evicted_leave_store(void **state)
 	assert_true(saved_rows(&v, 'I') <= (long)inc.entries);
 	env_close(&v);
 	remove_db(db);
+}
+
+static long
+log_rows(struct env *v)
+{
+	long n = -1;
+
+	assert_int_equal(sqlite3_exec(store_db(v->st),
+	    "SELECT count(*) FROM policy_log", count_cb, &n, NULL), SQLITE_OK);
+	return n;
+}
+
+/*
+ * Sources that alert in every commit are saved in every commit: the
+ * store's policy log is trimmed as it goes (within twice the keys held
+ * and some slack, not a row per save), and a kill -9 after any commit
+ * still loads every key memory held.
+ */
+static void
+test_policy_checkpoint_log_trimmed(void **state)
+{
+	char db[] = "/tmp/redress-test-policy-XXXXXX", db2[64];
+	struct tracker_stats inc, win, inc2, win2;
+	struct env v;
+	struct alert a;
+	struct err e = { "", 0 };
+	char src[32];
+	long held;
+	int i;
+
+	(void)state;
+	temp_db(db);
+	snprintf(db2, sizeof(db2), "%s-crash", db);
+	env_open(&v, "", db);
+	policy_save_changes(v.pol, 1);
+	for (i = 0; i < 20000; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", i % 40);
+		mk(&a, i / 40, src, "10.0.0.5", 6, 8080, 1000,
+		    "Misc activity", ALERT_EST_YES);
+		feed(&v, &a);
+		if (i % 40 == 39) {
+			assert_int_equal(policy_checkpoint(v.pol, &e), 0);
+			assert_int_equal(store_commit(v.st, &e), 0);
+			assert_int_equal(store_begin(v.st, &e), 0);
+		}
+	}
+	policy_stats(v.pol, &inc, &win);
+	held = (long)(inc.entries + win.entries);
+	/* 500 commits of 40 sources: over 20,000 saves without trimming. */
+	assert_true(log_rows(&v) <= 2 * held + 4096 + 200);
+	assert_int_equal(saved_rows(&v, 'I'), (long)inc.entries);
+	commit_and_snapshot(&v, db, db2);
+	env_close(&v);
+	env_open(&v, "", db2);
+	policy_stats(v.pol, &inc2, &win2);
+	assert_int_equal(inc2.entries, inc.entries);
+	assert_int_equal(win2.entries, win.entries);
+	env_close(&v);
+	remove_db(db);
+	remove_db(db2);
 }
 
 /*
@@ -1257,6 +1322,7 @@ main(void)
 		cmocka_unit_test(test_policy_checkpoint_lone_alert_survives_kill),
 		cmocka_unit_test(test_policy_feed_closes_on_event_time),
 		cmocka_unit_test(test_policy_checkpoint_evicted_leave_store),
+		cmocka_unit_test(test_policy_checkpoint_log_trimmed),
 		cmocka_unit_test(test_policy_new_window_follows_rule),
 		cmocka_unit_test(test_policy_flush_probes_of_dos_target),
 		cmocka_unit_test(test_policy_conf_whitelist_file),
