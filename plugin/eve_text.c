@@ -116,6 +116,8 @@ struct obuf {
 static void
 ob_put(struct obuf *b, const void *s, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->len + n > b->cap) {
 		while (b->len + n > b->cap)
 			b->cap = b->cap ? b->cap * 2 : 256;
