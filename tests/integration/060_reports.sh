@@ -6,6 +6,13 @@
 # Every draft is checked against the published X-ARF 0.2 specification
 # and schemata and the abusix/xarf JSON schemas (tests/lib/xarf_validate.py).
 . "$(dirname "$0")/../lib/tap.sh"
+skip() {	# skip N REASON
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		_tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $2"
+		_i=$((_i + 1))
+	done
+}
 . "$(dirname "$0")/../lib/gpg.sh"
 TOOL="$BUILD/tests/tools/report_draft"
 [ -x "$TOOL" ] || skip_all "no $TOOL (make the test tools)"
@@ -119,18 +126,22 @@ REDRESS_TEST_KIND=brute-force "$TOOL" "$T/outbox" templates \
     reports@example.org abuse@casema.net casema.net "$GPG_FPR" >/dev/null
 REDRESS_TEST_KIND=scan "$TOOL" "$T/outbox" templates \
     reports@example.org abuse@casema.net casema.net >/dev/null
-n=$(ls "$T/outbox/new" | wc -l)
-python3 "$VAL" --schemas "$XS" "$T/outbox" >"$T/valid" 2>&1
-ok $? "all $n drafts are valid X-ARF / XARF JSON"
-sed 's/^/# /' "$T/valid" | tail -n 3
-check "signed and unsigned X-ARF 0.2 were among them" sh -c \
-    "grep -q 'X-XARF SECURE login-attack' '$T/valid' &&
-     grep -q 'X-XARF PLAIN malware-attack' '$T/valid' &&
-     grep -q 'XARF JSON 3 PortScan' '$T/valid'"
-# The checker fails what the specification forbids.
-m=$(grep -l '^X-XARF: SECURE' "$T"/outbox/new/* | head -1)
-sed '0,/^X-XARF: SECURE/s//X-XARF: PLAIN/' "$m" >"$T/bad1"
-python3 "$VAL" --schemas "$XS" "$T/bad1" >"$T/bad1.out" 2>&1
-is "$?" 1 "X-XARF: PLAIN on a signed message is refused"
-check "and named" grep -q 'PLAIN is multipart/signed' "$T/bad1.out"
+if [ -d "$XS" ]; then
+	n=$(ls "$T/outbox/new" | wc -l)
+	python3 "$VAL" --schemas "$XS" "$T/outbox" >"$T/valid" 2>&1
+	ok $? "all $n drafts are valid X-ARF / XARF JSON"
+	sed 's/^/# /' "$T/valid" | tail -n 3
+	check "signed and unsigned X-ARF 0.2 were among them" sh -c \
+	    "grep -q 'X-XARF SECURE login-attack' '$T/valid' &&
+	     grep -q 'X-XARF PLAIN malware-attack' '$T/valid' &&
+	     grep -q 'XARF JSON 3 PortScan' '$T/valid'"
+	# The checker fails what the specification forbids.
+	m=$(grep -l '^X-XARF: SECURE' "$T"/outbox/new/* | head -1)
+	sed '0,/^X-XARF: SECURE/s//X-XARF: PLAIN/' "$m" >"$T/bad1"
+	python3 "$VAL" --schemas "$XS" "$T/bad1" >"$T/bad1.out" 2>&1
+	is "$?" 1 "X-XARF: PLAIN on a signed message is refused"
+	check "and named" grep -q 'PLAIN is multipart/signed' "$T/bad1.out"
+else
+	skip 4 "no X-ARF schemas in $XS (../shared absent)"
+fi
 tap_done

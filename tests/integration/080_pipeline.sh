@@ -102,10 +102,14 @@ done
 is "$bad" 0 "every draft's PGP/MIME signature verifies"
 # X-ARF: the published specification, schemata and XARF JSON schemas.
 XS="${SHARED:-$REPO/../shared}/reference/xarf"
-python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" "$T/outbox" \
-    >"$T/xarf" 2>&1
-ok $? "every draft is valid X-ARF / XARF JSON ($(tail -n 1 "$T/xarf"))"
-grep -v '^valid ' "$T/xarf" | sed 's/^/# /'
+if [ -d "$XS" ]; then
+	python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" \
+	    "$T/outbox" >"$T/xarf" 2>&1
+	ok $? "every draft is valid X-ARF / XARF JSON ($(tail -n 1 "$T/xarf"))"
+	grep -v '^valid ' "$T/xarf" | sed 's/^/# /'
+else
+	_tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP no X-ARF schemas in $XS"
+fi
 is "$(q "select kind from incident where src = '196.11.240.215'")" \
     brute-force "80 alerts of SSH connections every 15 s: brute force"
 m1=$(grep -l '^To:.*abuse@mtnbusiness.co.za' "$T/outbox/cur/"* | head -1)
@@ -207,9 +211,13 @@ ok $? "the next edit starts with the P.S. and, once folded in, it is gone"
 em=$(awk '$1 == "File:" { print $2 }' "$T/show4")
 python3 "$REPO/tests/lib/pgpmime_verify.py" "$em" >/dev/null
 ok $? "the report with the P.S. folded in verifies"
-python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" "$T/outbox" \
-    >"$T/xarf2" 2>&1
-ok $? "after the edits every draft is still valid ($(tail -n 1 "$T/xarf2"))"
+if [ -d "$XS" ]; then
+	python3 "$REPO/tests/lib/xarf_validate.py" --schemas "$XS" \
+	    "$T/outbox" >"$T/xarf2" 2>&1
+	ok $? "after the edits every draft is still valid ($(tail -n 1 "$T/xarf2"))"
+else
+	_tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP no X-ARF schemas in $XS"
+fi
 
 # Blocked for real (hosts.deny, not dry-run): the letter says until when;
 # the dry-run letters above never said blocked.
