@@ -35,6 +35,26 @@ spawn_reap(pid_t pid, int timedout, const char *prog, int timeout_ms,
 	return WEXITSTATUS(st);
 }
 
+/*
+ * Reads what the child wrote to fd: into errbuf (NUL-terminated, got
+ * bytes so far) while it has room, then discarded. read()'s result.
+ */
+static ssize_t
+err_read(int fd, char *errbuf, size_t errlen, size_t *got)
+{
+	char	junk[512];
+	ssize_t	n;
+
+	if (errbuf == NULL || *got + 1 >= errlen)
+		return read(fd, junk, sizeof(junk));
+	n = read(fd, errbuf + *got, errlen - 1 - *got);
+	if (n > 0) {
+		*got += (size_t)n;
+		errbuf[*got] = '\0';
+	}
+	return n;
+}
+
 int
 spawn_run(char *const argv[], char *const envp[], int timeout_ms,
     char *errbuf, size_t errlen, struct err *e)
@@ -45,7 +65,6 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 	int			 p[2], rc, timedout = 0;
 	size_t			 got = 0;
 	long			 deadline = monotime_ms() + timeout_ms;
-	char			 junk[512];
 
 	if (errbuf != NULL && errlen > 0)
 		errbuf[0] = '\0';
@@ -67,7 +86,6 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 	for (;;) {
 		struct pollfd	pfd = { .fd = p[0], .events = POLLIN };
 		long		left = deadline - monotime_ms();
-		ssize_t		n;
 
 		if (left <= 0) {
 			timedout = 1;
@@ -76,16 +94,8 @@ spawn_run(char *const argv[], char *const envp[], int timeout_ms,
 		}
 		if (poll(&pfd, 1, (int)left) <= 0)
 			continue;
-		if (errbuf != NULL && got + 1 < errlen)
-			n = read(p[0], errbuf + got, errlen - 1 - got);
-		else
-			n = read(p[0], junk, sizeof(junk));
-		if (n <= 0)
+		if (err_read(p[0], errbuf, errlen, &got) <= 0)
 			break;
-		if (errbuf != NULL && got + 1 < errlen) {
-			got += (size_t)n;
-			errbuf[got] = '\0';
-		}
 	}
 	close(p[0]);
 	return spawn_reap(pid, timedout, argv[0], timeout_ms, e);
@@ -163,7 +173,6 @@ spawn_run_input(char *const argv[], char *const envp[], int timeout_ms,
 	int			 ip[2], ep[2], rc, timedout = 0;
 	size_t			 got = 0, off = 0;
 	long			 deadline = monotime_ms() + timeout_ms;
-	char			 junk[512];
 
 	if (errbuf != NULL && errlen > 0)
 		errbuf[0] = '\0';
@@ -222,16 +231,8 @@ spawn_run_input(char *const argv[], char *const envp[], int timeout_ms,
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		if (errbuf != NULL && got + 1 < errlen)
-			n = read(ep[0], errbuf + got, errlen - 1 - got);
-		else
-			n = read(ep[0], junk, sizeof(junk));
-		if (n <= 0)
+		if (err_read(ep[0], errbuf, errlen, &got) <= 0)
 			break;
-		if (errbuf != NULL && got + 1 < errlen) {
-			got += (size_t)n;
-			errbuf[got] = '\0';
-		}
 	}
 	if (ip[1] >= 0)
 		close(ip[1]);
