@@ -38,7 +38,10 @@ reply_set(struct mail_reply *r, const char *line, size_t n)
 {
 	size_t	k;
 
-	r->code = atoi(line);
+	/* The reply code: the line's leading digits, within its n bytes. */
+	r->code = 0;
+	for (k = 0; k < n && k < 3 && line[k] >= '0' && line[k] <= '9'; k++)
+		r->code = r->code * 10 + (line[k] - '0');
 	line += n > 4 ? 4 : n;
 	n -= n > 4 ? 4 : n;
 	for (k = 0; k < n && k + 1 < sizeof(r->text) && line[k] != '\r' &&
